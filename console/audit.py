@@ -1,0 +1,28 @@
+"""Writing the audit log. Callers pass non-secret details only."""
+
+from django.conf import settings
+
+from console.models import AuditEvent
+
+
+def client_ip(request) -> str | None:
+    if settings.TRUST_X_FORWARDED_FOR:
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        if forwarded:
+            return forwarded.split(",")[0].strip()
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def record(request, action: str, project=None, actor=None, **details) -> AuditEvent:
+    """Append one event, taking who, from where and with what from the request."""
+    if actor is None and request.user.is_authenticated:
+        actor = request.user
+    return AuditEvent.objects.create(
+        project=project,
+        actor=actor,
+        actor_email=details.pop("email", None) or (actor.email if actor else ""),
+        action=action,
+        ip_address=client_ip(request),
+        user_agent=request.headers.get("User-Agent", "")[:512],
+        details=details,
+    )

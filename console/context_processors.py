@@ -1,0 +1,21 @@
+from django.conf import settings
+
+
+def brand(request):
+    return {"brand_name": settings.BRAND_NAME}
+
+
+def shell(request):
+    """The current project and the user's projects, for the side menu and switcher."""
+    membership = getattr(request, "membership", None)
+    if membership is None or not request.user.is_authenticated:
+        return {}
+    memberships = request.user.memberships.select_related("project").order_by(
+        "project__name", "project__created_at"
+    )
+    return {
+        "project": membership.project,
+        "membership": membership,
+        "is_admin": membership.is_admin,
+        "user_memberships": memberships,
+    }

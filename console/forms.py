@@ -1,0 +1,48 @@
+from django import forms
+from django.contrib.auth import authenticate
+
+from console.bucket_names import bucket_name_problems
+from console.models import Bucket
+
+
+class SignInForm(forms.Form):
+    email = forms.EmailField(label="Email", widget=forms.EmailInput(attrs={"autofocus": True}))
+    password = forms.CharField(label="Password", strip=False, widget=forms.PasswordInput)
+
+    # One message for a wrong password and an unknown email alike, so the
+    # form does not reveal which emails have accounts.
+    error_message = "Incorrect email or password."
+
+    def __init__(self, request, *args, **kwargs):
+        self.request = request
+        self.user = None
+        super().__init__(*args, **kwargs)
+        self.fields["email"].widget.attrs["autocomplete"] = "username"
+        self.fields["password"].widget.attrs["autocomplete"] = "current-password"
+
+    def clean(self):
+        email = self.cleaned_data.get("email")
+        password = self.cleaned_data.get("password")
+        if email and password:
+            self.user = authenticate(self.request, email=email.lower(), password=password)
+            if self.user is None:
+                raise forms.ValidationError(self.error_message)
+        return self.cleaned_data
+
+
+class BucketForm(forms.Form):
+    name = forms.CharField(label="Bucket name", max_length=63, strip=True)
+    object_lock = forms.BooleanField(label="Enable object lock", required=False)
+
+    def __init__(self, project, *args, **kwargs):
+        self.project = project
+        super().__init__(*args, **kwargs)
+
+    def clean_name(self):
+        name = self.cleaned_data["name"]
+        problems = bucket_name_problems(name)
+        if problems:
+            raise forms.ValidationError(problems)
+        if Bucket.objects.filter(project=self.project, name=name).exists():
+            raise forms.ValidationError("A bucket with this name already exists in the project.")
+        return name

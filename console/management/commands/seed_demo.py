@@ -1,0 +1,90 @@
+"""Create the demo account and project. Running it again changes nothing."""
+
+import secrets
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from console.models import Bucket, Membership, Project, User
+
+DEMO_PROJECT = "Demo"
+DEMO_BUCKETS = [("photos", False), ("backups", True), ("logs", False)]
+
+
+class Command(BaseCommand):
+    help = "Create a demo user who is Admin of a project 'Demo' with three buckets."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--email", default="demo@example.com")
+        parser.add_argument("--password", help="Default: a random password, printed once.")
+        parser.add_argument("--member-email", help="Also add this user as a Member.")
+        parser.add_argument("--member-password")
+        parser.add_argument(
+            "--url", default="http://127.0.0.1:8000/", help="The console's address to print."
+        )
+
+    @transaction.atomic
+    def handle(self, *args, **options):
+        changes = []
+        admin, password = self.ensure_user(options["email"], options["password"], changes)
+        project = self.ensure_project(admin, changes)
+        self.ensure_membership(admin, project, Membership.Role.ADMIN, changes)
+        for name, object_lock in DEMO_BUCKETS:
+            _, created = Bucket.objects.get_or_create(
+                project=project, name=name, defaults={"object_lock": object_lock}
+            )
+            if created:
+                changes.append(f"bucket {name}")
+
+        member_password = None
+        if options["member_email"]:
+            member, member_password = self.ensure_user(
+                options["member_email"], options["member_password"], changes
+            )
+            self.ensure_membership(member, project, Membership.Role.MEMBER, changes)
+
+        if not changes:
+            self.stdout.write(
+                f"The demo account {admin.email} and project {DEMO_PROJECT!r} already exist; "
+                "nothing changed."
+            )
+            return
+
+        self.stdout.write(self.style.SUCCESS("Demo account ready: " + ", ".join(changes) + "."))
+        self.stdout.write(f"  Sign in at: {options['url'].rstrip('/')}/signin/")
+        self.stdout.write(f"  Email:      {admin.email}")
+        if password:
+            self.stdout.write(f"  Password:   {password}")
+        if member_password:
+            self.stdout.write(f"  Member:     {options['member_email']} / {member_password}")
+
+    def ensure_user(self, email, password, changes):
+        """Return the user and, when it was created here, its password."""
+        email = email.lower()
+        user = User.objects.filter(email=email).first()
+        if user is not None:
+            return user, None
+        password = password or secrets.token_urlsafe(12)
+        user = User.objects.create_user(email=email, password=password)
+        changes.append(f"user {email}")
+        return user, password
+
+    def ensure_project(self, admin, changes):
+        project = Project.objects.filter(
+            name=DEMO_PROJECT, memberships__user=admin, memberships__role=Membership.Role.ADMIN
+        ).first()
+        if project is None:
+            project = Project.objects.create(
+                name=DEMO_PROJECT,
+                description="Demo project",
+                passphrase_mode=Project.PassphraseMode.USER,
+            )
+            changes.append(f"project {DEMO_PROJECT}")
+        return project
+
+    def ensure_membership(self, user, project, role, changes):
+        _, created = Membership.objects.get_or_create(
+            user=user, project=project, defaults={"role": role}
+        )
+        if created:
+            changes.append(f"{user.email} as {role}")

@@ -1,0 +1,27 @@
+"""Loading a project for the signed-in user: authorization in one place.
+
+Every view of a project calls `load_project`. A project the user is not a
+member of does not exist for them (404); an Admin-only page answers a
+Member with 403 and a message.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from console.models import Membership, Project
+
+
+def load_project(request, public_id, *, admin: bool = False) -> Project:
+    membership = (
+        Membership.objects.select_related("project")
+        .filter(project__public_id=public_id, user=request.user)
+        .first()
+    )
+    if membership is None:
+        raise Http404("No such project.")
+    if admin and not membership.is_admin:
+        raise PermissionDenied("Only project Admins can do this.")
+    # The shell (menu, project switcher) reads these through a context processor.
+    request.membership = membership
+    request.project = membership.project
+    return membership.project

@@ -1,0 +1,180 @@
+"""The shell's data: users, projects, memberships, buckets and the audit log."""
+
+import os
+import uuid
+
+from django.contrib.auth.base_user import BaseUserManager
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+
+from console.bucket_names import validate_bucket_name
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def create_user(self, email, password=None, **extra):
+        if not email:
+            raise ValueError("Users need an email address.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email, password=None, **extra):
+        extra.setdefault("is_staff", True)
+        extra.setdefault("is_superuser", True)
+        return self.create_user(email, password, **extra)
+
+
+class User(AbstractUser):
+    """A person who signs in with email and password."""
+
+    username = None
+    email = models.EmailField("email", unique=True)
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS = []
+
+    objects = UserManager()
+
+    def __str__(self) -> str:
+        return self.email
+
+
+def new_salt() -> bytes:
+    return os.urandom(16)
+
+
+class Project(models.Model):
+    class PassphraseMode(models.TextChoices):
+        MANAGED = "managed", "Automatic (Storj-managed)"
+        USER = "user", "Self-Managed"
+
+    name = models.CharField(max_length=100)
+    description = models.CharField(max_length=100, blank=True)
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    # Mixed into every passphrase of the project (Storj serves it to clients).
+    salt = models.BinaryField(max_length=16, default=new_salt, editable=False)
+    passphrase_mode = models.CharField(
+        max_length=10, choices=PassphraseMode.choices, default=PassphraseMode.USER
+    )
+    # Only for managed projects: the passphrase encrypted under a master key.
+    managed_passphrase_encrypted = models.BinaryField(null=True, blank=True, editable=False)
+    managed_passphrase_key_id = models.CharField(max_length=64, blank=True, editable=False)
+    path_encryption = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name", "created_at"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_managed(self) -> bool:
+        return self.passphrase_mode == self.PassphraseMode.MANAGED
+
+
+class Membership(models.Model):
+    class Role(models.TextChoices):
+        ADMIN = "admin", "Admin"
+        MEMBER = "member", "Member"
+
+    user = models.ForeignKey(User, models.CASCADE, related_name="memberships")
+    project = models.ForeignKey(Project, models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=10, choices=Role.choices, default=Role.MEMBER)
+    joined_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "project"], name="one_membership_per_project")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} in {self.project} ({self.get_role_display()})"
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == self.Role.ADMIN
+
+
+class Bucket(models.Model):
+    project = models.ForeignKey(Project, models.CASCADE, related_name="buckets")
+    name = models.CharField(max_length=63, validators=[validate_bucket_name])
+    object_lock = models.BooleanField("Object lock", default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "name"], name="bucket_name_unique_in_project")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Invitation(models.Model):
+    """A one-time link with which a newly added user sets a password."""
+
+    user = models.ForeignKey(User, models.CASCADE, related_name="invitations")
+    project = models.ForeignKey(Project, models.CASCADE, related_name="invitations")
+    created_by = models.ForeignKey(User, models.SET_NULL, null=True, related_name="+")
+    # Only the SHA-256 of the token is stored; the link itself is shown once.
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+
+class AuditEventQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise PermissionError("Audit events are append-only.")
+
+    def delete(self):
+        raise PermissionError("Audit events are append-only.")
+
+
+class AuditEvent(models.Model):
+    """One append-only line of the audit log. Never holds a secret."""
+
+    class Action(models.TextChoices):
+        SIGN_IN = "sign_in", "Signed in"
+        SIGN_IN_FAILED = "sign_in_failed", "Sign-in failed"
+        SIGN_OUT = "sign_out", "Signed out"
+        ACCESS_CREATED = "access_created", "Access created"
+        ACCESS_DELETED = "access_deleted", "Access deleted"
+        MEMBER_ADDED = "member_added", "Member added"
+        MEMBER_REMOVED = "member_removed", "Member removed"
+        ROLE_CHANGED = "role_changed", "Role changed"
+        BUCKET_CREATED = "bucket_created", "Bucket created"
+        PROJECT_CREATED = "project_created", "Project created"
+        PROJECT_UPDATED = "project_updated", "Project updated"
+        PASSWORD_SET = "password_set", "Password set"
+
+    project = models.ForeignKey(
+        Project, models.SET_NULL, null=True, blank=True, related_name="audit_events"
+    )
+    actor = models.ForeignKey(User, models.SET_NULL, null=True, blank=True, related_name="+")
+    # Kept as text so the record still says who it was if the user goes away.
+    actor_email = models.CharField(max_length=254, blank=True)
+    action = models.CharField(max_length=32, choices=Action.choices)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=512, blank=True)
+    details = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["project", "-created_at"])]
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionError("Audit events are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("Audit events are append-only.")

@@ -1,0 +1,125 @@
+import base64
+
+from django.contrib import messages
+from django.contrib.auth import login, logout
+from django.contrib.auth.decorators import login_not_required
+from django.db import IntegrityError, connection, transaction
+from django.http import Http404, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_POST
+
+from console import audit
+from console.forms import BucketForm, SignInForm
+from console.membership import load_project
+from console.models import AuditEvent, Bucket
+
+
+def _safe_next(request) -> str | None:
+    target = request.POST.get("next") or request.GET.get("next")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return None
+
+
+@login_not_required
+@sensitive_post_parameters("password")
+@never_cache
+def signin(request):
+    if request.user.is_authenticated:
+        return redirect("home")
+
+    form = SignInForm(request, request.POST or None)
+    if request.method == "POST":
+        if form.is_valid():
+            login(request, form.user)
+            audit.record(request, AuditEvent.Action.SIGN_IN, actor=form.user)
+            return redirect(_safe_next(request) or "home")
+        if form.cleaned_data.get("email"):
+            audit.record(
+                request, AuditEvent.Action.SIGN_IN_FAILED, email=form.cleaned_data["email"]
+            )
+
+    return render(request, "console/signin.html", {"form": form, "next": _safe_next(request)})
+
+
+@require_POST
+def signout(request):
+    audit.record(request, AuditEvent.Action.SIGN_OUT)
+    logout(request)
+    return redirect("signin")
+
+
+def home(request):
+    """Land on the Access Keys page of the user's first project."""
+    membership = (
+        request.user.memberships.select_related("project")
+        .order_by("project__name", "project__created_at")
+        .first()
+    )
+    if membership is None:
+        return render(request, "console/no_projects.html")
+    return redirect("accesskeys:index", membership.project.public_id)
+
+
+def buckets(request, public_id):
+    project = load_project(request, public_id)
+    form = BucketForm(project)
+    if request.method == "POST":
+        if not request.membership.is_admin:
+            messages.error(request, "Only project Admins can create buckets.")
+            return redirect("buckets", public_id)
+        form = BucketForm(project, request.POST)
+        if form.is_valid():
+            try:
+                with transaction.atomic():
+                    bucket = Bucket.objects.create(
+                        project=project,
+                        name=form.cleaned_data["name"],
+                        object_lock=form.cleaned_data["object_lock"],
+                    )
+            except IntegrityError:
+                # Another request created the same name between the check and the insert.
+                form.add_error("name", "A bucket with this name already exists in the project.")
+            else:
+                audit.record(
+                    request,
+                    AuditEvent.Action.BUCKET_CREATED,
+                    project=project,
+                    bucket=bucket.name,
+                    object_lock=bucket.object_lock,
+                )
+                messages.success(request, f"Bucket “{bucket.name}” created.")
+                return redirect("buckets", public_id)
+
+    ctx = {
+        "buckets": project.buckets.all(),
+        "form": form,
+        "page": "buckets",
+    }
+    return render(request, "console/buckets.html", ctx)
+
+
+@login_not_required
+def project_salt(request, public_id):
+    """The project salt, base64 in a JSON string, as Storj serves it."""
+    if not request.user.is_authenticated:
+        raise Http404("No such project.")
+    project = load_project(request, public_id)
+    return JsonResponse(base64.b64encode(bytes(project.salt)).decode(), safe=False)
+
+
+@login_not_required
+@never_cache
+def healthz(request):
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception:
+        return JsonResponse({"status": "unavailable", "database": "down"}, status=503)
+    return JsonResponse({"status": "ok", "database": "up"})

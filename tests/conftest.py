@@ -1,0 +1,68 @@
+"""The shared cast: a project with an Admin and a Member, and an outsider
+who belongs to another project and must get 404 on this one."""
+
+import pytest
+from django.test import Client
+
+from console.models import Bucket, Membership, Project, User
+
+PASSWORD = "correct-horse-battery"
+
+
+@pytest.fixture
+def project(db):
+    project = Project.objects.create(name="Alpha", passphrase_mode=Project.PassphraseMode.USER)
+    for name, object_lock in [("photos", False), ("backups", True), ("logs", False)]:
+        Bucket.objects.create(project=project, name=name, object_lock=object_lock)
+    return project
+
+
+@pytest.fixture
+def other_project(db):
+    return Project.objects.create(name="Other")
+
+
+def make_user(email: str) -> User:
+    return User.objects.create_user(email=email, password=PASSWORD)
+
+
+@pytest.fixture
+def admin(project):
+    user = make_user("alice@example.com")
+    Membership.objects.create(user=user, project=project, role=Membership.Role.ADMIN)
+    return user
+
+
+@pytest.fixture
+def member(project):
+    user = make_user("bob@example.com")
+    Membership.objects.create(user=user, project=project, role=Membership.Role.MEMBER)
+    return user
+
+
+@pytest.fixture
+def outsider(other_project):
+    user = make_user("charlie@example.com")
+    Membership.objects.create(user=user, project=other_project, role=Membership.Role.ADMIN)
+    return user
+
+
+def client_for(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def admin_client(admin):
+    return client_for(admin)
+
+
+@pytest.fixture
+def member_client(member):
+    return client_for(member)
+
+
+@pytest.fixture
+def outsider_client(outsider):
+    return client_for(outsider)

@@ -1,0 +1,74 @@
+"""The text files the console offers to download, as Storj's console makes them.
+
+Mirrors storj/storj ``web/satellite/src/components/dialogs/commonPassphraseSteps/
+SaveButtons.vue``: file name ``{brand}-{type}-{name}-{new Date().toISOString()}.txt``
+and content where each item is either ``"{label}:\\n{value}"`` or a bare value,
+joined by a blank line with no trailing newline.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime
+
+S3_CREDENTIALS = "S3-Credentials"
+ACCESS_GRANT = "Access-Grant"
+API_KEY = "API-Key"
+PASSPHRASE = "passphrase"  # lower case in Storj's console too
+TYPE_LABELS = (S3_CREDENTIALS, ACCESS_GRANT, API_KEY, PASSPHRASE)
+
+# A labelled item, or a bare value as Storj writes for a grant or passphrase.
+Item = tuple[str, str] | str
+
+
+def iso_timestamp(now: datetime) -> str:
+    """``now`` as JavaScript's ``Date.toISOString()``: UTC, milliseconds, ``Z``."""
+    if now.tzinfo is None or now.utcoffset() is None:
+        # A naive time would silently be local time in some places and UTC in others.
+        raise ValueError("The download timestamp must be timezone-aware.")
+    utc = now.astimezone(UTC)
+    # JS dates hold whole milliseconds, so truncate rather than round.
+    return utc.strftime("%Y-%m-%dT%H:%M:%S.") + f"{utc.microsecond // 1000:03d}Z"
+
+
+def download_filename(brand: str, type_label: str, name: str, now: datetime) -> str:
+    """``{Brand}-{Type}-{Name}-{timestamp}.txt``; the name is used as given.
+
+    Storj does not sanitize the name; the browser (or the HTTP response's
+    Content-Disposition encoding) deals with characters a file system refuses.
+    """
+    if type_label not in TYPE_LABELS:
+        raise ValueError(f"Unknown download type {type_label!r}.")
+    return f"{brand}-{type_label}-{name}-{iso_timestamp(now)}.txt"
+
+
+def download_content(items: Sequence[Item]) -> str:
+    """Items as ``Label:\\nvalue`` (or a bare value), blank-line separated."""
+    parts = [item if isinstance(item, str) else f"{item[0]}:\n{item[1]}" for item in items]
+    return "\n\n".join(parts)
+
+
+def s3_items(access_key: str, secret_key: str, endpoint: str) -> list[Item]:
+    """What the S3 credentials file holds."""
+    return [("Access Key", access_key), ("Secret Key", secret_key), ("Endpoint", endpoint)]
+
+
+def access_grant_items(grant: str) -> list[Item]:
+    """What the access grant file holds: the grant alone, with no label.
+
+    Storj's AccessCreatedStep.vue passes ``[props.accessGrant]``, a bare string.
+    """
+    return [grant]
+
+
+def api_key_items(satellite_address: str, api_key: str) -> list[Item]:
+    """What the API key file holds."""
+    return [("Satellite Address", satellite_address), ("API Key", api_key)]
+
+
+def passphrase_items(passphrase: str) -> list[Item]:
+    """What the passphrase file holds: the passphrase alone, with no label.
+
+    Storj's PassphraseGeneratedStep.vue passes ``[ passphrase ]``.
+    """
+    return [passphrase]

@@ -61,8 +61,7 @@ OBJECT_LOCK_PERMISSIONS = [
     (
         "can_get_object_lock_configuration",
         "GetObjectLockConfiguration",
-        "Allows you to view the default retention policies configured for the specified "
-        "bucket.",
+        "Allows you to view the default retention policies configured for the specified bucket.",
     ),
 ]
 
@@ -166,3 +165,6 @@ class S3Credential(models.Model):
     public = models.BooleanField(default=False)
     created_at = models.DateTimeField(default=timezone.now)
     last_used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"S3 credentials of {self.access_key}"

@@ -108,7 +108,9 @@ class Bucket(models.Model):
     class Meta:
         ordering = ["name"]
         constraints = [
-            models.UniqueConstraint(fields=["project", "name"], name="bucket_name_unique_in_project")
+            models.UniqueConstraint(
+                fields=["project", "name"], name="bucket_name_unique_in_project"
+            )
         ]
 
     def __str__(self) -> str:
@@ -126,6 +128,9 @@ class Invitation(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField()
     used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"Invitation of {self.user} to {self.project}"
 
 
 class AuditEventQuerySet(models.QuerySet):
@@ -170,6 +175,9 @@ class AuditEvent(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["project", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} by {self.actor_email or 'someone'}"
 
     def save(self, *args, **kwargs):
         if self.pk is not None:

@@ -54,11 +54,12 @@ def s3_items(access_key: str, secret_key: str, endpoint: str) -> list[Item]:
 
 
 def access_grant_items(grant: str) -> list[Item]:
-    """What the access grant file holds: the grant alone, with no label.
+    """What the access grant file holds: the labelled grant.
 
-    Storj's AccessCreatedStep.vue passes ``[props.accessGrant]``, a bare string.
+    Our product spec (storj-formats.md) labels every item, the grant too;
+    Storj's own AccessCreatedStep.vue writes the bare grant.
     """
-    return [grant]
+    return [("Access Grant", grant)]
 
 
 def api_key_items(satellite_address: str, api_key: str) -> list[Item]:

@@ -20,11 +20,18 @@ class Command(BaseCommand):
         parser.add_argument("--member-email", help="Also add this user as a Member.")
         parser.add_argument("--member-password")
         parser.add_argument(
+            "--if-empty",
+            action="store_true",
+            help="Do nothing when the database already has users (for the run script).",
+        )
+        parser.add_argument(
             "--url", default="http://127.0.0.1:8000/", help="The console's address to print."
         )
 
     @transaction.atomic
     def handle(self, *args, **options):
+        if options["if_empty"] and User.objects.exists():
+            return
         changes = []
         admin, password = self.ensure_user(options["email"], options["password"], changes)
         project = self.ensure_project(admin, changes)

@@ -1,9 +1,12 @@
 from django.urls import path
 
-from accesskeys import views
+from accesskeys import dialog_views, views
 
 app_name = "accesskeys"
 
 urlpatterns = [
+    # The Access Keys page (table, search, sort, paging, delete): views.py
     path("", views.index, name="index"),
+    # The New Access dialog, step by step: dialog_views.py
+    path("new/", dialog_views.new_access, name="new"),
 ]

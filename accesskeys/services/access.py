@@ -76,7 +76,9 @@ def validate_name(project, name: str) -> str:
     raise NotImplementedError
 
 
-def create_access(project, user, choices: AccessChoices, now: datetime | None = None) -> CreatedAccess:
+def create_access(
+    project, user, choices: AccessChoices, now: datetime | None = None
+) -> CreatedAccess:
     """Validate everything, write it in one transaction, return the one-time values."""
     raise NotImplementedError
 

@@ -1,18 +1,27 @@
-"""Create the demo account and project. Running it again changes nothing."""
+"""Create the demo account and projects. Running it again changes nothing."""
 
 import secrets
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from accesskeys import keyring
 from console.models import Bucket, Membership, Project, User
 
 DEMO_PROJECT = "Demo"
+# The same buckets in a project of each passphrase mode.
+DEMO_PROJECTS = [
+    (DEMO_PROJECT, "Demo project", Project.PassphraseMode.USER),
+    ("Demo (Automatic)", "Demo project, server-managed passphrase", Project.PassphraseMode.MANAGED),
+]
 DEMO_BUCKETS = [("photos", False), ("backups", True), ("logs", False)]
 
 
 class Command(BaseCommand):
-    help = "Create a demo user who is Admin of a project 'Demo' with three buckets."
+    help = (
+        "Create a demo user who is Admin of the projects 'Demo' (Self-Managed passphrase) "
+        "and 'Demo (Automatic)', each with three buckets."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--email", default="demo@example.com")
@@ -34,26 +43,29 @@ class Command(BaseCommand):
             return
         changes = []
         admin, password = self.ensure_user(options["email"], options["password"], changes)
-        project = self.ensure_project(admin, changes)
-        self.ensure_membership(admin, project, Membership.Role.ADMIN, changes)
-        for name, object_lock in DEMO_BUCKETS:
-            _, created = Bucket.objects.get_or_create(
-                project=project, name=name, defaults={"object_lock": object_lock}
-            )
-            if created:
-                changes.append(f"bucket {name}")
+        projects = []
+        for name, description, mode in DEMO_PROJECTS:
+            project = self.ensure_project(admin, name, description, mode, changes)
+            self.ensure_membership(admin, project, Membership.Role.ADMIN, changes)
+            for bucket, object_lock in DEMO_BUCKETS:
+                _, created = Bucket.objects.get_or_create(
+                    project=project, name=bucket, defaults={"object_lock": object_lock}
+                )
+                if created:
+                    changes.append(f"bucket {bucket} in {name}")
+            projects.append(project)
 
         member_password = None
         if options["member_email"]:
             member, member_password = self.ensure_user(
                 options["member_email"], options["member_password"], changes
             )
-            self.ensure_membership(member, project, Membership.Role.MEMBER, changes)
+            for project in projects:
+                self.ensure_membership(member, project, Membership.Role.MEMBER, changes)
 
         if not changes:
             self.stdout.write(
-                f"The demo account {admin.email} and project {DEMO_PROJECT!r} already exist; "
-                "nothing changed."
+                f"The demo account {admin.email} and its projects already exist; nothing changed."
             )
             return
 
@@ -76,17 +88,16 @@ class Command(BaseCommand):
         changes.append(f"user {email}")
         return user, password
 
-    def ensure_project(self, admin, changes):
+    def ensure_project(self, admin, name, description, mode, changes):
         project = Project.objects.filter(
-            name=DEMO_PROJECT, memberships__user=admin, memberships__role=Membership.Role.ADMIN
+            name=name, memberships__user=admin, memberships__role=Membership.Role.ADMIN
         ).first()
         if project is None:
-            project = Project.objects.create(
-                name=DEMO_PROJECT,
-                description="Demo project",
-                passphrase_mode=Project.PassphraseMode.USER,
-            )
-            changes.append(f"project {DEMO_PROJECT}")
+            project = Project(name=name, description=description, passphrase_mode=mode)
+            if project.is_managed:
+                keyring.new_managed_passphrase(project)
+            project.save()
+            changes.append(f"project {name}")
         return project
 
     def ensure_membership(self, user, project, role, changes):

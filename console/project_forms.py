@@ -1,0 +1,80 @@
+"""Forms for creating a project and editing its settings."""
+
+from django import forms
+
+from console.models import Project
+
+NAME_MAX = Project._meta.get_field("name").max_length
+DESCRIPTION_MAX = Project._meta.get_field("description").max_length
+
+# The two choices as Storj's "Create New Project" dialog words them.
+PASSPHRASE_CHOICES = [
+    (
+        Project.PassphraseMode.MANAGED,
+        "Automatic (Default)",
+        "The server generates the project's encryption passphrase and keeps it "
+        "encrypted. New access keys need no passphrase: ideal for S3 compatibility.",
+    ),
+    (
+        Project.PassphraseMode.USER,
+        "Self-Managed",
+        "You keep your own passphrase; we never store it. You enter it whenever you "
+        "create an access key, and lose access to the data if you lose it.",
+    ),
+]
+
+
+class ProjectDetailsForm(forms.Form):
+    """Name and description, shared by the create dialog and the settings page."""
+
+    name = forms.CharField(
+        label="Name",
+        strip=True,
+        error_messages={"required": "Enter a name for the project."},
+    )
+    description = forms.CharField(label="Description (optional)", required=False, strip=True)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # maxlength lets the browser stop typing at the limit; the clean_*
+        # methods still say why when a longer value arrives anyway.
+        self.fields["name"].widget.attrs.update({"maxlength": NAME_MAX, "autocomplete": "off"})
+        self.fields["description"].widget.attrs.update(
+            {"maxlength": DESCRIPTION_MAX, "autocomplete": "off"}
+        )
+
+    def clean_name(self):
+        name = self.cleaned_data["name"]
+        if len(name) > NAME_MAX:
+            raise forms.ValidationError(
+                f"The name can be at most {NAME_MAX} characters (it has {len(name)})."
+            )
+        return name
+
+    def clean_description(self):
+        description = self.cleaned_data["description"]
+        if len(description) > DESCRIPTION_MAX:
+            raise forms.ValidationError(
+                f"The description can be at most {DESCRIPTION_MAX} characters "
+                f"(it has {len(description)})."
+            )
+        return description
+
+
+class NewProjectForm(ProjectDetailsForm):
+    passphrase_mode = forms.ChoiceField(
+        label="Passphrase management",
+        choices=[(value, label) for value, label, _ in PASSPHRASE_CHOICES],
+        initial=Project.PassphraseMode.MANAGED,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose how the passphrase is managed."},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["name"].widget.attrs["autofocus"] = True
+
+    def passphrase_options(self):
+        """The radios with their help texts, for the template."""
+        helps = {value: help_text for value, _, help_text in PASSPHRASE_CHOICES}
+        return [(radio, helps[radio.data["value"]]) for radio in self["passphrase_mode"]]

@@ -1,0 +1,105 @@
+"""Creating a project (the "Create New Project" dialog) and its settings page."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django_htmx.http import HttpResponseClientRedirect
+
+from accesskeys import keyring
+from console import audit
+from console.membership import load_project
+from console.models import AuditEvent, Membership, Project
+from console.project_forms import NewProjectForm, ProjectDetailsForm
+
+NEW_PROJECT_TEMPLATE = "console/project_new.html"
+
+
+def _mark_errors(form) -> None:
+    """Tie each error to its field for screen readers and focus the first one."""
+    for field in form.fields.values():
+        field.widget.attrs.pop("autofocus", None)
+    invalid = [name for name in form.fields if name in form.errors]
+    for name in invalid:
+        attrs = form.fields[name].widget.attrs
+        attrs["aria-invalid"] = "true"
+        attrs["aria-describedby"] = f"{form[name].auto_id}_error"
+    if invalid:
+        form.fields[invalid[0]].widget.attrs["autofocus"] = True
+
+
+def create_project(request, *, name: str, description: str, passphrase_mode: str) -> Project:
+    """The project, its creator as Admin, its managed passphrase and the audit
+    event: all or nothing."""
+    with transaction.atomic():
+        project = Project(name=name, description=description, passphrase_mode=passphrase_mode)
+        if project.is_managed:
+            # Encrypted under the current master key and bound to the
+            # project's public id; the plaintext never reaches the database.
+            keyring.new_managed_passphrase(project)
+        project.save()
+        Membership.objects.create(user=request.user, project=project, role=Membership.Role.ADMIN)
+        audit.record(
+            request,
+            AuditEvent.Action.PROJECT_CREATED,
+            project=project,
+            name=project.name,
+            passphrase_mode=project.passphrase_mode,
+        )
+    return project
+
+
+def new_project(request):
+    """GET: the dialog (htmx) or a page (without JavaScript); POST: create."""
+    form = NewProjectForm(request.POST or None)
+    if request.method == "POST":
+        if form.is_valid():
+            project = create_project(request, **form.cleaned_data)
+            messages.success(request, f"Project “{project.name}” created.")
+            target = reverse("accesskeys:index", args=[project.public_id])
+            if request.htmx:
+                return HttpResponseClientRedirect(target)
+            return redirect(target)
+        _mark_errors(form)
+
+    ctx = {"form": form}
+    if request.htmx:
+        # A POST re-renders only the form inside the open dialog.
+        part = "form" if request.method == "POST" else "dialog"
+        return render(request, f"{NEW_PROJECT_TEMPLATE}#{part}", ctx)
+    return render(request, NEW_PROJECT_TEMPLATE, ctx)
+
+
+def project_settings(request, public_id):
+    """Admins rename and describe the project; Members see the same read-only."""
+    project = load_project(request, public_id)
+    is_admin = request.membership.is_admin
+    form = ProjectDetailsForm(initial={"name": project.name, "description": project.description})
+
+    if request.method == "POST":
+        if not is_admin:
+            raise PermissionDenied("Only project Admins can change the project's settings.")
+        form = ProjectDetailsForm(request.POST)
+        if form.is_valid():
+            changes = {
+                field: {"from": getattr(project, field), "to": value}
+                for field, value in form.cleaned_data.items()
+                if getattr(project, field) != value
+            }
+            if changes:
+                with transaction.atomic():
+                    for field, change in changes.items():
+                        setattr(project, field, change["to"])
+                    project.save(update_fields=list(changes))
+                    audit.record(
+                        request, AuditEvent.Action.PROJECT_UPDATED, project=project, **changes
+                    )
+                messages.success(request, "Project settings saved.")
+            else:
+                messages.info(request, "Nothing changed.")
+            return redirect("project_settings", project.public_id)
+        _mark_errors(form)
+
+    ctx = {"form": form, "is_admin": is_admin, "page": "settings"}
+    return render(request, "console/project_settings.html", ctx)

@@ -1,0 +1,103 @@
+"""rotate_master_keys: secrets move to the new master key and stay the same."""
+
+import base64
+import os
+from io import StringIO
+
+import pytest
+from django.conf import settings
+from django.core.management import CommandError, call_command
+from django.test import override_settings
+from django.utils import timezone
+
+from accesskeys import keyring
+from accesskeys.models import AccessKey
+from accesskeys.services.passphrase import derive_root_key
+from console.models import Project
+
+NEW_KEY = "k-new:" + base64.b64encode(os.urandom(32)).decode()
+
+
+def managed_project(name="Managed") -> Project:
+    project = Project(name=name, passphrase_mode=Project.PassphraseMode.MANAGED)
+    keyring.new_managed_passphrase(project)
+    project.save()
+    return project
+
+
+def access_key(project, secret: bytes) -> AccessKey:
+    head = os.urandom(32)
+    blob, key_id = keyring.encrypt_macaroon_secret(head, secret)
+    return AccessKey.objects.create(
+        project=project,
+        name="old key",
+        type=AccessKey.Type.API_KEY,
+        head=head,
+        secret_encrypted=blob,
+        secret_key_id=key_id,
+        not_before=timezone.now(),
+    )
+
+
+def rotate() -> str:
+    out = StringIO()
+    call_command("rotate_master_keys", stdout=out)
+    return out.getvalue()
+
+
+def test_it_reencrypts_under_the_new_key_and_keeps_the_same_secrets(db):
+    old_id = keyring.current_master_key().id
+    project = managed_project()
+    passphrase = keyring.managed_passphrase(project)
+    root_key = derive_root_key(passphrase, bytes(project.salt))
+    old_blob = bytes(project.managed_passphrase_encrypted)
+    secret = os.urandom(32)
+    key = access_key(project, secret)
+
+    with override_settings(MASTER_KEYS=f"{NEW_KEY},{settings.MASTER_KEYS}"):
+        out = rotate()
+        project.refresh_from_db()
+        key.refresh_from_db()
+        assert "1 managed passphrase(s), 1 access key secret(s)" in out
+        assert project.managed_passphrase_key_id == "k-new" != old_id
+        assert bytes(project.managed_passphrase_encrypted) != old_blob
+        assert keyring.managed_passphrase(project) == passphrase
+        assert key.secret_key_id == "k-new"
+
+    # The old key can now be retired: everything reads with the new one alone.
+    with override_settings(MASTER_KEYS=NEW_KEY):
+        assert keyring.managed_passphrase(project) == passphrase
+        assert derive_root_key(keyring.managed_passphrase(project), bytes(project.salt)) == root_key
+        assert (
+            keyring.decrypt_macaroon_secret(
+                bytes(key.head), key.secret_encrypted, key.secret_key_id
+            )
+            == secret
+        )
+        # Run again: nothing left to do.
+        assert "0 managed passphrase(s), 0 access key secret(s)" in rotate()
+
+
+def test_it_leaves_self_managed_projects_alone(db, project):
+    with override_settings(MASTER_KEYS=f"{NEW_KEY},{settings.MASTER_KEYS}"):
+        rotate()
+    project.refresh_from_db()
+    assert project.managed_passphrase_encrypted is None
+    assert project.managed_passphrase_key_id == ""
+
+
+def test_it_reports_what_it_cannot_decrypt_and_rotates_the_rest(db):
+    readable = managed_project("Readable")
+    passphrase = keyring.managed_passphrase(readable)
+    orphan = managed_project("Orphan")
+    Project.objects.filter(pk=orphan.pk).update(managed_passphrase_key_id="retired")
+
+    err = StringIO()
+    with override_settings(MASTER_KEYS=f"{NEW_KEY},{settings.MASTER_KEYS}"):
+        with pytest.raises(CommandError, match="1 secret"):
+            call_command("rotate_master_keys", stdout=StringIO(), stderr=err)
+        readable.refresh_from_db()
+        assert readable.managed_passphrase_key_id == "k-new"
+        assert keyring.managed_passphrase(readable) == passphrase
+    assert str(orphan.public_id) in err.getvalue()
+    assert "'retired' is not configured" in err.getvalue()

@@ -12,6 +12,9 @@ from django.utils import timezone
 
 from accesskeys import keyring
 from accesskeys.models import AccessKey
+from accesskeys.services import grant, macaroon
+from accesskeys.services.access import AccessChoices, create_access
+from accesskeys.services.lookup import authorize
 from accesskeys.services.passphrase import derive_root_key
 from console.models import Project
 
@@ -76,6 +79,31 @@ def test_it_reencrypts_under_the_new_key_and_keeps_the_same_secrets(db):
         )
         # Run again: nothing left to do.
         assert "0 managed passphrase(s), 0 access key secret(s)" in rotate()
+
+
+def test_it_keeps_grants_before_and_after_on_the_same_root_key(admin):
+    project = managed_project()
+    project.memberships.create(user=admin, role="admin")
+    before = create_access(project, admin, AccessChoices(name="before", type="access_grant"))
+
+    with override_settings(MASTER_KEYS=f"{NEW_KEY},{settings.MASTER_KEYS}"):
+        rotate()
+    with override_settings(MASTER_KEYS=NEW_KEY):
+        project.refresh_from_db()
+        after = create_access(project, admin, AccessChoices(name="after", type="access_grant"))
+        # The key made before the rotation still authorizes requests.
+        authorize(
+            macaroon.to_api_key_string(
+                macaroon.parse(grant.parse_grant(before.access_grant).api_key)
+            ),
+            macaroon.Action(
+                op=macaroon.Op.READ, time=timezone.now(), bucket=b"photos", encrypted_path=b"a"
+            ),
+        )
+
+    key_before = grant.parse_grant(before.access_grant).encryption_access.default_key
+    key_after = grant.parse_grant(after.access_grant).encryption_access.default_key
+    assert key_before == key_after
 
 
 def test_it_leaves_self_managed_projects_alone(db, project):

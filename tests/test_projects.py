@@ -4,7 +4,7 @@ import base64
 import logging
 
 import pytest
-from django.db import connection
+from django.db import connection, connections
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -194,10 +194,16 @@ def _cells():
                     yield table, value
 
 
-def test_it_never_stores_or_shows_the_managed_passphrase_in_plaintext(admin_client, caplog):
+def test_it_never_stores_or_shows_the_managed_passphrase_in_plaintext(
+    admin_client, caplog, monkeypatch
+):
+    # Log everything, SQL statements with their parameters included, as DEBUG does.
     caplog.set_level(logging.DEBUG)
+    caplog.set_level(logging.DEBUG, logger="django.db.backends")
+    monkeypatch.setattr(connections["default"], "force_debug_cursor", True)
     with CaptureQueriesContext(connection) as queries:
         r = create(admin_client, name="Secretive")
+    assert "INSERT" in caplog.text
     project = Project.objects.get(name="Secretive")
     passphrase = keyring.managed_passphrase(project)
     forms = {passphrase.encode(), base64.b64decode(passphrase)}

@@ -1,60 +1,85 @@
-"""seed_demo: a demo admin with a Self-Managed and an Automatic project."""
-
+import base64
 from io import StringIO
 
 from django.core.management import call_command
 
 from accesskeys import keyring
-from console.models import Membership, Project, User
+from console.models import Bucket, Membership, Project, User
 
 
-def seed(*args):
+def seed(*args) -> str:
     out = StringIO()
-    call_command("seed_demo", "--password", "demo-password", *args, stdout=out)
+    call_command("seed_demo", *args, stdout=out)
     return out.getvalue()
 
 
-def demo_projects():
-    admin = User.objects.get(email="demo@example.com")
-    memberships = Membership.objects.filter(user=admin, role=Membership.Role.ADMIN)
-    return {m.project.name: m.project for m in memberships.select_related("project")}
+def test_it_creates_the_demo_account_and_prints_how_to_sign_in(db):
+    output = seed("--password", "pw-123456")
+
+    assert "demo@example.com" in output and "pw-123456" in output and "/signin/" in output
+    user = User.objects.get(email="demo@example.com")
+    assert user.check_password("pw-123456")
+    project = Project.objects.get(name="Demo")
+    assert project.passphrase_mode == Project.PassphraseMode.USER
+    assert Membership.objects.get(user=user, project=project).role == "admin"
+    buckets = {b.name: b.object_lock for b in Bucket.objects.filter(project=project)}
+    assert buckets == {"photos": False, "backups": True, "logs": False}
 
 
-def test_it_creates_a_project_of_each_passphrase_mode(db):
-    seed()
-    projects = demo_projects()
-    assert set(projects) == {"Demo", "Demo (Automatic)"}
-    assert projects["Demo"].passphrase_mode == Project.PassphraseMode.USER
-    assert projects["Demo"].managed_passphrase_encrypted is None
-    automatic = projects["Demo (Automatic)"]
-    assert automatic.is_managed
-    assert automatic.managed_passphrase_key_id == keyring.current_master_key().id
-    assert keyring.managed_passphrase(automatic)
-    for project in projects.values():
-        assert sorted(project.buckets.values_list("name", "object_lock")) == [
-            ("backups", True),
-            ("logs", False),
-            ("photos", False),
-        ]
+def test_it_prints_a_random_password_when_none_is_given(db):
+    output = seed()
+    password = output.split("Password:")[1].split()[0]
+    assert User.objects.get(email="demo@example.com").check_password(password)
 
 
-def test_it_changes_nothing_when_run_twice(db):
-    seed("--member-email", "member@example.com", "--member-password", "member-password")
-    passphrase = keyring.managed_passphrase(demo_projects()["Demo (Automatic)"])
-    out = seed("--member-email", "member@example.com")
-    assert "nothing changed" in out
-    projects = demo_projects()
-    assert Project.objects.count() == 2
-    assert all(p.buckets.count() == 3 for p in projects.values())
-    assert keyring.managed_passphrase(projects["Demo (Automatic)"]) == passphrase
-    member = User.objects.get(email="member@example.com")
-    assert set(member.memberships.values_list("project__name", "role")) == {
-        ("Demo", "member"),
-        ("Demo (Automatic)", "member"),
-    }
+def test_it_changes_nothing_the_second_time_and_says_so(db):
+    seed("--member-email", "m@example.com")
+    counts = (User.objects.count(), Project.objects.count(), Bucket.objects.count())
+
+    output = seed("--member-email", "m@example.com")
+
+    assert "nothing changed" in output
+    assert "Password" not in output
+    assert (User.objects.count(), Project.objects.count(), Bucket.objects.count()) == counts
+
+
+def test_it_adds_a_member_when_asked(db):
+    seed("--email", "a@example.com", "--member-email", "B@example.com", "--member-password", "x")
+    member = User.objects.get(email="b@example.com")
+    assert member.memberships.get().role == "member"
+    assert member.check_password("x")
 
 
 def test_it_does_nothing_with_if_empty_when_users_exist(db):
     User.objects.create_user(email="someone@example.com", password="x")
-    seed("--if-empty")
+    assert seed("--if-empty") == ""
     assert not Project.objects.exists()
+
+
+def admin_projects(email="demo@example.com") -> dict[str, Project]:
+    memberships = Membership.objects.filter(user__email=email, role=Membership.Role.ADMIN)
+    return {m.project.name: m.project for m in memberships.select_related("project")}
+
+
+def test_it_also_creates_an_automatic_project_with_the_same_buckets(db):
+    seed()
+    projects = admin_projects()
+    assert set(projects) == {"Demo", "Demo (Automatic)"}
+    assert projects["Demo"].managed_passphrase_encrypted is None
+    automatic = projects["Demo (Automatic)"]
+    assert automatic.is_managed
+    assert automatic.managed_passphrase_key_id == keyring.current_master_key().id
+    assert len(base64.b64decode(keyring.managed_passphrase(automatic))) == 32
+    buckets = {b.name: b.object_lock for b in Bucket.objects.filter(project=automatic)}
+    assert buckets == {"photos": False, "backups": True, "logs": False}
+
+
+def test_it_leaves_two_projects_of_three_buckets_when_run_twice(db):
+    seed()
+    passphrase = keyring.managed_passphrase(admin_projects()["Demo (Automatic)"])
+    seed()
+    projects = admin_projects()
+    assert Project.objects.count() == 2
+    assert [p.buckets.count() for p in projects.values()] == [3, 3]
+    # The managed passphrase is kept, or the keys issued in between would stop matching.
+    assert keyring.managed_passphrase(projects["Demo (Automatic)"]) == passphrase

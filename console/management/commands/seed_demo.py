@@ -26,7 +26,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--email", default="demo@example.com")
         parser.add_argument("--password", help="Default: a random password, printed once.")
-        parser.add_argument("--member-email", help="Also add this user as a Member.")
+        parser.add_argument(
+            "--member-email", help=f"Also add this user as a Member of {DEMO_PROJECT!r}."
+        )
         parser.add_argument("--member-password")
         parser.add_argument(
             "--if-empty",
@@ -60,8 +62,7 @@ class Command(BaseCommand):
             member, member_password = self.ensure_user(
                 options["member_email"], options["member_password"], changes
             )
-            for project in projects:
-                self.ensure_membership(member, project, Membership.Role.MEMBER, changes)
+            self.ensure_membership(member, projects[0], Membership.Role.MEMBER, changes)
 
         if not changes:
             self.stdout.write(

@@ -5,6 +5,10 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from accesskeys import keyring
+from accesskeys.models import AccessKey
+from accesskeys.services import grant, macaroon
+from accesskeys.services.passphrase import derive_root_key
 from console.models import Membership, Project
 from tests.conftest import PASSWORD
 from tests.e2e.conftest import sign_in
@@ -95,3 +99,61 @@ def test_it_shows_settings_read_only_to_a_member(page, live_server, member, proj
     expect(page.get_by_role("textbox")).to_have_count(0)
     expect(page.get_by_role("button", name="Save changes")).to_have_count(0)
     screenshot("project-settings-member")
+
+
+def create_project_in_browser(page, name, mode_label) -> Project:
+    dialog = open_new_project_dialog(page)
+    dialog.get_by_label("Name", exact=True).fill(name)
+    dialog.get_by_label(mode_label).check()
+    dialog.get_by_role("button", name="Create Project").click()
+    expect(page.get_by_text(f"Project “{name}” created.")).to_be_visible()
+    project = Project.objects.get(name=name)
+    expect(page).to_have_url(re.compile(rf"/projects/{project.public_id}/access-keys/$"))
+    return project
+
+
+def create_access_grant_in_browser(page, name, passphrase_typed=None) -> str:
+    page.get_by_role("button", name="New Access Key").click()
+    dialog = page.get_by_role("dialog", name="New Access")
+    dialog.get_by_label("Name", exact=True).fill(name)
+    dialog.get_by_label("Access Grant", exact=True).check()
+    dialog.get_by_role("button", name="Next").click()
+    dialog.get_by_label("Full Access").check()
+    if passphrase_typed is None:
+        # Automatic: no encryption step, Full Access creates straight away.
+        expect(dialog.get_by_label("Passphrase", exact=True)).to_have_count(0)
+        dialog.get_by_role("button", name="Create Access").click()
+    else:
+        dialog.get_by_role("button", name="Next").click()
+        dialog.get_by_label("Passphrase", exact=True).fill(passphrase_typed)
+        dialog.get_by_role("button", name="Create Access").click()
+    value = dialog.get_by_label("Access Grant")
+    expect(value).not_to_have_value("")
+    return value.input_value()
+
+
+def test_it_issues_working_grants_in_projects_of_both_kinds(page, live_server, admin, project):
+    sign_in(page, live_server, admin.email, PASSWORD)
+
+    automatic = create_project_in_browser(page, "Auto", "Automatic (Default)")
+    assert automatic.is_managed
+    auto_grant = grant.parse_grant(create_access_grant_in_browser(page, "auto-grant"))
+    managed = keyring.managed_passphrase(automatic)
+    assert auto_grant.encryption_access.default_key == derive_root_key(
+        managed, bytes(automatic.salt)
+    )
+
+    page.goto(f"{live_server.url}/")
+    self_managed = create_project_in_browser(page, "Own", "Self-Managed")
+    assert not self_managed.is_managed
+    typed = "correct horse battery staple"
+    own_grant = grant.parse_grant(create_access_grant_in_browser(page, "own-grant", typed))
+    assert own_grant.encryption_access.default_key == derive_root_key(
+        typed, bytes(self_managed.salt)
+    )
+
+    # Each grant's API key is the one stored for its own project.
+    issued = [(auto_grant, automatic, "auto-grant"), (own_grant, self_managed, "own-grant")]
+    for scope, owner, name in issued:
+        key = AccessKey.objects.get(head=macaroon.parse(scope.api_key).head)
+        assert (key.project, key.name, key.type) == (owner, name, AccessKey.Type.ACCESS_GRANT)

@@ -1,4 +1,4 @@
-"""Test data made directly in the database, without going through the service."""
+"""Rows made directly, for tests that need many keys or a key of a given shape."""
 
 import os
 
@@ -7,15 +7,13 @@ from django.utils import timezone
 from accesskeys.models import AccessKey
 
 
-def make_access_key(project, user, name: str, **fields) -> AccessKey:
-    now = timezone.now()
+def make_access_key(project, user, name, **fields) -> AccessKey:
     values = {
         "type": AccessKey.Type.S3_CREDENTIALS,
         "head": os.urandom(32),
         "secret_encrypted": b"x",
         "secret_key_id": "test",
-        "created_at": now,
-        "not_before": now,
+        "not_before": timezone.now(),
         **fields,
     }
     return AccessKey.objects.create(project=project, created_by=user, name=name, **values)

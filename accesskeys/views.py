@@ -49,7 +49,12 @@ class TableState:
         except ValueError:
             size = DEFAULT_SIZE
         self.size = size if size in PAGE_SIZES else DEFAULT_SIZE
-        self.page = params.get("page", "1")
+        try:
+            page = int(params.get("page", 1))
+        except ValueError:
+            page = 1
+        # Past the end shows the last page (the Paginator's choice); below 1, the first.
+        self.page = max(page, 1)
 
     def query(self, **changes) -> str:
         """The query string for this state with some changes, defaults left out."""
@@ -162,9 +167,8 @@ def delete(request, public_id):
     template = "accesskeys/delete.html" + ("#dialog" if request.htmx else "")
 
     if request.method == "POST" and keys:
-        names = [key.name for key in keys]
         try:
-            delete_accesses(project, request.user, [key.id for key in keys])
+            names = delete_accesses(project, request.user, [key.id for key in keys])
         except AccessError as e:
             ctx["error"] = " ".join(
                 message for messages_ in e.errors.values() for message in messages_

@@ -45,7 +45,7 @@ def test_it_shows_the_title_button_and_columns(admin_client, project, three_keys
     assert "S3 Credentials" in html
 
 
-def test_it_sorts_by_name_ascending_by_default_ignoring_case(admin_client, project, three_keys):
+def test_it_sorts_by_name_ascending_by_default(admin_client, project, three_keys):
     response = admin_client.get(url(project))
     assert names(response) == ["Alpha-backup", "beta", "gamma"]
     assert 'aria-sort="ascending"' in response.content.decode()
@@ -275,3 +275,13 @@ def test_it_runs_the_same_number_of_queries_for_3_or_300_keys(
         response = admin_client.get(url(project, query))
     assert response.status_code == 200
     assert few <= 9
+
+
+def test_it_runs_the_same_number_of_queries_for_10_or_100_rows(
+    admin_client, project, admin, member
+):
+    for i in range(120):
+        make_access_key(project, [admin, member][i % 2], f"key-{i:03d}")
+    assert count_queries(admin_client, url(project, "?size=10")) == count_queries(
+        admin_client, url(project, "?size=100")
+    )

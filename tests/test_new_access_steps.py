@@ -23,7 +23,7 @@ def post(client, url, **data):
 
 
 def html_for(client, url, **data) -> str:
-    return html_for(client, url, **data)
+    return post(client, url, **data).content.decode()
 
 
 def checked(html, name):

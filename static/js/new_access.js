@@ -144,6 +144,9 @@
   }
 
   function enterStep(d) {
+    // Bind the step's hx- attributes now (idempotent), in case this runs before htmx
+    // settles: Enter on the focused field must never submit the form natively.
+    if (window.htmx) window.htmx.process(d);
     var heading = d.querySelector("#na-step-heading");
     var f = form(d);
     if (f && f.dataset.step === "encryption") setupEncryption(d, f);
@@ -294,7 +297,9 @@
   }
 
   document.addEventListener("htmx:configRequest", onConfigRequest);
-  document.addEventListener("htmx:afterSwap", function (e) {
+  // After settling: htmx binds the new step's hx- attributes only then, and a key
+  // pressed on a focused control before that would submit the form natively.
+  document.addEventListener("htmx:afterSettle", function (e) {
     var target = e.detail.target;
     if (!target) return;
     if (target.id === "dialog-host") init();

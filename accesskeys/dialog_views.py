@@ -127,9 +127,7 @@ def summary(project, data) -> list[tuple[str, str]]:
     if data.get("expiration") == "custom":
         expiration = data.get("expiration_date", "")
     buckets = (
-        ", ".join(data.getlist("buckets"))
-        if data.get("bucket_mode") == "select"
-        else "All Buckets"
+        ", ".join(data.getlist("buckets")) if data.get("bucket_mode") == "select" else "All Buckets"
     )
     return [
         ("Name", data.get("name", "")),

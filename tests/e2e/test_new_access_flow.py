@@ -98,7 +98,9 @@ def test_it_creates_s3_credentials_with_full_access(page, live_server, project, 
 
 
 def test_it_creates_an_api_key_with_full_access(page, live_server, project, admin, screenshot):
+    page.set_viewport_size({"width": 390, "height": 844})
     dialog = open_dialog(page, live_server, project, admin)
+    screenshot("new-access-mobile-1-name", full_page=False)
     name_step(dialog, "ci-key", "API Key")
     dialog.get_by_label("Full Access").check()
     dialog.get_by_role("button", name="Create Access").click()
@@ -106,7 +108,7 @@ def test_it_creates_an_api_key_with_full_access(page, live_server, project, admi
     expect(dialog.get_by_label("Satellite Address")).to_have_value(settings.SATELLITE_ADDRESS)
     api_key = dialog.get_by_label("API Key", exact=True)
     expect(api_key).to_have_attribute("type", "password")
-    screenshot("new-access-result-api-key")
+    screenshot("new-access-mobile-result-api-key", full_page=False)
     filename, content = download(page, dialog.get_by_role("button", name="Download all"))
     assert re.fullmatch(rf"Storj-API-Key-ci-key-{ISO}\.txt", filename)
     assert content == (

@@ -75,7 +75,9 @@ def test_it_goes_back_and_closes_with_escape(page, live_server, project, admin):
     expect(dialog.get_by_label("API Key")).to_be_checked()
     page.keyboard.press("Escape")
     expect(dialog).to_be_hidden()
-    expect(page.get_by_role("button", name="New Access Key")).to_be_focused()
+    expect(
+        page.locator(".page-header").get_by_role("button", name="New Access Key")
+    ).to_be_focused()
     assert not AccessKey.objects.exists()
 
 
@@ -117,7 +119,7 @@ def test_it_shows_no_secret_after_a_reload(page, live_server, project, admin):
 def test_it_works_by_keyboard_alone(page, live_server, project, admin, screenshot):
     dialog = open_dialog(page, live_server, project, admin)
     dialog.get_by_role("button", name="Close").click()
-    new_key = page.get_by_role("button", name="New Access Key")
+    new_key = page.locator(".page-header").get_by_role("button", name="New Access Key")
     expect(new_key).to_be_focused()
     page.keyboard.press("Enter")
     name = dialog.get_by_label("Name", exact=True)

@@ -22,7 +22,7 @@ ISO = r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z"
 def open_dialog(page, live_server, project, user):
     sign_in(page, live_server, user.email, PASSWORD)
     page.goto(f"{live_server.url}/projects/{project.public_id}/access-keys/")
-    page.get_by_role("button", name="New Access Key").click()
+    page.locator(".page-header").get_by_role("button", name="New Access Key").click()
     dialog = page.get_by_role("dialog", name="New Access")
     expect(dialog).to_be_visible()
     return dialog
@@ -94,7 +94,9 @@ def test_it_creates_s3_credentials_with_full_access(page, live_server, project, 
 
     dialog.get_by_role("button", name="Done").click()
     expect(dialog).to_be_hidden()
-    expect(page.get_by_role("button", name="New Access Key")).to_be_focused()
+    expect(
+        page.locator(".page-header").get_by_role("button", name="New Access Key")
+    ).to_be_focused()
 
 
 def test_it_creates_an_api_key_with_full_access(page, live_server, project, admin, screenshot):

@@ -54,7 +54,7 @@ def test_it_remembers_the_current_passphrase_in_the_tab(page, live_server, proje
     dialog.get_by_role("button", name="Done").click()
     expect(dialog).to_be_hidden()
 
-    page.get_by_role("button", name="New Access Key").click()
+    page.locator(".page-header").get_by_role("button", name="New Access Key").click()
     name_step(dialog, "second", "Access Grant")
     dialog.get_by_role("button", name="Next").click()
     expect(

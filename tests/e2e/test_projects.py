@@ -46,7 +46,7 @@ def test_it_creates_a_project_in_the_dialog(page, live_server, admin, project, s
     screenshot("project-new-self-managed")
     dialog.get_by_role("button", name="Create Project").click()
 
-    expect(page.get_by_role("heading", name="Access Keys")).to_be_visible()
+    expect(page.get_by_role("heading", name="Access Keys", exact=True)).to_be_visible()
     expect(page.get_by_text("Project “Beta” created.")).to_be_visible()
     created = Project.objects.get(name="Beta")
     expect(page).to_have_url(re.compile(rf"/projects/{created.public_id}/access-keys/$"))
@@ -113,7 +113,8 @@ def create_project_in_browser(page, name, mode_label) -> Project:
 
 
 def create_access_grant_in_browser(page, name, passphrase_typed=None) -> str:
-    page.get_by_role("button", name="New Access Key").click()
+    # The page header has the button; an empty project repeats it in the empty state.
+    page.get_by_role("button", name="New Access Key").first.click()
     dialog = page.get_by_role("dialog", name="New Access")
     dialog.get_by_label("Name", exact=True).fill(name)
     dialog.get_by_label("Access Grant", exact=True).check()

@@ -10,7 +10,7 @@ from accesskeys.models import AccessKey
 from accesskeys.services import grant, macaroon
 from accesskeys.services.passphrase import derive_root_key
 from console.models import Membership, Project
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, make_user
 from tests.e2e.conftest import sign_in
 
 pytestmark = pytest.mark.e2e
@@ -158,3 +158,16 @@ def test_it_issues_working_grants_in_projects_of_both_kinds(page, live_server, a
     for scope, owner, name in issued:
         key = AccessKey.objects.get(head=macaroon.parse(scope.api_key).head)
         assert (key.project, key.name, key.type) == (owner, name, AccessKey.Type.ACCESS_GRANT)
+
+
+def test_it_lets_a_user_without_projects_start_one(page, live_server, db):
+    user = make_user("dora@example.com")
+    sign_in(page, live_server, user.email, PASSWORD)
+    expect(page.get_by_role("heading", name="You are not in a project yet")).to_be_visible()
+    page.get_by_role("link", name="Create a project").click()
+    dialog = page.get_by_role("dialog", name="Create New Project")
+    dialog.get_by_label("Name", exact=True).fill("Dora's files")
+    dialog.get_by_role("button", name="Create Project").click()
+    expect(page.get_by_role("heading", name="Access Keys", exact=True)).to_be_visible()
+    expect(page.locator(".switcher-name")).to_have_text("Dora's files")
+    assert Membership.objects.get(user=user).is_admin

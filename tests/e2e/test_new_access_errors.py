@@ -107,12 +107,12 @@ def test_it_shows_no_secret_after_a_reload(page, live_server, project, admin):
     secret = dialog.get_by_label("Secret Key").input_value()
     access_key = dialog.get_by_label("Access Key").input_value()
     page.reload()
-    expect(page.get_by_role("heading", name="Access Keys")).to_be_visible()
+    expect(page.get_by_role("heading", name="Access Keys", exact=True)).to_be_visible()
     html = page.content()
     assert secret not in html and access_key not in html and PASSPHRASE not in html
     page.go_back()
     page.go_forward()
-    expect(page.get_by_role("heading", name="Access Keys")).to_be_visible()
+    expect(page.get_by_role("heading", name="Access Keys", exact=True)).to_be_visible()
     assert secret not in page.content()
 
 

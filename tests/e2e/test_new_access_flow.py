@@ -62,7 +62,7 @@ def test_it_creates_s3_credentials_with_full_access(page, live_server, project, 
     screenshot("new-access-1-name")
     name_step(dialog, "my-access", "S3 Credentials")
 
-    expect(dialog.get_by_role("heading", name="Access")).to_be_visible()
+    expect(dialog.get_by_role("heading", name="Access", exact=True)).to_be_visible()
     dialog.get_by_label("Full Access").check()
     screenshot("new-access-2-access")
     dialog.get_by_role("button", name="Next").click()

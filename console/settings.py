@@ -14,6 +14,9 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from accesskeys.services.errors import FormatError
+from accesskeys.services.masterkeys import parse_master_keys
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 # Development secrets are generated here once; the folder is git-ignored.
 LOCAL_DIR = Path(os.environ.get("LOCAL_DIR", BASE_DIR / ".local"))
@@ -32,6 +35,11 @@ def env_bool(name: str, default: bool) -> bool:
     if word in FALSE_WORDS:
         return False
     raise ImproperlyConfigured(f"{name} must be true or false (or 1 or 0), not {value!r}.")
+
+
+def env_str(name: str, default: str) -> str:
+    """The variable's value, or the default when it is unset or empty."""
+    return os.environ.get(name) or default
 
 
 def env_list(name: str, default: str) -> list[str]:
@@ -58,6 +66,13 @@ if not SECRET_KEY:
             "set SECRET_KEY to a long random string."
         )
     SECRET_KEY = local_secret("secret_key", lambda: secrets.token_urlsafe(50))
+elif not DEBUG and (
+    len(SECRET_KEY) < 32 or SECRET_KEY.startswith(("change-me", "django-insecure"))
+):
+    raise ImproperlyConfigured(
+        "SECRET_KEY is too weak: use a random string of at least 32 characters "
+        '(python -c "import secrets; print(secrets.token_urlsafe(50))").'
+    )
 
 # Master keys encrypt secrets at rest (macaroon secrets, managed passphrases).
 # Format: "id:base64key,id:base64key"; the first one encrypts new data, the
@@ -75,17 +90,22 @@ if not MASTER_KEYS:
         lambda: "dev1:" + base64.b64encode(secrets.token_bytes(32)).decode(),
     )
 
+try:
+    parse_master_keys(MASTER_KEYS)
+except FormatError as exc:
+    raise ImproperlyConfigured(f"MASTER_KEYS is not valid: {exc}") from None
+
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 
 # The satellite and gateway that the issued credentials point at.
-SATELLITE_ADDRESS = os.environ.get(
+SATELLITE_ADDRESS = env_str(
     "SATELLITE_ADDRESS",
     "12EayRS2V1kEsWESU9QMRseFhdxYxKicsiFmxrsLZHeLUtdps3S@us1.storj.io:7777",
 )
-S3_ENDPOINT = os.environ.get("S3_ENDPOINT", "https://gateway.storjshare.io")
+S3_ENDPOINT = env_str("S3_ENDPOINT", "https://gateway.storjshare.io")
 # Used in the names of downloaded files, as Storj's console does.
-BRAND_NAME = os.environ.get("BRAND_NAME", "Storj")
+BRAND_NAME = env_str("BRAND_NAME", "Storj")
 
 INSTALLED_APPS = [
     "django.contrib.auth",

@@ -1,0 +1,54 @@
+from io import StringIO
+
+from django.core.management import call_command
+
+from console.models import Bucket, Membership, Project, User
+
+
+def seed(*args) -> str:
+    out = StringIO()
+    call_command("seed_demo", *args, stdout=out)
+    return out.getvalue()
+
+
+def test_it_creates_the_demo_account_and_prints_how_to_sign_in(db):
+    output = seed("--password", "pw-123456")
+
+    assert "demo@example.com" in output and "pw-123456" in output and "/signin/" in output
+    user = User.objects.get(email="demo@example.com")
+    assert user.check_password("pw-123456")
+    project = Project.objects.get(name="Demo")
+    assert project.passphrase_mode == Project.PassphraseMode.USER
+    assert Membership.objects.get(user=user, project=project).role == "admin"
+    buckets = {b.name: b.object_lock for b in Bucket.objects.filter(project=project)}
+    assert buckets == {"photos": False, "backups": True, "logs": False}
+
+
+def test_it_prints_a_random_password_when_none_is_given(db):
+    output = seed()
+    password = output.split("Password:")[1].split()[0]
+    assert User.objects.get(email="demo@example.com").check_password(password)
+
+
+def test_it_changes_nothing_the_second_time_and_says_so(db):
+    seed("--member-email", "m@example.com")
+    counts = (User.objects.count(), Project.objects.count(), Bucket.objects.count())
+
+    output = seed("--member-email", "m@example.com")
+
+    assert "nothing changed" in output
+    assert "Password" not in output
+    assert (User.objects.count(), Project.objects.count(), Bucket.objects.count()) == counts
+
+
+def test_it_adds_a_member_when_asked(db):
+    seed("--email", "a@example.com", "--member-email", "B@example.com", "--member-password", "x")
+    member = User.objects.get(email="b@example.com")
+    assert member.memberships.get().role == "member"
+    assert member.check_password("x")
+
+
+def test_it_does_nothing_with_if_empty_when_users_exist(db):
+    User.objects.create_user(email="someone@example.com", password="x")
+    assert seed("--if-empty") == ""
+    assert not Project.objects.exists()

@@ -1,27 +1,18 @@
 """Access keys made directly in the database, for tests of showing and auditing them."""
 
-import os
-
-from django.utils import timezone
-
-from accesskeys.models import AccessKey
+from accesskeys.models import OBJECT_LOCK_PERMISSIONS, AccessKey
+from tests.factories import make_access_key
 
 
 def make_key(project, created_by, name="key", buckets=(), **fields) -> AccessKey:
-    """A key row with a unique head and a dummy secret; `buckets` limits it to those."""
-    fields.setdefault("type", AccessKey.Type.S3_CREDENTIALS)
-    fields.setdefault("not_before", timezone.now())
+    """A key row; `buckets` limits it to those, `full_access` sets what the service sets."""
+    if fields.get("full_access"):
+        # As create_access stores Full Access: every object-lock permission but bypass.
+        for field, label, _ in OBJECT_LOCK_PERMISSIONS:
+            fields.setdefault(field, label != "BypassGovernanceRetention")
     if buckets:
         fields["all_buckets"] = False
-    key = AccessKey.objects.create(
-        project=project,
-        created_by=created_by,
-        name=name,
-        head=os.urandom(32),
-        secret_encrypted=b"x",
-        secret_key_id="test",
-        **fields,
-    )
+    key = make_access_key(project, created_by, name, **fields)
     if buckets:
         key.buckets.set(project.buckets.filter(name__in=buckets))
     return key

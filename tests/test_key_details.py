@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accesskeys.models import AccessKey
+from accesskeys.services.access import AccessChoices, create_access
 from tests.key_factory import make_key
 
 ITEM = re.compile(r'<li class="(allowed|denied)"><span aria-hidden="true">.</span> (\w+)<')
@@ -62,10 +63,40 @@ def test_it_shows_exactly_the_restrictions_chosen(member_client, project, admin,
     assert "Never" in body  # last used
 
 
-def test_it_shows_full_access_as_everything(admin_client, project, admin):
+@pytest.mark.parametrize("key_type", AccessKey.Type.values)
+def test_it_shows_what_create_access_was_asked_for(member_client, project, member, key_type):
+    expires = timezone.now() + timedelta(days=9)
+    created = create_access(
+        project,
+        member,
+        AccessChoices(
+            name=f"made-{key_type}",
+            type=key_type,
+            full_access=False,
+            permissions=frozenset({"read", "list"}),
+            object_lock=frozenset({"BypassGovernanceRetention"}),
+            buckets=("photos",),
+            expires_at=expires,
+            passphrase="a passphrase for the test",
+        ),
+    )
+    body = details(member_client, project, created.access_key)
+    allowed = {label for label, ok in shown_permissions(body).items() if ok}
+    assert allowed == {"Read", "List", "BypassGovernanceRetention"}
+    assert "<code>photos</code>" in body and "<code>logs</code>" not in body
+    assert expires.strftime("%b %-d, %Y, %H:%M") in body
+    assert "bob@example.com" in body
+    # None of the one-time values is on the page.
+    for secret in [created.api_key, created.access_grant, created.s3_secret_key]:
+        assert secret is None or secret not in body
+
+
+def test_it_shows_full_access_as_stored(admin_client, project, admin):
     key = make_key(project, admin, name="root", full_access=True)
     body = details(admin_client, project, key)
-    assert all(shown_permissions(body).values())
+    allowed = shown_permissions(body)
+    assert allowed.pop("BypassGovernanceRetention") is False
+    assert len(allowed) == 10 and all(allowed.values())
     assert "All buckets" in body and "No expiration" in body
     assert "Full access, no expiration" in body
 

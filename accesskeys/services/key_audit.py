@@ -1,6 +1,7 @@
 """Auditing a project's keys: what each key allows, filters and risk flags.
 
-Plain Python over the non-secret restrictions stored beside each key, so an
+Plain Python over the non-secret restrictions stored beside each key (the
+same booleans the key's caveat was built from, full access included), so an
 Admin can ask "which keys can delete data in bucket X" without opening a
 macaroon.
 """
@@ -31,21 +32,16 @@ OLD_NO_EXPIRATION = "No expiration, older than 90 days"
 
 
 def permission_labels(key: AccessKey) -> list[str]:
-    # A full-access key carries no caveat, so it allows everything.
-    if key.full_access:
-        return [label for _, label in PERMISSIONS]
     return key.permission_labels()
 
 
 def object_lock_labels(key: AccessKey) -> list[str]:
-    if key.full_access:
-        return [label for _, label, _ in OBJECT_LOCK_PERMISSIONS]
     return key.object_lock_labels()
 
 
 def bucket_names(key: AccessKey) -> list[str]:
-    """The key's buckets; empty means all buckets of the project."""
-    if key.full_access or key.all_buckets:
+    """The key's buckets; empty means all buckets of the project, current and future."""
+    if key.all_buckets:
         return []
     return sorted(bucket.name for bucket in key.buckets.all())
 
@@ -58,7 +54,7 @@ def risks(key: AccessKey, now: datetime | None = None) -> list[str]:
     flags = []
     if key.full_access and key.not_after is None:
         flags.append(FULL_ACCESS_NO_EXPIRATION)
-    if key.full_access or key.can_bypass_governance_retention:
+    if key.can_bypass_governance_retention:
         flags.append(BYPASS_GOVERNANCE)
     if key.not_after is None and key.created_at < now - OLD_WITHOUT_EXPIRATION:
         flags.append(OLD_NO_EXPIRATION)
@@ -69,7 +65,7 @@ def risky_q(now: datetime) -> Q:
     """The database side of `risks`: a live key with at least one flag."""
     live = Q(revoked_at__isnull=True) & (Q(not_after__isnull=True) | Q(not_after__gt=now))
     flagged = (
-        Q(full_access=True)
+        Q(full_access=True, not_after__isnull=True)
         | Q(can_bypass_governance_retention=True)
         | Q(not_after__isnull=True, created_at__lt=now - OLD_WITHOUT_EXPIRATION)
     )
@@ -102,12 +98,10 @@ def filter_keys(keys: QuerySet, filters: KeyFilters, now: datetime | None = None
             Q(not_after__isnull=True) | Q(not_after__gt=now)
         )
     if filters.permission in PERMISSION_FIELDS:
-        keys = keys.filter(Q(**{filters.permission: True}) | Q(full_access=True))
+        keys = keys.filter(**{filters.permission: True})
     if filters.bucket:
         # A key for all buckets reaches bucket X too; one limited to others does not.
-        keys = keys.filter(
-            Q(full_access=True) | Q(all_buckets=True) | Q(buckets__id=filters.bucket)
-        ).distinct()
+        keys = keys.filter(Q(all_buckets=True) | Q(buckets__id=filters.bucket)).distinct()
     if filters.expiring_soon:
         keys = keys.filter(not_after__gt=now, not_after__lte=now + EXPIRING_SOON)
     if filters.risky:

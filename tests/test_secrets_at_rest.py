@@ -5,6 +5,7 @@ import logging
 
 from django.apps import apps
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from accesskeys.services import grant, macaroon, s3credentials
 from accesskeys.services.access import AccessChoices, create_access
@@ -75,10 +76,13 @@ def test_it_stores_no_one_time_value_in_any_table(project, admin):
         assert value not in dump
 
 
-def test_it_logs_no_one_time_value(project, admin, caplog, monkeypatch):
+def test_it_logs_no_one_time_value(project, admin, caplog):
     # Log every SQL statement with its parameters, as DEBUG does in development.
-    monkeypatch.setattr(connection, "force_debug_cursor", True)
-    with caplog.at_level(logging.DEBUG), caplog.at_level(logging.DEBUG, "django.db.backends"):
+    with (
+        CaptureQueriesContext(connection),
+        caplog.at_level(logging.DEBUG),
+        caplog.at_level(logging.DEBUG, "django.db.backends"),
+    ):
         created = create_one_of_each(project, admin)
     text = caplog.text.encode()
     assert b"INSERT" in text  # the statements were logged

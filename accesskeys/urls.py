@@ -7,6 +7,7 @@ app_name = "accesskeys"
 urlpatterns = [
     # The Access Keys page (table, search, sort, paging, delete): views.py
     path("", views.index, name="index"),
+    path("delete/", views.delete, name="delete"),
     # The New Access dialog, step by step: dialog_views.py
     path("new/", dialog_views.new_access, name="new"),
     # One key's details, for every member: detail_views.py

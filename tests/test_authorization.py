@@ -30,6 +30,8 @@ TABLE = {
     "buckets": {"GET": (302, 404, 200, 200)},
     "accesskeys:index": {"GET": (302, 404, 200, 200)},
     "accesskeys:new": {"GET": (302, 404, 200, 200)},
+    # Members may delete their own keys, so the confirmation is open to them.
+    "accesskeys:delete": {"GET": (302, 404, 200, 200), "POST": (302, 404, 200, 200)},
     "accesskeys:detail": {"GET": (302, 404, 200, 200)},
     "team": {"GET": (302, 404, 200, 200), "POST": (302, 404, 403, 400)},
     "team_role": {"GET": (302, 405, 405, 405), "POST": (302, 404, 403, 302)},

@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from accesskeys.services.access import AccessChoices, AccessError, create_access, delete_accesses
+from accesskeys.services.access import AccessChoices, create_access
 from tests.conftest import PASSWORD
 from tests.e2e.conftest import SCREENSHOTS, sign_in
 from tests.key_factory import make_key
@@ -32,9 +32,15 @@ def test_it_lets_an_admin_answer_who_can_delete_in_a_bucket(
         ),
     )
     key = created.access_key
-    # A Member cannot delete it (the service is what the page's delete calls).
-    with pytest.raises(AccessError, match="only the access keys they created"):
-        delete_accesses(project, member, [key.id])
+    # A Member cannot delete it: the page's delete dialog refuses and the key stays.
+    sign_in(page, live_server, member.email, PASSWORD)
+    page.get_by_role("button", name="Actions for backup-cleaner").click()
+    page.get_by_role("menuitem", name="Delete").click()
+    page.get_by_role("dialog").get_by_role("button", name="Delete").click()
+    expect(page.get_by_role("alert")).to_contain_text("only the access keys they created")
+    key.refresh_from_db()
+    assert key.revoked_at is None
+    page.context.clear_cookies()
 
     # An old full-access key of the Member's: it also reaches backups and can delete.
     make_key(
@@ -127,7 +133,7 @@ def test_it_adds_a_member_who_sets_a_password(
     SCREENSHOTS.mkdir(exist_ok=True)
     dana_page.screenshot(path=str(SCREENSHOTS / "set-password.png"), full_page=True)
     dana_page.get_by_role("button", name="Set password and sign in").click()
-    expect(dana_page.get_by_role("heading", name="Access Keys")).to_be_visible()
+    expect(dana_page.get_by_role("heading", name="Access Keys", exact=True)).to_be_visible()
     expect(dana_page.get_by_text("dana@example.com")).to_be_visible()
 
     # The link works once.

@@ -1,10 +1,299 @@
-"""The New Access dialog: each step rendered by the server as a partial."""
+"""The New Access dialog, rendered step by step by the server through htmx.
 
+Nothing about the dialog lives on the server between requests: each POST
+carries the choices so far as hidden fields. Passphrases are never carried
+back: the browser keeps them (new_access.js) and sends the one chosen with the
+request that creates the access.
+"""
+
+from django.conf import settings
+from django.http import HttpResponseNotAllowed
 from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
+from django_htmx.http import trigger_client_event
 
+from accesskeys import forms as f
+from accesskeys.models import AccessKey
+from accesskeys.services import access, download, passphrase
+from console import audit
 from console.membership import load_project
+from console.models import AuditEvent
+
+SENSITIVE = ("passphrase", "new_passphrase", "generated_passphrase")
+
+# Which step shows an error the access service reports for a field.
+ERROR_STEPS = {
+    "name": "name",
+    "description": "name",
+    "type": "name",
+    "passphrase": "encryption",
+    "permissions": "permissions",
+    "object_lock": "object_lock",
+    "buckets": "buckets",
+    "expires_at": "expiration",
+}
+
+TYPE_DOWNLOAD_LABELS = {
+    AccessKey.Type.S3_CREDENTIALS: download.S3_CREDENTIALS,
+    AccessKey.Type.ACCESS_GRANT: download.ACCESS_GRANT,
+    AccessKey.Type.API_KEY: download.API_KEY,
+}
 
 
+def steps_for(project, data) -> list[str]:
+    """The steps this access goes through, given the choices so far."""
+    steps = ["name", "access"]
+    if data.get("type") != AccessKey.Type.API_KEY and not project.is_managed:
+        steps.append("encryption")
+    if data.get("access") == "advanced":
+        steps += ["permissions", "object_lock", "buckets", "expiration", "confirm"]
+    return steps
+
+
+def initial_from(form_class, data, seen: set[str]) -> dict:
+    """What a step shows when it is entered: the carried choices once it has been seen."""
+    if form_class.step not in seen:
+        return {}
+    initial = {}
+    for name in form_class.base_fields:
+        if name in f.SECRET_FIELDS:
+            continue
+        initial[name] = data.getlist(name) if name in f.MULTI_FIELDS else data.get(name)
+    return initial
+
+
+def carried(data, step: str) -> list[tuple[str, str]]:
+    """Hidden (name, value) pairs for every non-secret choice outside this step."""
+    own = set(f.STEP_FORMS[step].base_fields)
+    pairs = []
+    for form_class in f.STEP_FORMS.values():
+        for name in form_class.base_fields:
+            if name in own or name in f.SECRET_FIELDS:
+                continue
+            pairs += [(name, value) for value in data.getlist(name)]
+    return pairs
+
+
+def render_step(request, project, step: str, data, seen: set[str], form=None, status=200):
+    form_class = f.STEP_FORMS[step]
+    if form is None:
+        form = form_class(initial=initial_from(form_class, data, seen), project=project)
+        if step == "encryption":
+            # A fresh phrase each time the step is entered; the browser puts back
+            # the one it already showed if the user returns here.
+            form.initial["generated_passphrase"] = passphrase.generate_mnemonic()
+    choices = {name: data.get(name) for name in ("name", "type", "access")}
+    if step == "name" and form.is_bound:
+        choices.update(type=form["type"].value())
+    steps = steps_for(project, data)
+    if step not in steps:
+        steps.append(step)
+    position = steps.index(step)
+    is_last = position == len(steps) - 1
+    context = {
+        "project": project,
+        "form": form,
+        "step": step,
+        "step_title": f.STEP_TITLES[step],
+        "step_number": position + 1,
+        "step_count": len(steps),
+        "has_back": position > 0,
+        "is_last": is_last,
+        # On the Access step the last step depends on the radio chosen: the
+        # browser switches the button's label between these two.
+        "access_is_last": step == "access" and "encryption" not in steps[:3],
+        "sends_passphrase": step == "confirm" and "encryption" in steps,
+        "carried": carried(data, step),
+        "seen": sorted(seen),
+        "choices": choices,
+        "type_descriptions": f.TYPE_DESCRIPTIONS,
+        "object_lock_descriptions": f.OBJECT_LOCK_DESCRIPTIONS,
+    }
+    if step == "encryption":
+        name = data.get("name", "")
+        context["passphrase_filename"] = download.download_filename(
+            settings.BRAND_NAME, download.PASSPHRASE, name, timezone.now()
+        )
+    if step == "confirm":
+        context["summary"] = summary(project, data)
+    return render(request, "accesskeys/dialog/step.html", context, status=status)
+
+
+def summary(project, data) -> list[tuple[str, str]]:
+    labels = dict(f.PERMISSION_CHOICES)
+    expiration = dict(f.EXPIRATION_CHOICES).get(data.get("expiration", "none"), "No expiration")
+    if data.get("expiration") == "custom":
+        expiration = data.get("expiration_date", "")
+    buckets = (
+        ", ".join(data.getlist("buckets")) if data.get("bucket_mode") == "select" else "All Buckets"
+    )
+    return [
+        ("Name", data.get("name", "")),
+        ("Type", AccessKey.Type(data.get("type", "s3")).label),
+        ("Permissions", ", ".join(labels[p] for p in data.getlist("permissions") if p in labels)),
+        ("Object lock permissions", ", ".join(data.getlist("object_lock")) or "None"),
+        ("Buckets", buckets),
+        ("Expiration", expiration),
+    ]
+
+
+@never_cache
+@sensitive_post_parameters(*SENSITIVE)
 def new_access(request, public_id):
+    """GET: the dialog at its first step. POST: the next (or previous) step, or creation."""
     project = load_project(request, public_id)
-    return render(request, "accesskeys/dialog/new_access.html", {"project": project})
+    if request.method == "GET":
+        form = f.NameForm(project=project)
+        return render(
+            request,
+            "accesskeys/dialog/new_access.html",
+            {"project": project, "form": form, **_first_step_context(project)},
+        )
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["GET", "POST"])
+    return _post_step(request, project)
+
+
+def _first_step_context(project) -> dict:
+    steps = steps_for(project, {})
+    return {
+        "step": "name",
+        "step_title": f.STEP_TITLES["name"],
+        "step_number": 1,
+        "step_count": len(steps),
+        "has_back": False,
+        "is_last": False,
+        "carried": [],
+        "seen": [],
+        "type_descriptions": f.TYPE_DESCRIPTIONS,
+    }
+
+
+def _post_step(request, project):
+    data = request.POST
+    step = data.get("step", "name")
+    if step not in f.STEP_FORMS:
+        step = "name"
+    seen = set(data.getlist("seen")) | {step}
+    steps = steps_for(project, data)
+    if step not in steps:
+        # The choices changed under this step (e.g. the type became API Key): start over there.
+        return render_step(request, project, steps[-1], data, seen)
+    position = steps.index(step)
+
+    if data.get("nav") == "back":
+        return render_step(request, project, steps[max(position - 1, 0)], data, seen)
+
+    form = f.STEP_FORMS[step](data, project=project)
+    if not form.is_valid():
+        return render_step(request, project, step, data, seen, form=form)
+    if position + 1 < len(steps):
+        return render_step(request, project, steps[position + 1], data, seen)
+    return _create(request, project, data, steps, seen)
+
+
+def _create(request, project, data, steps, seen):
+    # Every step is checked again: hidden fields come from the browser.
+    forms = {}
+    for step in steps:
+        form = f.STEP_FORMS[step](data, project=project)
+        if not form.is_valid():
+            return render_step(request, project, step, data, seen, form=form)
+        forms[step] = form
+
+    advanced = data.get("access") == "advanced"
+    now = timezone.now()
+    enc = forms.get("encryption")
+    choices = access.AccessChoices(
+        name=forms["name"].cleaned_data["name"],
+        type=forms["name"].cleaned_data["type"],
+        description=forms["name"].cleaned_data["description"],
+        full_access=not advanced,
+        permissions=frozenset(forms["permissions"].cleaned_data["permissions"])
+        if advanced
+        else frozenset(access.PERMISSION_NAMES),
+        object_lock=frozenset(forms["object_lock"].cleaned_data["object_lock"])
+        if advanced
+        else access.FULL_ACCESS_OBJECT_LOCK,
+        buckets=tuple(forms["buckets"].cleaned_data["buckets"])
+        if advanced and forms["buckets"].cleaned_data["bucket_mode"] == "select"
+        else None,
+        expires_at=f.expiration_moment(
+            forms["expiration"].cleaned_data["expiration"],
+            forms["expiration"].cleaned_data.get("expiration_date"),
+            now,
+        )
+        if advanced
+        else None,
+        passphrase_choice=enc.passphrase_choice() if enc else "current",
+        passphrase=enc.chosen_passphrase() if enc else None,
+        user_agent=request.headers.get("User-Agent", "")[:512],
+    )
+    try:
+        created = access.create_access(project, request.user, choices, now=now)
+    except access.AccessError as e:
+        return _render_access_error(request, project, data, seen, steps, e)
+
+    audit.record(
+        request,
+        AuditEvent.Action.ACCESS_CREATED,
+        project=project,
+        access=choices.name,
+        type=choices.type,
+        full_access=choices.full_access,
+        permissions=sorted(choices.permissions),
+        object_lock=sorted(choices.object_lock),
+        buckets=list(choices.buckets) if choices.buckets is not None else "all",
+        expires_at=choices.expires_at.isoformat() if choices.expires_at else None,
+        passphrase=choices.passphrase_choice if enc else None,
+    )
+    response = render(
+        request, "accesskeys/dialog/result.html", result_context(project, choices, created, now)
+    )
+    return trigger_client_event(response, "accessesChanged")
+
+
+def _render_access_error(request, project, data, seen, steps, error):
+    """Show the service's errors on the earliest step they belong to."""
+
+    def step_of(field):
+        step = ERROR_STEPS.get(field)
+        return step if step in steps else steps[-1]
+
+    step = min((step_of(field) for field in error.errors), key=steps.index)
+    form = f.STEP_FORMS[step](data, project=project)
+    form.is_valid()
+    for field, messages in error.errors.items():
+        if step_of(field) == step:
+            form.add_error(field if field in form.fields else None, messages)
+    return render_step(request, project, step, data, seen, form=form)
+
+
+def result_context(project, choices, created, now) -> dict:
+    """The one-time values for the result step and the "Download all" file."""
+    if choices.type == AccessKey.Type.S3_CREDENTIALS:
+        items = download.s3_items(created.s3_access_key, created.s3_secret_key, created.s3_endpoint)
+        secret = {"Secret Key"}
+    elif choices.type == AccessKey.Type.ACCESS_GRANT:
+        items = download.access_grant_items(created.access_grant)
+        secret = {"Access Grant"}
+    else:
+        items = download.api_key_items(created.satellite_address, created.api_key)
+        secret = {"API Key"}
+    return {
+        "project": project,
+        "name": choices.name,
+        "type_label": AccessKey.Type(choices.type).label,
+        "values": [
+            {"label": label, "value": value, "secret": label in secret, "id": f"na-value-{i}"}
+            for i, (label, value) in enumerate(items)
+        ],
+        "download": {
+            "filename": download.download_filename(
+                settings.BRAND_NAME, TYPE_DOWNLOAD_LABELS[choices.type], choices.name, now
+            ),
+            "content": download.download_content(items),
+        },
+    }

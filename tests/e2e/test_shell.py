@@ -15,7 +15,7 @@ def test_it_signs_in_and_shows_the_shell(page, live_server, admin, project, scre
     menu = page.get_by_role("navigation", name="Main")
     expect(menu.get_by_role("link", name="Access Keys")).to_be_visible()
     expect(menu.get_by_role("link", name="Buckets")).to_be_visible()
-    expect(page.get_by_role("heading", name="Access Keys")).to_be_visible()
+    expect(page.get_by_role("heading", name="Access Keys", exact=True)).to_be_visible()
     expect(page.get_by_text(admin.email)).to_be_visible()
     screenshot("shell-access-keys")
 

@@ -1,0 +1,311 @@
+/* The New Access dialog: opening, focus, the browser-held passphrase, and the result's
+ * Show / Copy / Download. The server renders every step; this file only wires them up.
+ *
+ * Passphrases never travel back from the server: the one typed or generated on the
+ * Encryption step is kept here (the current one also in sessionStorage, per project,
+ * so the next access in this tab does not ask again) and sent with the creating request.
+ */
+(function () {
+  "use strict";
+  if (window.NewAccess) {
+    window.NewAccess.init();
+    return;
+  }
+
+  var FIELD_FOR = { current: "passphrase", new: "new_passphrase", generate: "generated_passphrase" };
+  var opener = null;
+  var draft = null; // {choice, value}: the passphrase chosen on the Encryption step
+  var generated = null; // the 12 words shown first in this dialog, kept if the user comes back
+  var saved = false; // result copied or downloaded
+
+  function dialog() {
+    return document.getElementById("new-access");
+  }
+
+  function storageKey(d) {
+    return "newAccess.passphrase." + d.dataset.project;
+  }
+
+  function stored(d) {
+    try {
+      return sessionStorage.getItem(storageKey(d));
+    } catch (e) {
+      return null;
+    }
+  }
+
+  function remember(d, value) {
+    try {
+      if (value) sessionStorage.setItem(storageKey(d), value);
+      else sessionStorage.removeItem(storageKey(d));
+    } catch (e) {
+      /* storage disabled: the user types the passphrase each time */
+    }
+  }
+
+  function announce(text) {
+    var status = document.getElementById("na-status");
+    if (!status) return;
+    status.textContent = "";
+    // A fresh text node after a tick so screen readers announce repeats too.
+    setTimeout(function () {
+      status.textContent = text;
+    }, 50);
+  }
+
+  function init() {
+    var d = dialog();
+    if (!d || d.dataset.ready) return;
+    d.dataset.ready = "1";
+    opener = document.activeElement && document.activeElement !== document.body ? document.activeElement : null;
+    draft = null;
+    generated = null;
+    saved = false;
+    d.addEventListener("click", onClick);
+    d.addEventListener("change", onChange);
+    d.addEventListener("input", onInput);
+    d.addEventListener("keydown", function (e) {
+      if (e.key === "Escape") {
+        // Handled here so the result step can ask before closing.
+        e.preventDefault();
+        requestClose();
+      }
+    });
+    d.addEventListener("cancel", function (e) {
+      e.preventDefault();
+      requestClose();
+    });
+    d.addEventListener("close", function () {
+      d.remove();
+      var target = opener && opener.isConnected ? opener : document.querySelector('[hx-get$="/new/"]');
+      if (target) target.focus();
+    });
+    d.showModal();
+    enterStep(d);
+  }
+
+  function form(d) {
+    return d.querySelector("form.na-form");
+  }
+
+  function encryptionChoice(f) {
+    var enc = f.querySelector('input[name="encryption"]:checked');
+    if (!enc || enc.value === "current") return "current";
+    var sub = f.querySelector('input[name="new_choice"]:checked');
+    return sub && sub.value === "generate" ? "generate" : "new";
+  }
+
+  function showWords(f, phrase) {
+    f.querySelector('input[name="generated_passphrase"]').value = phrase;
+    var list = f.querySelector("[data-words]");
+    list.textContent = "";
+    phrase.split(" ").forEach(function (word) {
+      var li = document.createElement("li");
+      li.textContent = word;
+      list.appendChild(li);
+    });
+  }
+
+  function setupEncryption(d, f) {
+    var input = f.querySelector('input[name="passphrase"]');
+    var remembered = stored(d);
+    if (remembered && !input.value && input.getAttribute("aria-invalid") !== "true") {
+      input.value = remembered;
+      f.querySelector("[data-remembered]").hidden = false;
+      f.querySelector("[data-passphrase-field]").hidden = true;
+    }
+    if (draft && draft.choice === "new") f.querySelector('input[name="new_passphrase"]').value = draft.value;
+    var shown = f.querySelector('input[name="generated_passphrase"]');
+    if (generated) showWords(f, generated);
+    else generated = shown.value;
+  }
+
+  function update(f) {
+    f.querySelectorAll("[data-show-when]").forEach(function (el) {
+      var parts = el.dataset.showWhen.split("=");
+      var on = Array.prototype.some.call(f.elements, function (i) {
+        return i.name === parts[0] && i.value === parts[1] && i.checked && i.type !== "hidden";
+      });
+      el.hidden = !on;
+    });
+    f.querySelectorAll(".na-option").forEach(function (el) {
+      var input = el.querySelector("input");
+      el.classList.toggle("is-checked", input.checked);
+    });
+    var next = f.querySelector("[data-next]");
+    if (f.dataset.step === "encryption") {
+      var saved = f.querySelector('input[name="saved_passphrase"]');
+      next.disabled = encryptionChoice(f) === "generate" && !saved.checked;
+    }
+    if (next.dataset.labelFull) {
+      var access = f.querySelector('input[name="access"]:checked');
+      next.textContent = access && access.value === "full" ? next.dataset.labelFull : next.dataset.labelAdvanced;
+    }
+  }
+
+  function enterStep(d) {
+    // Bind the step's hx- attributes now (idempotent), in case this runs before htmx
+    // settles: Enter on the focused field must never submit the form natively.
+    if (window.htmx) window.htmx.process(d);
+    var heading = d.querySelector("#na-step-heading");
+    var f = form(d);
+    if (f && f.dataset.step === "encryption") setupEncryption(d, f);
+    if (f) update(f);
+    var invalid = d.querySelector('[aria-invalid="true"]');
+    var errors = Array.prototype.map
+      .call(d.querySelectorAll(".field-errors li, .alert-error p"), function (e) {
+        return e.textContent.trim();
+      })
+      .filter(Boolean);
+    if (heading) announce(heading.dataset.status + (errors.length ? ". " + errors.join(" ") : ""));
+    if (invalid && invalid.offsetParent !== null) {
+      invalid.focus();
+    } else if (!f) {
+      heading.focus();
+    } else {
+      var first = f.querySelector(
+        '.na-body input:not([type="hidden"]):checked, .na-body input[type="text"], .na-body input[type="password"]:not([hidden])'
+      );
+      (first && first.offsetParent !== null ? first : heading).focus();
+    }
+  }
+
+  function saveFile(filename, content) {
+    var url = URL.createObjectURL(new Blob([content], { type: "text/plain" }));
+    var a = document.createElement("a");
+    a.href = url;
+    a.download = filename;
+    dialog().appendChild(a);
+    a.click();
+    a.remove();
+    setTimeout(function () {
+      URL.revokeObjectURL(url);
+    }, 1000);
+  }
+
+  function copyText(text, button) {
+    function done() {
+      var label = button.firstChild;
+      var before = label.textContent;
+      label.textContent = "Copied";
+      announce("Copied to the clipboard.");
+      setTimeout(function () {
+        label.textContent = before;
+      }, 1500);
+    }
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(text).then(done, function () {
+        announce("Copying failed: select the text and copy it.");
+      });
+    } else {
+      var area = document.createElement("textarea");
+      area.value = text;
+      dialog().appendChild(area);
+      area.select();
+      document.execCommand("copy");
+      area.remove();
+      done();
+    }
+  }
+
+  function requestClose() {
+    var d = dialog();
+    if (!d) return;
+    var confirm = d.querySelector("[data-close-confirm]");
+    if (confirm && !saved && confirm.hidden) {
+      confirm.hidden = false;
+      confirm.querySelector("[data-cancel-close]").focus();
+      return;
+    }
+    if (confirm && !saved) return; // the question is on screen: answer it
+    d.close();
+  }
+
+  function onClick(e) {
+    var d = dialog();
+    var t = e.target.closest("button");
+    if (!t || !d) return;
+    var f = form(d);
+    if (t.hasAttribute("data-close")) {
+      requestClose();
+    } else if (t.hasAttribute("data-confirm-close")) {
+      d.close();
+    } else if (t.hasAttribute("data-cancel-close")) {
+      d.querySelector("[data-close-confirm]").hidden = true;
+      d.querySelector("[data-download-all]").focus();
+    } else if (t.hasAttribute("data-change-passphrase")) {
+      var input = f.querySelector('input[name="passphrase"]');
+      input.value = "";
+      remember(d, null);
+      f.querySelector("[data-remembered]").hidden = true;
+      f.querySelector("[data-passphrase-field]").hidden = false;
+      input.focus();
+    } else if (t.hasAttribute("data-copy-passphrase")) {
+      copyText(f.querySelector('input[name="generated_passphrase"]').value, t);
+    } else if (t.hasAttribute("data-download-passphrase")) {
+      saveFile(t.dataset.filename, f.querySelector('input[name="generated_passphrase"]').value);
+    } else if (t.dataset.toggleSecret) {
+      var secret = document.getElementById(t.dataset.toggleSecret);
+      var show = secret.type === "password";
+      secret.type = show ? "text" : "password";
+      t.firstChild.textContent = show ? "Hide" : "Show";
+      t.setAttribute("aria-pressed", show ? "true" : "false");
+    } else if (t.dataset.copy) {
+      copyText(document.getElementById(t.dataset.copy).value, t);
+      saved = true;
+    } else if (t.hasAttribute("data-download-all")) {
+      var file = JSON.parse(document.getElementById("na-download").textContent);
+      saveFile(file.filename, file.content);
+      saved = true;
+      announce("Downloaded " + file.filename);
+    }
+  }
+
+  function onChange(e) {
+    var f = e.target.form;
+    if (f && f.classList.contains("na-form")) update(f);
+  }
+
+  function onInput(e) {
+    if (!e.target.hasAttribute("data-bucket-filter")) return;
+    var query = e.target.value.trim().toLowerCase();
+    var f = e.target.form;
+    var visible = 0;
+    f.querySelectorAll("[data-bucket-list] li").forEach(function (li) {
+      li.hidden = query && li.dataset.name.indexOf(query) === -1;
+      if (!li.hidden) visible += 1;
+    });
+    f.querySelector("[data-bucket-empty]").hidden = visible > 0;
+  }
+
+  function onConfigRequest(e) {
+    var elt = e.detail.elt;
+    var f = elt && elt.closest ? elt.closest("form.na-form") : null;
+    if (!f) return;
+    var d = dialog();
+    var p = e.detail.parameters;
+    if (p.nav === "back") return;
+    if (f.dataset.step === "encryption") {
+      var choice = encryptionChoice(f);
+      var value = f.querySelector('input[name="' + FIELD_FOR[choice] + '"]').value;
+      draft = { choice: choice, value: value };
+      if (choice === "current" && value) remember(d, value);
+    }
+    if (f.hasAttribute("data-send-passphrase") && draft) {
+      p[FIELD_FOR[draft.choice]] = draft.value;
+    }
+  }
+
+  document.addEventListener("htmx:configRequest", onConfigRequest);
+  // After settling: htmx binds the new step's hx- attributes only then, and a key
+  // pressed on a focused control before that would submit the form natively.
+  document.addEventListener("htmx:afterSettle", function (e) {
+    var target = e.detail.target;
+    if (!target) return;
+    if (target.id === "dialog-host") init();
+    else if (target.id === "new-access-step") enterStep(dialog());
+  });
+
+  window.NewAccess = { init: init };
+  init();
+})();

@@ -1,0 +1,189 @@
+"""The New Access dialog in a browser: errors in place, keyboard only, closing and reloading."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from playwright.sync_api import expect
+
+from accesskeys.models import AccessKey
+from accesskeys.services import access
+from tests.e2e.test_new_access_flow import PASSPHRASE, name_step, open_dialog
+
+pytestmark = pytest.mark.e2e
+
+
+def next_(dialog):
+    dialog.get_by_role("button", name="Next").click()
+
+
+def test_it_shows_errors_on_the_step_that_caused_them(
+    page, live_server, project, admin, screenshot
+):
+    access.create_access(project, admin, access.AccessChoices(name="taken", type="api_key"))
+    dialog = open_dialog(page, live_server, project, admin)
+
+    next_(dialog)
+    name = dialog.get_by_label("Name", exact=True)
+    expect(dialog.get_by_role("alert")).to_have_text("Enter a name for this access.")
+    expect(name).to_have_attribute("aria-invalid", "true")
+    expect(name).to_be_focused()
+    screenshot("new-access-error-name")
+
+    name_step(dialog, "taken", "Access Grant")
+    expect(dialog.get_by_role("alert")).to_have_text("This name is already in use")
+    expect(dialog.get_by_label("Access Grant")).to_be_checked()
+
+    name_step(dialog, "fine", "Access Grant")
+    dialog.get_by_label("Advanced").check()
+    next_(dialog)
+    next_(dialog)
+    expect(dialog.get_by_role("alert")).to_have_text("Enter your encryption passphrase.")
+    expect(dialog.get_by_label("Passphrase", exact=True)).to_have_attribute("aria-invalid", "true")
+
+    dialog.get_by_label("Passphrase", exact=True).fill(PASSPHRASE)
+    next_(dialog)
+    for label in ("Read", "Write", "List", "Delete"):
+        dialog.get_by_label(label, exact=True).uncheck()
+    next_(dialog)
+    expect(dialog.get_by_role("alert")).to_have_text("Choose at least one permission.")
+    screenshot("new-access-error-permissions")
+
+    dialog.get_by_label("List", exact=True).check()
+    next_(dialog)
+    next_(dialog)
+    next_(dialog)
+    dialog.get_by_label("Custom date").check()
+    yesterday = (datetime.now(UTC) - timedelta(days=1)).date().isoformat()
+    dialog.get_by_label("Expiration date").fill(yesterday)
+    next_(dialog)
+    expect(dialog.get_by_role("alert")).to_have_text("Choose a date in the future.")
+    expect(dialog.get_by_label("Expiration date")).to_be_focused()
+    assert AccessKey.objects.filter(name="fine").count() == 0
+
+
+def test_it_goes_back_and_closes_with_escape(page, live_server, project, admin):
+    dialog = open_dialog(page, live_server, project, admin)
+    expect(dialog.get_by_label("Name", exact=True)).to_be_focused()
+    name_step(dialog, "back-and-forth", "API Key")
+    dialog.get_by_label("Advanced").check()
+    next_(dialog)
+    expect(dialog.get_by_role("heading", name="Permissions")).to_be_visible()
+    dialog.get_by_role("button", name="Back").click()
+    expect(dialog.get_by_label("Advanced")).to_be_checked()
+    dialog.get_by_role("button", name="Back").click()
+    expect(dialog.get_by_label("Name", exact=True)).to_have_value("back-and-forth")
+    expect(dialog.get_by_label("API Key")).to_be_checked()
+    page.keyboard.press("Escape")
+    expect(dialog).to_be_hidden()
+    expect(
+        page.locator(".page-header").get_by_role("button", name="New Access Key")
+    ).to_be_focused()
+    assert not AccessKey.objects.exists()
+
+
+def test_it_asks_before_closing_unsaved_credentials(page, live_server, project, admin, screenshot):
+    dialog = open_dialog(page, live_server, project, admin)
+    name_step(dialog, "unsaved", "API Key")
+    dialog.get_by_role("button", name="Create Access").click()
+    dialog.get_by_role("button", name="Done").click()
+    question = dialog.get_by_role("alertdialog")
+    expect(question).to_contain_text("You have not copied or downloaded these credentials.")
+    expect(dialog.get_by_role("button", name="Go back")).to_be_focused()
+    screenshot("new-access-close-confirm")
+    dialog.get_by_role("button", name="Go back").click()
+    expect(question).to_be_hidden()
+    page.keyboard.press("Escape")
+    expect(question).to_be_visible()
+    dialog.get_by_role("button", name="Close anyway").click()
+    expect(dialog).to_be_hidden()
+
+
+def test_it_shows_no_secret_after_a_reload(page, live_server, project, admin):
+    dialog = open_dialog(page, live_server, project, admin)
+    name_step(dialog, "reloaded", "S3 Credentials")
+    dialog.get_by_role("button", name="Next").click()
+    dialog.get_by_label("Passphrase", exact=True).fill(PASSPHRASE)
+    dialog.get_by_role("button", name="Create Access").click()
+    secret = dialog.get_by_label("Secret Key").input_value()
+    access_key = dialog.get_by_label("Access Key").input_value()
+    page.reload()
+    expect(page.get_by_role("heading", name="Access Keys")).to_be_visible()
+    html = page.content()
+    assert secret not in html and access_key not in html and PASSPHRASE not in html
+    page.go_back()
+    page.go_forward()
+    expect(page.get_by_role("heading", name="Access Keys")).to_be_visible()
+    assert secret not in page.content()
+
+
+def test_it_works_by_keyboard_alone(page, live_server, project, admin, screenshot):
+    dialog = open_dialog(page, live_server, project, admin)
+    dialog.get_by_role("button", name="Close").click()
+    new_key = page.locator(".page-header").get_by_role("button", name="New Access Key")
+    expect(new_key).to_be_focused()
+    page.keyboard.press("Enter")
+    name = dialog.get_by_label("Name", exact=True)
+    expect(name).to_be_focused()
+    page.keyboard.type("keyboard")
+    page.keyboard.press("Tab")
+    expect(dialog.get_by_label("S3 Credentials")).to_be_focused()
+    page.keyboard.press("ArrowRight")
+    expect(dialog.get_by_label("Access Grant")).to_be_checked()
+    page.keyboard.press("Enter")
+
+    advanced = dialog.get_by_label("Advanced")
+    expect(dialog.get_by_label("Full Access")).to_be_focused()
+    page.keyboard.press("ArrowDown")
+    expect(advanced).to_be_checked()
+    page.keyboard.press("Enter")
+
+    expect(dialog.get_by_label("Use the current passphrase")).to_be_focused()
+    page.keyboard.press("Tab")
+    expect(dialog.get_by_label("Passphrase", exact=True)).to_be_focused()
+    page.keyboard.type(PASSPHRASE)
+    page.keyboard.press("Enter")
+
+    expect(dialog.get_by_label("Read", exact=True)).to_be_focused()
+    page.keyboard.press("Tab")
+    expect(dialog.get_by_label("Write", exact=True)).to_be_focused()
+    page.keyboard.press("Space")
+    expect(dialog.get_by_label("Write", exact=True)).not_to_be_checked()
+    page.keyboard.press("Enter")
+
+    expect(dialog.get_by_role("heading", name="Object lock permissions")).to_be_focused()
+    page.keyboard.press("Tab")
+    page.keyboard.press("Space")
+    expect(dialog.get_by_label("PutObjectRetention")).to_be_checked()
+    page.keyboard.press("Enter")
+    expect(dialog.get_by_label("All Buckets")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(dialog.get_by_label("No expiration")).to_be_focused()
+    page.keyboard.press("ArrowRight")
+    expect(dialog.get_by_label("1 day")).to_be_checked()
+    page.keyboard.press("Enter")
+    expect(dialog.get_by_role("heading", name="Confirm")).to_be_focused()
+    # Tab to "Create Access" and press it.
+    create = dialog.get_by_role("button", name="Create Access")
+    for _ in range(5):
+        page.keyboard.press("Tab")
+        if create.evaluate("b => b === document.activeElement"):
+            break
+    expect(create).to_be_focused()
+    page.keyboard.press("Enter")
+
+    expect(dialog.get_by_role("heading", name="Access created")).to_be_focused()
+    show = dialog.get_by_role("button", name="Show Access Grant")
+    for _ in range(5):
+        page.keyboard.press("Tab")
+        if show.evaluate("b => b === document.activeElement"):
+            break
+    page.keyboard.press("Enter")
+    expect(dialog.get_by_label("Access Grant")).to_have_attribute("type", "text")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")  # Copy
+    page.keyboard.press("Escape")
+    expect(dialog).to_be_hidden()
+    expect(new_key).to_be_focused()
+    key = AccessKey.objects.get(name="keyboard")
+    assert key.type == "access_grant" and not key.can_write and key.can_put_object_retention
+    assert key.not_after is not None

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from accesskeys import dialog_views, views
+from accesskeys import detail_views, dialog_views, views
 
 app_name = "accesskeys"
 
@@ -10,4 +10,6 @@ urlpatterns = [
     path("delete/", views.delete, name="delete"),
     # The New Access dialog, step by step: dialog_views.py
     path("new/", dialog_views.new_access, name="new"),
+    # One key's details, for every member: detail_views.py
+    path("<int:key_id>/", detail_views.detail, name="detail"),
 ]

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from console import project_views, views
+from console import audit_views, invitation_views, project_views, team_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -15,5 +15,24 @@ urlpatterns = [
     ),
     path("projects/<uuid:public_id>/buckets/", views.buckets, name="buckets"),
     path("projects/<uuid:public_id>/access-keys/", include("accesskeys.urls")),
+    path("projects/<uuid:public_id>/team/", team_views.team, name="team"),
+    path(
+        "projects/<uuid:public_id>/team/<int:membership_id>/role/",
+        team_views.change_role,
+        name="team_role",
+    ),
+    path(
+        "projects/<uuid:public_id>/team/<int:membership_id>/remove/",
+        team_views.remove_member,
+        name="team_remove",
+    ),
+    path("projects/<uuid:public_id>/audit/", audit_views.audit, name="audit"),
+    path("projects/<uuid:public_id>/audit/keys.csv", audit_views.keys_csv, name="audit_keys_csv"),
+    path(
+        "projects/<uuid:public_id>/audit/events.csv",
+        audit_views.events_csv,
+        name="audit_events_csv",
+    ),
+    path("invitations/<str:token>/", invitation_views.set_password, name="set_password"),
     path("api/v0/projects/<uuid:public_id>/salt", views.project_salt, name="project_salt"),
 ]

@@ -1,0 +1,29 @@
+"""One key's details: what it allows, never a secret. Every member may look."""
+
+from django.shortcuts import get_object_or_404, render
+
+from accesskeys.models import OBJECT_LOCK_PERMISSIONS, PERMISSIONS, AccessKey
+from accesskeys.services import key_audit
+from console.membership import load_project
+
+
+def detail(request, public_id, key_id):
+    project = load_project(request, public_id)
+    key = get_object_or_404(
+        AccessKey.objects.select_related("created_by").prefetch_related("buckets"),
+        id=key_id,
+        project=project,
+    )
+    member_ids = set(project.memberships.values_list("user_id", flat=True))
+    allowed = set(key_audit.permission_labels(key))
+    allowed_lock = set(key_audit.object_lock_labels(key))
+    ctx = {
+        "key": key,
+        "creator": key_audit.creator_label(key, member_ids),
+        "permissions": [(label, label in allowed) for _, label in PERMISSIONS],
+        "object_lock": [(label, label in allowed_lock) for _, label, _ in OBJECT_LOCK_PERMISSIONS],
+        "buckets": key_audit.bucket_names(key),
+        "risks": key_audit.risks(key),
+        "page": "accesskeys",
+    }
+    return render(request, "accesskeys/detail.html", ctx)

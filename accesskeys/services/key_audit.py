@@ -1,0 +1,178 @@
+"""Auditing a project's keys: what each key allows, filters and risk flags.
+
+Plain Python over the non-secret restrictions stored beside each key (the
+same booleans the key's caveat was built from, full access included), so an
+Admin can ask "which keys can delete data in bucket X" without opening a
+macaroon.
+"""
+
+import csv
+import io
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from accesskeys.models import OBJECT_LOCK_PERMISSIONS, PERMISSIONS, AccessKey
+
+# Permission filter choices: (field, label), basic permissions first.
+PERMISSION_CHOICES: list[tuple[str, str]] = PERMISSIONS + [
+    (field, label) for field, label, _ in OBJECT_LOCK_PERMISSIONS
+]
+PERMISSION_FIELDS = {field for field, _ in PERMISSION_CHOICES}
+
+EXPIRING_SOON = timedelta(days=7)
+OLD_WITHOUT_EXPIRATION = timedelta(days=90)
+
+FULL_ACCESS_NO_EXPIRATION = "Full access, no expiration"
+BYPASS_GOVERNANCE = "Can bypass governance retention"
+OLD_NO_EXPIRATION = "No expiration, older than 90 days"
+
+
+def permission_labels(key: AccessKey) -> list[str]:
+    return key.permission_labels()
+
+
+def object_lock_labels(key: AccessKey) -> list[str]:
+    return key.object_lock_labels()
+
+
+def bucket_names(key: AccessKey) -> list[str]:
+    """The key's buckets; empty means all buckets of the project, current and future."""
+    if key.all_buckets:
+        return []
+    return sorted(bucket.name for bucket in key.buckets.all())
+
+
+def risks(key: AccessKey, now: datetime | None = None) -> list[str]:
+    """Why a live key deserves a second look. Deleted and expired keys allow nothing."""
+    now = now or timezone.now()
+    if key.status != "active":
+        return []
+    flags = []
+    if key.full_access and key.not_after is None:
+        flags.append(FULL_ACCESS_NO_EXPIRATION)
+    if key.can_bypass_governance_retention:
+        flags.append(BYPASS_GOVERNANCE)
+    if key.not_after is None and key.created_at < now - OLD_WITHOUT_EXPIRATION:
+        flags.append(OLD_NO_EXPIRATION)
+    return flags
+
+
+def risky_q(now: datetime) -> Q:
+    """The database side of `risks`: a live key with at least one flag."""
+    live = Q(revoked_at__isnull=True) & (Q(not_after__isnull=True) | Q(not_after__gt=now))
+    flagged = (
+        Q(full_access=True, not_after__isnull=True)
+        | Q(can_bypass_governance_retention=True)
+        | Q(not_after__isnull=True, created_at__lt=now - OLD_WITHOUT_EXPIRATION)
+    )
+    return live & flagged
+
+
+@dataclass
+class KeyFilters:
+    creator: int | None = None  # user id
+    type: str = ""
+    status: str = ""  # active, expired, revoked or "" for any
+    permission: str = ""  # a field name from PERMISSION_CHOICES
+    bucket: int | None = None  # bucket id
+    expiring_soon: bool = False
+    risky: bool = False
+
+
+def filter_keys(keys: QuerySet, filters: KeyFilters, now: datetime | None = None) -> QuerySet:
+    now = now or timezone.now()
+    if filters.creator:
+        keys = keys.filter(created_by_id=filters.creator)
+    if filters.type:
+        keys = keys.filter(type=filters.type)
+    if filters.status == "revoked":
+        keys = keys.filter(revoked_at__isnull=False)
+    elif filters.status == "expired":
+        keys = keys.filter(revoked_at__isnull=True, not_after__lte=now)
+    elif filters.status == "active":
+        keys = keys.filter(revoked_at__isnull=True).filter(
+            Q(not_after__isnull=True) | Q(not_after__gt=now)
+        )
+    if filters.permission in PERMISSION_FIELDS:
+        keys = keys.filter(**{filters.permission: True})
+    if filters.bucket:
+        # A key for all buckets reaches bucket X too; one limited to others does not.
+        keys = keys.filter(Q(all_buckets=True) | Q(buckets__id=filters.bucket)).distinct()
+    if filters.expiring_soon:
+        keys = keys.filter(not_after__gt=now, not_after__lte=now + EXPIRING_SOON)
+    if filters.risky:
+        keys = keys.filter(risky_q(now))
+    return keys
+
+
+# Spreadsheets run a cell starting with one of these as a formula; tab and
+# carriage return are included because some programs strip them first.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value) -> str:
+    text = "" if value is None else str(value)
+    if text.startswith(FORMULA_PREFIXES):
+        return "'" + text
+    return text
+
+
+def to_csv(header: list[str], rows: Iterable[Iterable]) -> str:
+    """CSV text per RFC 4180 (CRLF, quoted when needed), formula cells escaped."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow([safe_cell(cell) for cell in row])
+    return out.getvalue()
+
+
+def _iso(moment: datetime | None) -> str:
+    return moment.astimezone(UTC).isoformat(timespec="seconds") if moment else ""
+
+
+KEYS_CSV_HEADER = [
+    "Name",
+    "Type",
+    "Status",
+    "Created by",
+    "Created",
+    "Permissions",
+    "Object lock permissions",
+    "Buckets",
+    "Expires",
+    "Last used",
+    "Risks",
+    "Description",
+]
+
+
+def key_csv_rows(keys: Iterable[AccessKey], member_ids: set[int], now: datetime | None = None):
+    now = now or timezone.now()
+    for key in keys:
+        yield [
+            key.name,
+            key.get_type_display(),
+            key.status,
+            creator_label(key, member_ids),
+            _iso(key.created_at),
+            " ".join(permission_labels(key)),
+            " ".join(object_lock_labels(key)),
+            " ".join(bucket_names(key)) or "All buckets",
+            _iso(key.not_after) or "Never",
+            _iso(key.last_used_at) or "Never",
+            "; ".join(risks(key, now)),
+            key.description,
+        ]
+
+
+def creator_label(key: AccessKey, member_ids: set[int]) -> str:
+    if key.created_by is None:
+        return "Deleted user (former member)"
+    if key.created_by_id not in member_ids:
+        return f"{key.created_by.email} (former member)"
+    return key.created_by.email

@@ -1,0 +1,142 @@
+import csv
+import re
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from accesskeys.services.access import AccessChoices, create_access
+from tests.conftest import PASSWORD
+from tests.e2e.conftest import SCREENSHOTS, sign_in
+from tests.key_factory import make_key
+
+pytestmark = pytest.mark.e2e
+
+
+def test_it_lets_an_admin_answer_who_can_delete_in_a_bucket(
+    page, live_server, admin, member, project, screenshot
+):
+    # The Admin creates a key through the service the New Access dialog uses.
+    created = create_access(
+        project,
+        admin,
+        AccessChoices(
+            name="backup-cleaner",
+            type="api_key",
+            full_access=False,
+            permissions=frozenset({"read", "list", "delete"}),
+            object_lock=frozenset({"GetObjectRetention"}),
+            buckets=("backups",),
+            expires_at=timezone.now() + timedelta(days=5),
+        ),
+    )
+    key = created.access_key
+    # A Member cannot delete it: the page's delete dialog refuses and the key stays.
+    sign_in(page, live_server, member.email, PASSWORD)
+    page.get_by_role("button", name="Actions for backup-cleaner").click()
+    page.get_by_role("menuitem", name="Delete").click()
+    page.get_by_role("dialog").get_by_role("button", name="Delete").click()
+    expect(page.get_by_role("alert")).to_contain_text("only the access keys they created")
+    key.refresh_from_db()
+    assert key.revoked_at is None
+    page.context.clear_cookies()
+
+    # An old full-access key of the Member's: it also reaches backups and can delete.
+    make_key(
+        project,
+        member,
+        name="old-root",
+        full_access=True,
+        created_at=timezone.now() - timedelta(days=120),
+    )
+    make_key(project, member, name="photos-only", buckets=["photos"])
+
+    sign_in(page, live_server, admin.email, PASSWORD)
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Audit").click()
+    expect(page.get_by_role("heading", name="Audit", exact=True)).to_be_visible()
+    old_root = page.get_by_role("row").filter(has_text="old-root")
+    expect(old_root).to_contain_text("Full access, no expiration")
+    expect(old_root).to_contain_text("No expiration, older than 90 days")
+    screenshot("audit-page")
+
+    keys = page.get_by_role("form", name="Filter keys")
+    keys.get_by_label("Bucket").select_option(label="backups")
+    keys.get_by_label("Can").select_option(label="Delete")
+    keys.get_by_label("Status").select_option(label="Active")
+    keys.get_by_role("button", name="Filter keys").click()
+    row = page.get_by_role("row").filter(has_text="backup-cleaner")
+    expect(row).to_contain_text("alice@example.com")
+    expect(row).to_contain_text("Never")  # last used
+    expect(page.get_by_role("row").filter(has_text="old-root")).to_be_visible()
+    expect(page.get_by_role("row").filter(has_text="photos-only")).to_have_count(0)
+    screenshot("audit-page-filtered")
+
+    row.get_by_role("link", name="backup-cleaner").click()
+    expect(page.get_by_role("heading", name="backup-cleaner")).to_be_visible()
+    perms = page.get_by_role("list", name="Permissions", exact=True)
+    expect(perms.get_by_role("listitem").filter(has_text="Delete")).to_have_class("allowed")
+    expect(perms.get_by_role("listitem").filter(has_text="Write")).to_have_class("denied")
+    lock = page.get_by_role("list", name="Object lock permissions")
+    expect(lock.get_by_role("listitem").filter(has_text="GetObjectRetention")).to_have_class(
+        "allowed"
+    )
+    expect(page.get_by_text("API Key").first).to_be_visible()
+    screenshot("key-details")
+
+    page.go_back()
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Export keys as CSV").click()
+    assert download.value.suggested_filename.startswith("alpha-access-keys-")
+    with open(download.value.path(), encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    # The export follows the filters: keys that can delete in backups.
+    assert [r["Name"] for r in rows] == ["backup-cleaner", "old-root"]
+    cleaner = rows[0]
+    assert cleaner["Permissions"] == "Read List Delete"
+    assert cleaner["Buckets"] == "backups"
+    assert cleaner["Created by"] == "alice@example.com"
+    assert cleaner["Last used"] == "Never"
+    assert cleaner["Expires"].startswith(key.not_after.date().isoformat())
+
+
+def test_it_adds_a_member_who_sets_a_password(
+    page, browser, live_server, admin, member, project, screenshot
+):
+    sign_in(page, live_server, admin.email, PASSWORD)
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Team").click()
+    expect(page.get_by_role("heading", name="Team")).to_be_visible()
+    expect(page.get_by_role("rowheader", name=re.compile("bob@example.com"))).to_be_visible()
+    screenshot("team-page")
+
+    page.get_by_label("Email").fill("dana@example.com")
+    page.get_by_label("Role", exact=True).select_option(label="Member")
+    page.get_by_role("button", name="Add member").click()
+    expect(page.get_by_role("heading", name="Account created for dana@example.com")).to_be_visible()
+    link = page.get_by_label("One-time link").input_value()
+    assert "/invitations/" in link
+    screenshot("team-added-with-link")
+
+    # The last Admin cannot step down.
+    alice_row = page.get_by_role("row").filter(has_text="alice@example.com")
+    alice_row.get_by_label("Role of alice@example.com", exact=True).select_option(label="Member")
+    alice_row.get_by_role("button", name="Save role of alice@example.com").click()
+    expect(page.get_by_text("alice@example.com is the last Admin of Alpha")).to_be_visible()
+
+    # Dana, in her own browser, follows the link.
+    dana = browser.new_context(viewport={"width": 390, "height": 800})
+    dana_page = dana.new_page()
+    dana_page.goto(link)
+    expect(dana_page.get_by_role("heading", name="Set your password")).to_be_visible()
+    dana_page.get_by_label("New password").fill("dana-picks-a-good-one")
+    dana_page.get_by_label("Confirm password").fill("dana-picks-a-good-one")
+    SCREENSHOTS.mkdir(exist_ok=True)
+    dana_page.screenshot(path=str(SCREENSHOTS / "set-password.png"), full_page=True)
+    dana_page.get_by_role("button", name="Set password and sign in").click()
+    expect(dana_page.get_by_role("heading", name="Access Keys", exact=True)).to_be_visible()
+    expect(dana_page.get_by_text("dana@example.com")).to_be_visible()
+
+    # The link works once.
+    dana_page.goto(link)
+    expect(dana_page.get_by_role("heading", name="This link is not valid")).to_be_visible()
+    dana.close()

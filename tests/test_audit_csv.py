@@ -1,0 +1,119 @@
+"""CSV exports of the Audit page: readable by Python's csv module, safe in spreadsheets."""
+
+import csv
+import io
+from datetime import timedelta
+
+from django.urls import reverse
+from django.utils import timezone
+
+from accesskeys.services.key_audit import KEYS_CSV_HEADER, safe_cell
+from console.models import AuditEvent, Bucket
+from tests.key_factory import make_key
+
+
+def download(client, name, project, **params):
+    response = client.get(reverse(name, args=[project.public_id]), params)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response["Content-Disposition"].startswith('attachment; filename="alpha-')
+    return response.content
+
+
+def rows_of(content: bytes) -> list[list[str]]:
+    assert not content.startswith(b"\xef\xbb\xbf")  # no byte-order mark
+    text = content.decode("utf-8")
+    return list(csv.reader(io.StringIO(text, newline="")))
+
+
+def test_it_exports_keys_with_last_use(admin_client, project, admin):
+    used = timezone.now() - timedelta(days=2)
+    expires = timezone.now() + timedelta(days=20)
+    make_key(
+        project,
+        admin,
+        name="backup, nightly",
+        description='He said "hi"\nsecond line',
+        can_delete=False,
+        buckets=["backups"],
+        not_after=expires,
+        last_used_at=used,
+    )
+    make_key(project, admin, name="root", full_access=True)
+    content = download(admin_client, "audit_keys_csv", project)
+    assert b"\r\n" in content  # RFC 4180 line ends
+    header, *rows = rows_of(content)
+    assert header == KEYS_CSV_HEADER
+    by_name = {row[0]: dict(zip(header, row, strict=True)) for row in rows}
+    nightly = by_name["backup, nightly"]
+    assert nightly["Created by"] == "alice@example.com"
+    assert nightly["Permissions"] == "Read Write List"
+    assert nightly["Buckets"] == "backups"
+    assert nightly["Expires"] == expires.isoformat(timespec="seconds")
+    assert nightly["Last used"] == used.isoformat(timespec="seconds")
+    assert nightly["Description"] == 'He said "hi"\nsecond line'
+    assert nightly["Status"] == "active"
+    root = by_name["root"]
+    assert root["Last used"] == "Never" and root["Expires"] == "Never"
+    assert root["Buckets"] == "All buckets"
+    assert "Full access, no expiration" in root["Risks"]
+
+
+def test_it_exports_the_filtered_keys(admin_client, project, admin):
+    make_key(project, admin, name="photos-only", buckets=["photos"])
+    make_key(project, admin, name="everywhere")
+    backups = Bucket.objects.get(project=project, name="backups")
+    _, *rows = rows_of(download(admin_client, "audit_keys_csv", project, bucket=backups.id))
+    assert [row[0] for row in rows] == ["everywhere"]
+
+
+def test_it_escapes_formula_cells(admin_client, project, admin):
+    for name in ["=HYPERLINK(1)", "+1", "-2", "@SUM(A1)", "plain"]:
+        make_key(project, admin, name=name, description="=cmd|' /C calc'!A0")
+    _, *rows = rows_of(download(admin_client, "audit_keys_csv", project))
+    names = sorted(row[0] for row in rows)
+    assert names == ["'+1", "'-2", "'=HYPERLINK(1)", "'@SUM(A1)", "plain"]
+    assert all(row[-1] == "'=cmd|' /C calc'!A0" for row in rows)
+
+
+def test_it_escapes_only_the_dangerous_start():
+    assert safe_cell("a=b") == "a=b"
+    assert safe_cell("\t=1") == "'\t=1"
+    assert safe_cell(None) == ""
+
+
+def test_it_exports_events(admin_client, project, admin):
+    AuditEvent.objects.create(
+        project=project,
+        actor=admin,
+        actor_email=admin.email,
+        action="bucket_created",
+        ip_address="192.0.2.4",
+        user_agent="-evil-agent",
+        details={"bucket": "média"},
+    )
+    AuditEvent.objects.create(
+        project=project, actor=admin, actor_email=admin.email, action="sign_out"
+    )
+    header, *rows = rows_of(download(admin_client, "audit_events_csv", project))
+    assert header == ["Time", "Action", "Actor", "IP address", "User agent", "Details"]
+    assert [row[1] for row in rows] == ["Signed out", "Bucket created"]
+    bucket = rows[1]
+    assert bucket[2:5] == ["alice@example.com", "192.0.2.4", "'-evil-agent"]
+    assert bucket[5] == '{"bucket": "média"}'
+
+
+def test_it_exports_filtered_events(admin_client, project, admin):
+    AuditEvent.objects.create(
+        project=project, actor=admin, actor_email=admin.email, action="bucket_created"
+    )
+    AuditEvent.objects.create(
+        project=project, actor=admin, actor_email=admin.email, action="sign_out"
+    )
+    _, *rows = rows_of(download(admin_client, "audit_events_csv", project, action="sign_out"))
+    assert [row[1] for row in rows] == ["Signed out"]
+
+
+def test_it_refuses_exports_to_members(member_client, project):
+    for name in ["audit_keys_csv", "audit_events_csv"]:
+        assert member_client.get(reverse(name, args=[project.public_id])).status_code == 403

@@ -1,0 +1,127 @@
+"""Authorization in one place: every URL of the console, as every kind of visitor.
+
+The URLs come from the resolver, so a new page cannot slip past: a URL that
+is missing from TABLE fails here, naming itself. Project URLs are filled with
+the project's id and real objects of the project, and visited as anonymous
+(redirected to sign in), an outsider who is Admin of another project (404), a
+Member and an Admin.
+"""
+
+import re
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from console import invitations
+from console.models import Membership
+from tests.key_factory import make_key
+
+ROLES = ("anonymous", "outsider", "member", "admin")
+SIGNIN = "signin"  # a 302 from anonymous must go to the sign-in page
+
+# URL name: {method: expected status as (anonymous, outsider, member, admin)}.
+# POSTs are sent with no data; the admin goes last since theirs may change things.
+TABLE = {
+    "home": {"GET": (302, 302, 302, 302)},
+    "signin": {"GET": (200, 302, 302, 302)},
+    "signout": {"POST": (302, 302, 302, 302)},
+    "healthz": {"GET": (200, 200, 200, 200)},
+    "buckets": {"GET": (302, 404, 200, 200)},
+    "accesskeys:index": {"GET": (302, 404, 200, 200)},
+    "accesskeys:new": {"GET": (302, 404, 200, 200)},
+    # Members may delete their own keys, so the confirmation is open to them.
+    "accesskeys:delete": {"GET": (302, 404, 200, 200), "POST": (302, 404, 200, 200)},
+    "accesskeys:detail": {"GET": (302, 404, 200, 200)},
+    "team": {"GET": (302, 404, 200, 200), "POST": (302, 404, 403, 400)},
+    "team_role": {"GET": (302, 405, 405, 405), "POST": (302, 404, 403, 302)},
+    "team_remove": {"GET": (302, 405, 405, 405), "POST": (302, 404, 403, 302)},
+    "audit": {"GET": (302, 404, 403, 200)},
+    "audit_keys_csv": {"GET": (302, 404, 403, 200)},
+    "audit_events_csv": {"GET": (302, 404, 403, 200)},
+    # The one-time link works for whoever holds it, signed in or not.
+    "set_password": {"GET": (200, 200, 200, 200)},
+    # Storj's salt endpoint: unknown rather than a redirect for API clients.
+    "project_salt": {"GET": (404, 404, 200, 200)},
+}
+
+
+def walk(patterns, prefix="", namespace=None):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            ns = ":".join(n for n in [namespace, pattern.namespace] if n) or None
+            yield from walk(pattern.url_patterns, prefix + str(pattern.pattern), ns)
+        elif isinstance(pattern, URLPattern):
+            route = prefix + str(pattern.pattern)
+            name = pattern.name or route
+            yield (f"{namespace}:{name}" if namespace and pattern.name else name), route
+
+
+URLS = dict(walk(get_resolver().url_patterns))
+PARAM = re.compile(r"<(?:(\w+):)?(\w+)>")
+
+
+def add_to_table_message(names) -> str:
+    return (
+        "Add these URLs to TABLE in tests/test_authorization.py with the answer each "
+        f"visitor must get: {', '.join(sorted(names))}"
+    )
+
+
+def test_it_knows_every_url_of_the_console():
+    missing = set(URLS) - set(TABLE)
+    assert not missing, add_to_table_message(missing)
+    gone = set(TABLE) - set(URLS)
+    assert not gone, f"TABLE lists URLs that no longer exist: {', '.join(sorted(gone))}"
+
+
+@pytest.fixture
+def cast(project, admin, member, outsider):
+    key = make_key(project, admin, name="authz-key")
+    _, token = invitations.issue(member, project, admin)
+    values = {
+        "public_id": project.public_id,
+        "key_id": key.id,
+        "membership_id": Membership.objects.get(project=project, user=member).id,
+        "token": token,
+    }
+    clients = {"anonymous": Client()}
+    for role, user in [("outsider", outsider), ("member", member), ("admin", admin)]:
+        clients[role] = Client()
+        clients[role].force_login(user)
+    return values, clients
+
+
+def fill(name: str, route: str, values: dict) -> str:
+    kwargs = {}
+    for converter, param in PARAM.findall(route):
+        if param not in values:
+            pytest.fail(
+                f"URL {name!r} ({route}) takes <{param}>; give it a real object of the "
+                "project in the `cast` fixture of tests/test_authorization.py"
+            )
+        kwargs[param] = values[param]
+    return reverse(name, kwargs=kwargs)
+
+
+@pytest.mark.parametrize("name", sorted(URLS))
+def test_it_answers_each_visitor_as_the_table_says(name, cast):
+    if name not in TABLE:
+        pytest.fail(add_to_table_message([name]))
+    values, clients = cast
+    url = fill(name, URLS[name], values)
+    for method, expected in TABLE[name].items():
+        for role, status in zip(ROLES, expected, strict=True):
+            client = clients[role]
+            response = client.post(url) if method == "POST" else client.get(url)
+            assert response.status_code == status, (
+                f"{method} {url} ({name}) as {role}: got {response.status_code}, expected {status}"
+            )
+            if role == "anonymous" and status == 302:
+                assert response["Location"].startswith(reverse(SIGNIN)), (
+                    f"{method} {name} as anonymous must redirect to sign in"
+                )
+            if status == 403:
+                assert "Only project Admins" in response.content.decode(), (
+                    f"{method} {name} as {role}: a 403 must say why"
+                )

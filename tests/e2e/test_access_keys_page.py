@@ -202,3 +202,13 @@ def test_it_fits_a_phone_screen(page, live_server, admin, member, project, scree
     # Nothing sticks out sideways: the table collapses into one card per key.
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 390
+
+
+def test_it_opens_a_keys_details_from_its_name(page, live_server, admin, member, project):
+    fill_project(project, admin, member, count=3)
+    sign_in(page, live_server, admin.email, PASSWORD)
+
+    page.get_by_role("link", name="logs-02").click()
+
+    expect(page.get_by_role("heading", name="logs-02")).to_be_visible()
+    expect(page.get_by_text("API Key").first).to_be_visible()

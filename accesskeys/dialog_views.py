@@ -240,13 +240,7 @@ def _create(request, project, data, steps, seen):
         request,
         AuditEvent.Action.ACCESS_CREATED,
         project=project,
-        access=choices.name,
-        type=choices.type,
-        full_access=choices.full_access,
-        permissions=sorted(choices.permissions),
-        object_lock=sorted(choices.object_lock),
-        buckets=list(choices.buckets) if choices.buckets is not None else "all",
-        expires_at=choices.expires_at.isoformat() if choices.expires_at else None,
+        **access.restrictions_of(created.access_key),
         passphrase=choices.passphrase_choice if enc else None,
     )
     response = render(

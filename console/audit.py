@@ -17,12 +17,26 @@ def record(request, action: str, project=None, actor=None, **details) -> AuditEv
     """Append one event, taking who, from where and with what from the request."""
     if actor is None and request.user.is_authenticated:
         actor = request.user
+    return write(
+        action,
+        project=project,
+        actor=actor,
+        ip_address=client_ip(request),
+        user_agent=request.headers.get("User-Agent", ""),
+        **details,
+    )
+
+
+def write(
+    action: str, project=None, actor=None, ip_address=None, user_agent: str = "", **details
+) -> AuditEvent:
+    """Append one event; for callers without a request, such as management commands."""
     return AuditEvent.objects.create(
         project=project,
         actor=actor,
         actor_email=details.pop("email", None) or (actor.email if actor else ""),
         action=action,
-        ip_address=client_ip(request),
-        user_agent=request.headers.get("User-Agent", "")[:512],
+        ip_address=ip_address,
+        user_agent=user_agent[:512],
         details=details,
     )

@@ -130,3 +130,30 @@ def test_it_explains_what_is_wrong(project, admin, args, message):
     with pytest.raises(CommandError, match=message):
         call_command("create_access", *argv)
     assert AccessKey.objects.count() == 0
+
+
+def test_it_records_the_creation_in_the_audit_log(project, admin):
+    from console.models import AuditEvent
+
+    run(
+        "create_access",
+        "--project",
+        "Alpha",
+        "--user",
+        admin.email,
+        "--name",
+        "audited",
+        "--type",
+        "s3",
+        "--permissions",
+        "read",
+        "--buckets",
+        "logs",
+        "--passphrase",
+        "pw",
+    )
+    event = AuditEvent.objects.get(action="access_created")
+    assert event.actor == admin and event.project == project
+    assert event.user_agent == "manage.py create_access"
+    assert event.details["permissions"] == ["Read"]
+    assert event.details["buckets"] == ["logs"]

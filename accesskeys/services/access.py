@@ -340,6 +340,19 @@ def _register_s3_credentials(key: AccessKey, access_grant: str, now: datetime) -
     return {"access_key": access_key_id, "secret_key": secret_key}
 
 
+def restrictions_of(key: AccessKey) -> dict:
+    """What a key allows, for the audit log: never a secret."""
+    return {
+        "access": key.name,
+        "type": key.type,
+        "full_access": key.full_access,
+        "permissions": key.permission_labels(),
+        "object_lock": key.object_lock_labels(),
+        "buckets": sorted(b.name for b in key.buckets.all()) if not key.all_buckets else "all",
+        "expires_at": key.not_after.isoformat() if key.not_after else None,
+    }
+
+
 # --- deletion ----------------------------------------------------------------
 
 

@@ -13,8 +13,10 @@ from accesskeys.services.access import (
     AccessChoices,
     AccessError,
     create_access,
+    restrictions_of,
 )
-from console.models import Project, User
+from console import audit
+from console.models import AuditEvent, Project, User
 
 TYPES = {"s3": "s3", "access-grant": "access_grant", "api-key": "api_key"}
 
@@ -82,6 +84,13 @@ class Command(BaseCommand):
                 f"{field}: {' '.join(messages)}" for field, messages in exc.errors.items()
             )
             raise CommandError(f"The access was not created. {problems}") from None
+        audit.write(
+            AuditEvent.Action.ACCESS_CREATED,
+            project=project,
+            actor=user,
+            user_agent=choices.user_agent,
+            **restrictions_of(created.access_key),
+        )
 
         values = {
             "access_key": created.s3_access_key,

@@ -117,6 +117,11 @@ def test_it_keeps_no_secret_in_the_session_or_the_audit(admin_client, url):
     event = AuditEvent.objects.get(action=AuditEvent.Action.ACCESS_CREATED)
     details = json.dumps(event.details)
     assert event.details["access"] == "my-access" and event.details["type"] == "s3"
+    # The event says what the key allows as stored, Full Access spelled out.
+    assert event.details["full_access"] is True and event.details["buckets"] == "all"
+    assert event.details["permissions"] == ["Read", "Write", "List", "Delete"]
+    assert len(event.details["object_lock"]) == 6
+    assert "BypassGovernanceRetention" not in event.details["object_lock"]
     assert PASSPHRASE not in details and secret_key not in details
     assert AuditEvent.objects.filter(details__icontains=PASSPHRASE).count() == 0
 

@@ -8,6 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from accesskeys.models import AccessKey
 from console.models import Membership
 from tests.conftest import make_user
 from tests.factories import make_access_key
@@ -41,7 +42,8 @@ def test_it_shows_the_title_button_and_columns(admin_client, project, three_keys
     assert "New Access Key" in html
     for column in ["Name", "Type", "Creator", "Date Created", "Expires"]:
         assert column in html
-    assert '<span class="key-name">beta</span>' in html
+    beta = AccessKey.objects.get(name="beta")
+    assert f'href="/projects/{project.public_id}/access-keys/{beta.id}/">beta</a>' in html
     assert "S3 Credentials" in html
 
 

@@ -98,9 +98,11 @@ def test_it_sends_a_new_passphrase_only_with_the_creation(page, live_server, pro
     dialog.get_by_label("Advanced").check()
     dialog.get_by_label("New passphrase", exact=True).fill("a different one")
     dialog.get_by_role("button", name="Next").click()
-    for _ in range(4):
-        expect(dialog.get_by_role("button", name="Next")).to_be_enabled()
+    # Wait for each step before the next click, so no click lands on a step being replaced.
+    for heading in ["Permissions", "Object lock permissions", "Buckets", "Expiration"]:
+        expect(dialog.get_by_role("heading", name=heading, exact=True)).to_be_visible()
         dialog.get_by_role("button", name="Next").click()
+    expect(dialog.get_by_role("heading", name="Confirm", exact=True)).to_be_visible()
     dialog.get_by_role("button", name="Create Access").click()
     value = dialog.get_by_label("Access Grant").input_value()
     root_key = passphrase.derive_root_key("a different one", bytes(project.salt))

@@ -19,6 +19,8 @@ def test_it_generates_a_passphrase_that_must_be_saved(
     dialog.get_by_label("Full Access").check()
     dialog.get_by_role("button", name="Next").click()
 
+    # The Access step has an "Advanced" too: wait until Encryption replaced it.
+    expect(dialog.get_by_role("heading", name="Encryption", exact=True)).to_be_visible()
     dialog.get_by_label("Advanced").check()
     expect(
         dialog.get_by_text("A new passphrase cannot read data written with another one")
@@ -95,6 +97,7 @@ def test_it_sends_a_new_passphrase_only_with_the_creation(page, live_server, pro
     name_step(dialog, "other-key", "Access Grant")
     dialog.get_by_label("Advanced").check()
     dialog.get_by_role("button", name="Next").click()
+    expect(dialog.get_by_role("heading", name="Encryption", exact=True)).to_be_visible()
     dialog.get_by_label("Advanced").check()
     dialog.get_by_label("New passphrase", exact=True).fill("a different one")
     dialog.get_by_role("button", name="Next").click()

@@ -8,7 +8,8 @@ so that keys can be shown and audited later.
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 from console.models import Bucket, Project
@@ -127,6 +128,8 @@ class AccessKey(models.Model):
         ]
         indexes = [
             models.Index(fields=["project", "revoked_at", "name"]),
+            # Names sort case-insensitively on the page, on every database.
+            models.Index(F("project"), F("revoked_at"), Lower("name"), name="access_name_ci"),
             models.Index(fields=["project", "revoked_at", "created_at"]),
         ]
 

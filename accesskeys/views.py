@@ -7,6 +7,7 @@ URL keeps the state (q, sort, page, size) so a reload shows the same view.
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import F, Q
+from django.db.models.functions import Lower
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
@@ -22,12 +23,11 @@ from console.models import AuditEvent, Membership
 PAGE_SIZES = (10, 25, 50, 100)
 DEFAULT_SIZE = 10
 # Sort key -> ordering; every ordering ends with the id so paging is stable.
-# Names sort as the database collates them, so the (project, revoked_at, name)
-# index serves the default view without sorting every key; emails are stored
-# lowercased already.
+# Names sort case-insensitively, served by the (project, revoked_at, lower(name))
+# index in the default view; emails are stored lowercased already.
 SORTS = {
-    "name": ("name", "id"),
-    "-name": ("-name", "-id"),
+    "name": (Lower("name"), "id"),
+    "-name": (Lower("name").desc(), "-id"),
     "created": ("created_at", "id"),
     "-created": ("-created_at", "-id"),
     "creator": (F("created_by__email").asc(nulls_last=True), "name", "id"),

@@ -16,7 +16,11 @@ import statistics
 import sys
 import tempfile
 import time
+import warnings
 from pathlib import Path
+
+# WhiteNoise looks for collected static files, which only production has.
+warnings.filterwarnings("ignore", "No directory at", UserWarning)
 
 TMP = tempfile.mkdtemp(prefix="accesskeys-bench-")
 os.environ["DATABASE_URL"] = f"sqlite:///{Path(TMP) / 'bench.sqlite3'}"

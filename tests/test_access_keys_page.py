@@ -53,6 +53,13 @@ def test_it_sorts_by_name_ascending_by_default(admin_client, project, three_keys
     assert 'aria-sort="ascending"' in response.content.decode()
 
 
+def test_it_sorts_names_without_regard_to_case(admin_client, project, admin, three_keys):
+    make_access_key(project, admin, "Zeta")
+    assert names(admin_client.get(url(project))) == ["Alpha-backup", "beta", "gamma", "Zeta"]
+    descending = admin_client.get(url(project), {"sort": "-name"})
+    assert names(descending) == ["Zeta", "gamma", "beta", "Alpha-backup"]
+
+
 @pytest.mark.parametrize(
     ("sort", "expected"),
     [

@@ -15,8 +15,8 @@ def detail(request, public_id, key_id):
         project=project,
     )
     member_ids = set(project.memberships.values_list("user_id", flat=True))
-    allowed = set(key_audit.permission_labels(key))
-    allowed_lock = set(key_audit.object_lock_labels(key))
+    allowed = set(key.permission_labels())
+    allowed_lock = set(key.object_lock_labels())
     ctx = {
         "key": key,
         "creator": key_audit.creator_label(key, member_ids),

@@ -82,8 +82,8 @@ def audit(request, public_id):
         {
             "key": key,
             "creator": key_audit.creator_label(key, member_ids),
-            "permissions": key_audit.permission_labels(key),
-            "object_lock": key_audit.object_lock_labels(key),
+            "permissions": key.permission_labels(),
+            "object_lock": key.object_lock_labels(),
             "buckets": key_audit.bucket_names(key),
             "risks": key_audit.risks(key, now),
         }

@@ -3,6 +3,8 @@
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -229,3 +231,17 @@ def test_it_pages_the_event_log(admin_client, project, admin):
     assert [e.details["bucket"] for e in second.context["event_page"]] == [
         f"b{i:02}" for i in range(4, -1, -1)
     ]
+
+
+def test_it_runs_as_many_queries_for_many_keys_as_for_few(admin_client, project, admin):
+    def count_queries() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert admin_client.get(audit_url(project)).status_code == 200
+        return len(queries)
+
+    for i in range(3):
+        make_key(project, admin, name=f"few-{i}", buckets=["photos", "logs"])
+    few = count_queries()
+    for i in range(40):
+        make_key(project, admin, name=f"many-{i}", buckets=["photos"])
+    assert count_queries() == few

@@ -31,14 +31,6 @@ BYPASS_GOVERNANCE = "Can bypass governance retention"
 OLD_NO_EXPIRATION = "No expiration, older than 90 days"
 
 
-def permission_labels(key: AccessKey) -> list[str]:
-    return key.permission_labels()
-
-
-def object_lock_labels(key: AccessKey) -> list[str]:
-    return key.object_lock_labels()
-
-
 def bucket_names(key: AccessKey) -> list[str]:
     """The key's buckets; empty means all buckets of the project, current and future."""
     if key.all_buckets:
@@ -160,8 +152,8 @@ def key_csv_rows(keys: Iterable[AccessKey], member_ids: set[int], now: datetime 
             key.status,
             creator_label(key, member_ids),
             _iso(key.created_at),
-            " ".join(permission_labels(key)),
-            " ".join(object_lock_labels(key)),
+            " ".join(key.permission_labels()),
+            " ".join(key.object_lock_labels()),
             " ".join(bucket_names(key)) or "All buckets",
             _iso(key.not_after) or "Never",
             _iso(key.last_used_at) or "Never",

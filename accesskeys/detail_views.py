@@ -14,7 +14,7 @@ def detail(request, public_id, key_id):
         id=key_id,
         project=project,
     )
-    member_ids = set(project.memberships.values_list("user_id", flat=True))
+    member_ids = project.member_ids()
     allowed = set(key.permission_labels())
     allowed_lock = set(key.object_lock_labels())
     ctx = {

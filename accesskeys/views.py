@@ -18,7 +18,7 @@ from django_htmx.http import trigger_client_event
 from accesskeys.services.access import AccessError, delete_accesses
 from console import audit
 from console.membership import load_project
-from console.models import AuditEvent, Membership
+from console.models import AuditEvent
 
 PAGE_SIZES = (10, 25, 50, 100)
 DEFAULT_SIZE = 10
@@ -88,7 +88,7 @@ def _table_context(request, project) -> dict:
 
     # One query tells who the project's members are: it decides whether the
     # Creator column shows and which creators have left the project.
-    member_ids = set(Membership.objects.filter(project=project).values_list("user_id", flat=True))
+    member_ids = project.member_ids()
     keys = project.access_keys.active().select_related("created_by")
     # Former members who still have keys count as people of the project too.
     former_creators = (

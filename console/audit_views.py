@@ -18,10 +18,6 @@ KEYS_PER_PAGE = 50
 EVENTS_PER_PAGE = 25
 
 
-def _member_ids(project) -> set[int]:
-    return set(project.memberships.values_list("user_id", flat=True))
-
-
 def _keys(request, project, member_ids):
     form = KeyFilterForm(project, member_ids, request.GET)
     keys = project.access_keys.select_related("created_by").prefetch_related("buckets")
@@ -73,7 +69,7 @@ def _pager(request, param: str, page) -> dict:
 
 def audit(request, public_id):
     project = load_project(request, public_id, admin=True)
-    member_ids = _member_ids(project)
+    member_ids = project.member_ids()
     now = timezone.now()
 
     key_form, keys = _keys(request, project, member_ids)
@@ -122,7 +118,7 @@ def _csv_response(text: str, project, what: str) -> HttpResponse:
 
 def keys_csv(request, public_id):
     project = load_project(request, public_id, admin=True)
-    member_ids = _member_ids(project)
+    member_ids = project.member_ids()
     _, keys = _keys(request, project, member_ids)
     rows = key_audit.key_csv_rows(keys, member_ids)
     return _csv_response(key_audit.to_csv(key_audit.KEYS_CSV_HEADER, rows), project, "access-keys")
@@ -133,7 +129,7 @@ EVENTS_CSV_HEADER = ["Time", "Action", "Actor", "IP address", "User agent", "Det
 
 def events_csv(request, public_id):
     project = load_project(request, public_id, admin=True)
-    _, events = _events(request, project, _member_ids(project))
+    _, events = _events(request, project, project.member_ids())
     rows = (
         [
             event.created_at.isoformat(timespec="seconds"),

@@ -75,6 +75,11 @@ class Project(models.Model):
     def is_managed(self) -> bool:
         return self.passphrase_mode == self.PassphraseMode.MANAGED
 
+    def member_ids(self) -> set[int]:
+        """The ids of the project's current members, in one query; a key's creator
+        missing from it is a former member."""
+        return set(self.memberships.values_list("user_id", flat=True))
+
 
 class Membership(models.Model):
     class Role(models.TextChoices):

@@ -16,15 +16,12 @@ from console.project_forms import NewProjectForm, ProjectDetailsForm
 NEW_PROJECT_TEMPLATE = "console/project_new.html"
 
 
-def _mark_errors(form) -> None:
-    """Tie each error to its field for screen readers and focus the first one."""
+def _focus_first_error(form) -> None:
+    """Put the focus on the first field in error (Django already marks each one
+    aria-invalid and points its aria-describedby at the error list)."""
     for field in form.fields.values():
         field.widget.attrs.pop("autofocus", None)
     invalid = [name for name in form.fields if name in form.errors]
-    for name in invalid:
-        attrs = form.fields[name].widget.attrs
-        attrs["aria-invalid"] = "true"
-        attrs["aria-describedby"] = f"{form[name].auto_id}_error"
     if invalid:
         form.fields[invalid[0]].widget.attrs["autofocus"] = True
 
@@ -61,7 +58,7 @@ def new_project(request):
             if request.htmx:
                 return HttpResponseClientRedirect(target)
             return redirect(target)
-        _mark_errors(form)
+        _focus_first_error(form)
 
     ctx = {"form": form}
     if request.htmx:
@@ -99,7 +96,7 @@ def project_settings(request, public_id):
             else:
                 messages.info(request, "Nothing changed.")
             return redirect("project_settings", project.public_id)
-        _mark_errors(form)
+        _focus_first_error(form)
 
     ctx = {"form": form, "is_admin": is_admin, "page": "settings"}
     return render(request, "console/project_settings.html", ctx)

@@ -7,7 +7,7 @@ request that creates the access.
 """
 
 from django.conf import settings
-from django.http import HttpResponseNotAllowed
+from django.http import HttpResponseNotAllowed, QueryDict
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
@@ -20,8 +20,6 @@ from accesskeys.services import access, download, passphrase
 from console import audit
 from console.membership import load_project
 from console.models import AuditEvent
-
-SENSITIVE = ("passphrase", "new_passphrase", "generated_passphrase")
 
 # Which step shows an error the access service reports for a field.
 ERROR_STEPS = {
@@ -76,7 +74,8 @@ def carried(data, step: str) -> list[tuple[str, str]]:
     return pairs
 
 
-def render_step(request, project, step: str, data, seen: set[str], form=None, status=200):
+def step_context(project, step: str, data, seen: set[str], form=None) -> dict:
+    """What step.html needs to show `step`, given the choices carried so far."""
     form_class = f.STEP_FORMS[step]
     if form is None:
         form = form_class(initial=initial_from(form_class, data, seen), project=project)
@@ -118,6 +117,11 @@ def render_step(request, project, step: str, data, seen: set[str], form=None, st
         )
     if step == "confirm":
         context["summary"] = summary(project, data)
+    return context
+
+
+def render_step(request, project, step: str, data, seen: set[str], form=None, status=200):
+    context = step_context(project, step, data, seen, form)
     return render(request, "accesskeys/dialog/step.html", context, status=status)
 
 
@@ -140,35 +144,16 @@ def summary(project, data) -> list[tuple[str, str]]:
 
 
 @never_cache
-@sensitive_post_parameters(*SENSITIVE)
+@sensitive_post_parameters(*f.SECRET_FIELDS)
 def new_access(request, public_id):
     """GET: the dialog at its first step. POST: the next (or previous) step, or creation."""
     project = load_project(request, public_id)
     if request.method == "GET":
-        form = f.NameForm(project=project)
-        return render(
-            request,
-            "accesskeys/dialog/new_access.html",
-            {"project": project, "form": form, **_first_step_context(project)},
-        )
+        context = step_context(project, "name", QueryDict(), set())
+        return render(request, "accesskeys/dialog/new_access.html", context)
     if request.method != "POST":
         return HttpResponseNotAllowed(["GET", "POST"])
     return _post_step(request, project)
-
-
-def _first_step_context(project) -> dict:
-    steps = steps_for(project, {})
-    return {
-        "step": "name",
-        "step_title": f.STEP_TITLES["name"],
-        "step_number": 1,
-        "step_count": len(steps),
-        "has_back": False,
-        "is_last": False,
-        "carried": [],
-        "seen": [],
-        "type_descriptions": f.TYPE_DESCRIPTIONS,
-    }
 
 
 def _post_step(request, project):

@@ -53,3 +53,11 @@ def sign_in(page, live_server, email: str, password: str) -> None:
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
+
+
+def wait_for_htmx(page) -> None:
+    """Wait until htmx has swapped and settled, so the new content's hx-* attributes
+    are live: a test acts faster than a person, within htmx's settle delay."""
+    page.wait_for_function(
+        "() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')"
+    )

@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from accesskeys.models import AccessKey
 from tests.conftest import PASSWORD
-from tests.e2e.conftest import sign_in
+from tests.e2e.conftest import sign_in, wait_for_htmx
 from tests.factories import make_access_key
 
 pytestmark = pytest.mark.e2e
@@ -84,22 +84,28 @@ def test_it_sorts_pages_and_changes_page_size(page, live_server, admin, member, 
     )
     expect(page).to_have_url(re.compile(r"sort=-name"))
 
+    wait_for_htmx(page)
     page.get_by_role("link", name="Date Created").click()
     expect(name_cells(page).first).to_have_text("photos-00")  # newest first
+    wait_for_htmx(page)
     page.get_by_role("link", name="Date Created").click()
     expect(name_cells(page).first).to_have_text("backup-22")
     expect(page.get_by_role("columnheader", name="Date Created")).to_have_attribute(
         "aria-sort", "ascending"
     )
 
+    wait_for_htmx(page)
     page.get_by_role("link", name="Next").click()
     expect(page.get_by_text("Showing 11–20 of 23")).to_be_visible()
+    wait_for_htmx(page)
     page.get_by_role("link", name="Next").click()
     expect(page.get_by_text("Showing 21–23 of 23")).to_be_visible()
     expect(name_cells(page)).to_have_count(3)
+    wait_for_htmx(page)
     page.get_by_role("link", name="Previous").click()
     expect(page.get_by_text("Showing 11–20 of 23")).to_be_visible()
 
+    wait_for_htmx(page)
     page.get_by_label("Rows per page").select_option("25")
     expect(name_cells(page)).to_have_count(23)
     expect(page.get_by_text("Showing 1–23 of 23")).to_be_visible()

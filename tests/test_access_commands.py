@@ -12,7 +12,7 @@ from django.core.management import CommandError, call_command
 from accesskeys.models import AccessKey
 from accesskeys.services import grant, passphrase
 from accesskeys.services.lookup import find_s3_credentials
-from tests.services.vectors import grant_named, readme_json_block
+from tests.services.storj_vectors import grant_named, readme_json_block
 
 ROOT = Path(__file__).resolve().parents[1]
 

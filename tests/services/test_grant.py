@@ -13,7 +13,7 @@ from accesskeys.services import protobuf as pb
 from accesskeys.services.errors import FormatError
 from accesskeys.services.grant import EncryptionAccess, Scope, StoreEntry
 from accesskeys.services.path_encryption import encrypt_path, encrypt_path_with_key
-from tests.services.vectors import access_grants, grant_named, readme_json_block
+from tests.services.storj_vectors import access_grants, grant_named, readme_json_block
 
 GRANTS = list(access_grants().items())
 ROOT = bytes(range(32))

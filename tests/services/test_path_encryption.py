@@ -1,5 +1,5 @@
 from accesskeys.services.path_encryption import encode_segment, encrypt_path, encrypt_prefix
-from tests.services.vectors import readme_path_encryption_hex
+from tests.services.storj_vectors import readme_path_encryption_hex
 
 ROOT = bytes(range(32))
 

@@ -1,4 +1,4 @@
-"""Load the shared Storj test vectors (../shared/vectors relative to the repo root)."""
+"""Load the public Storj test vectors copied into tests/services/vectors/."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-VECTORS_DIR = Path(__file__).resolve().parents[2].parent / "shared" / "vectors"
+VECTORS_DIR = Path(__file__).resolve().parent / "vectors"
 
 
 @cache

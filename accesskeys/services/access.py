@@ -202,6 +202,11 @@ def _restriction_caveat(
     )
 
 
+def path_cipher_of(project) -> int:
+    """The project's path cipher: AES-GCM, or null when path encryption is off."""
+    return grant_mod.ENC_AESGCM if project.path_encryption else grant_mod.ENC_NULL
+
+
 def _clean(project, choices: AccessChoices, now: datetime) -> dict:
     """Validate every choice, gathering every field's error into one AccessError."""
     errors: dict[str, list[str]] = {}
@@ -272,7 +277,9 @@ def create_access(
             grant_mod.Scope(
                 satellite_addr=settings.SATELLITE_ADDRESS,
                 api_key=macaroon.serialize(api_key),
-                encryption_access=grant_mod.encryption_access_for(root_key, buckets),
+                encryption_access=grant_mod.encryption_access_for(
+                    root_key, buckets, path_cipher_of(project)
+                ),
             )
         )
 

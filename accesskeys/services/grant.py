@@ -162,20 +162,30 @@ def derive_bucket_key(root_key: bytes, bucket: str | bytes) -> bytes:
     return hmac.new(root_key, b"path:" + name, hashlib.sha512).digest()[:32]
 
 
-def encryption_access_for(root_key: bytes, buckets: list[str] | None) -> EncryptionAccess:
-    """Encryption access for all buckets (None) or only the listed ones."""
+def encryption_access_for(
+    root_key: bytes, buckets: list[str] | None, path_cipher: int = ENC_AESGCM
+) -> EncryptionAccess:
+    """Encryption access for all buckets (None) or only the listed ones.
+
+    ``path_cipher`` is ENC_AESGCM when the project encrypts object keys, and
+    ENC_NULL when its path encryption is off (storj/storj ``console/access.go``
+    and ``consolewasm/access.go`` set the default path cipher so; ``LimitTo``
+    then gives each bucket's key the same cipher).
+    """
     if buckets is None:
-        return EncryptionAccess(default_key=bytes(root_key), default_path_cipher=ENC_AESGCM)
+        return EncryptionAccess(default_key=bytes(root_key), default_path_cipher=path_cipher)
     # restricted grants carry no root key, only keys derived per bucket
     entries = [
         StoreEntry(
             bucket=name.encode("utf-8"),
             key=derive_bucket_key(root_key, name),
-            path_cipher=ENC_AESGCM,
+            path_cipher=path_cipher,
         )
         for name in buckets
     ]
-    return EncryptionAccess(default_key=None, store_entries=entries, default_path_cipher=ENC_AESGCM)
+    return EncryptionAccess(
+        default_key=None, store_entries=entries, default_path_cipher=path_cipher
+    )
 
 
 # --- inspect ----------------------------------------------------------------

@@ -72,8 +72,9 @@ def test_it_writes_the_api_key_file():
     assert content == "Satellite Address:\n12abc@us1.storj.io:7777\n\nAPI Key:\n13Yq"
 
 
-def test_it_writes_the_access_grant_file_with_its_label():
-    assert download_content(access_grant_items("1Dv4grant")) == "Access Grant:\n1Dv4grant"
+def test_it_writes_the_access_grant_file_as_the_bare_grant():
+    # Storj's AccessCreatedStep.vue: `uplink access import NAME FILE` reads it as it is.
+    assert download_content(access_grant_items("1Dv4grant")) == "1Dv4grant"
 
 
 def test_it_writes_the_passphrase_file_as_the_bare_passphrase():

@@ -6,6 +6,8 @@ back: the browser keeps them (new_access.js) and sends the one chosen with the
 request that creates the access.
 """
 
+from dataclasses import asdict
+
 from django.conf import settings
 from django.http import HttpResponseNotAllowed, QueryDict
 from django.shortcuts import render
@@ -250,25 +252,44 @@ def _render_access_error(request, project, data, seen, steps, error):
     return render_step(request, project, step, data, seen, form=form)
 
 
+def tool_help(choices) -> str:
+    """What the "Download for" files hold, with the name the tools will know."""
+    safe = download.safe_name(choices.name)
+    if choices.type == AccessKey.Type.ACCESS_GRANT:
+        return f"The grant alone, for: uplink access import {safe} FILE"
+    return f"A config file the tool reads as it is, with the profile or remote named {safe}."
+
+
 def result_context(project, choices, created, now) -> dict:
     """The one-time values for the result step and the "Download all" file."""
+    tool_files = []
     if choices.type == AccessKey.Type.S3_CREDENTIALS:
-        items = download.s3_items(created.s3_access_key, created.s3_secret_key, created.s3_endpoint)
+        s3 = (created.s3_access_key, created.s3_secret_key, created.s3_endpoint)
+        items = download.s3_items(*s3)
+        labels = ["Access Key", "Secret Key", "Endpoint"]
         secret = {"Secret Key"}
+        tool_files = download.s3_tool_files(choices.name, *s3)
     elif choices.type == AccessKey.Type.ACCESS_GRANT:
         items = download.access_grant_items(created.access_grant)
+        labels = ["Access Grant"]
         secret = {"Access Grant"}
+        tool_files = download.access_grant_tool_files(choices.name, created.access_grant)
     else:
         items = download.api_key_items(created.satellite_address, created.api_key)
+        labels = ["Satellite Address", "API Key"]
         secret = {"API Key"}
+    # The file may hold bare values (the grant), so the page labels them itself.
+    values = [item if isinstance(item, str) else item[1] for item in items]
     return {
         "project": project,
         "name": choices.name,
         "type_label": AccessKey.Type(choices.type).label,
         "values": [
             {"label": label, "value": value, "secret": label in secret, "id": f"na-value-{i}"}
-            for i, (label, value) in enumerate(items)
+            for i, (label, value) in enumerate(zip(labels, values, strict=True))
         ],
+        "tool_files": [asdict(file) for file in tool_files],
+        "tool_help": tool_help(choices),
         "download": {
             "filename": download.download_filename(
                 settings.BRAND_NAME, TYPE_DOWNLOAD_LABELS[choices.type], choices.name, now

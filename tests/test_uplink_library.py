@@ -12,11 +12,11 @@ from django.conf import settings
 from django.utils import timezone
 
 from accesskeys import forms as f
-from accesskeys import keyring
 from accesskeys.services import caveat, grant, macaroon, passphrase
 from accesskeys.services.access import AccessChoices, create_access
 from accesskeys.services.lookup import authorize
 from accesskeys.services.path_encryption import encrypt_path
+from console import keyring
 from console.models import Bucket, Project
 from tests import uplink_c
 

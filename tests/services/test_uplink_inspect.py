@@ -230,9 +230,6 @@ def test_it_keeps_the_vectors_file_in_step():
 
 if __name__ == "__main__":
     # Writes the vectors file from the cases above (run from the project root).
-    import django
-
-    django.setup()
     out = {
         name: {"why": why, "access": access, "inspect": printed_or_none(access)}
         for name, (why, access) in CASES.items()

@@ -2,7 +2,12 @@
 
 from django.shortcuts import get_object_or_404, render
 
-from accesskeys.models import OBJECT_LOCK_PERMISSIONS, PERMISSIONS, AccessKey
+from accesskeys.models import (
+    NOTIFICATION_PERMISSIONS,
+    OBJECT_LOCK_PERMISSIONS,
+    PERMISSIONS,
+    AccessKey,
+)
 from accesskeys.services import key_audit
 from console.membership import load_project
 
@@ -26,11 +31,15 @@ def detail(request, public_id, key_id):
     member_ids = project.member_ids()
     allowed = set(key.permission_labels())
     allowed_lock = set(key.object_lock_labels())
+    allowed_notification = set(key.notification_labels())
     ctx = {
         "key": key,
         "creator": key_audit.creator_label(key, member_ids),
         "permissions": [(label, label in allowed) for _, label in PERMISSIONS],
         "object_lock": [(label, label in allowed_lock) for _, label, _ in OBJECT_LOCK_PERMISSIONS],
+        "notification": [
+            (label, label in allowed_notification) for _, label, _ in NOTIFICATION_PERMISSIONS
+        ],
         "buckets": key_audit.bucket_names(key),
         "risks": key_audit.risks(key),
         "path_encryption": path_encryption_label(project, key),

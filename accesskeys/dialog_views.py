@@ -31,6 +31,7 @@ ERROR_STEPS = {
     "passphrase": "encryption",
     "permissions": "permissions",
     "object_lock": "object_lock",
+    "notification": "notification",
     "buckets": "buckets",
     "expires_at": "expiration",
 }
@@ -48,7 +49,7 @@ def steps_for(project, data) -> list[str]:
     if data.get("type") != AccessKey.Type.API_KEY and not project.is_managed:
         steps.append("encryption")
     if data.get("access") == "advanced":
-        steps += ["permissions", "object_lock", "buckets", "expiration", "confirm"]
+        steps += ["permissions", "object_lock", "notification", "buckets", "expiration", "confirm"]
     return steps
 
 
@@ -140,6 +141,7 @@ def summary(project, data) -> list[tuple[str, str]]:
         ("Type", AccessKey.Type(data.get("type", "s3")).label),
         ("Permissions", ", ".join(labels[p] for p in data.getlist("permissions") if p in labels)),
         ("Object lock permissions", ", ".join(data.getlist("object_lock")) or "None"),
+        ("Bucket notification permissions", ", ".join(data.getlist("notification")) or "None"),
         ("Buckets", buckets),
         ("Expiration", expiration),
     ]
@@ -204,6 +206,9 @@ def _create(request, project, data, steps, seen):
         object_lock=frozenset(forms["object_lock"].cleaned_data["object_lock"])
         if advanced
         else access.FULL_ACCESS_OBJECT_LOCK,
+        notification=frozenset(forms["notification"].cleaned_data["notification"])
+        if advanced
+        else access.FULL_ACCESS_NOTIFICATION,
         buckets=tuple(forms["buckets"].cleaned_data["buckets"])
         if advanced and forms["buckets"].cleaned_data["bucket_mode"] == "select"
         else None,

@@ -12,7 +12,12 @@ from django import forms
 from django.utils import timezone
 from django.utils.functional import cached_property
 
-from accesskeys.models import OBJECT_LOCK_PERMISSIONS, PERMISSIONS, AccessKey
+from accesskeys.models import (
+    NOTIFICATION_PERMISSIONS,
+    OBJECT_LOCK_PERMISSIONS,
+    PERMISSIONS,
+    AccessKey,
+)
 from accesskeys.services import access
 
 TYPE_DESCRIPTIONS = {
@@ -24,6 +29,8 @@ TYPE_DESCRIPTIONS = {
 PERMISSION_CHOICES = [(field.removeprefix("can_"), label) for field, label in PERMISSIONS]
 OBJECT_LOCK_CHOICES = [(label, label) for _, label, _ in OBJECT_LOCK_PERMISSIONS]
 OBJECT_LOCK_DESCRIPTIONS = {label: text for _, label, text in OBJECT_LOCK_PERMISSIONS}
+NOTIFICATION_CHOICES = [(label, label) for _, label, _ in NOTIFICATION_PERMISSIONS]
+NOTIFICATION_DESCRIPTIONS = {label: text for _, label, text in NOTIFICATION_PERMISSIONS}
 
 EXPIRATION_CHOICES = [
     ("none", "No expiration"),
@@ -247,6 +254,18 @@ class ObjectLockForm(StepForm):
     )
 
 
+class NotificationForm(StepForm):
+    step = "notification"
+    descriptions = {"notification": NOTIFICATION_DESCRIPTIONS}
+
+    notification = forms.MultipleChoiceField(
+        label="Bucket notification permissions",
+        choices=NOTIFICATION_CHOICES,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+
 class BucketsForm(StepForm):
     step = "buckets"
     descriptions = {
@@ -319,6 +338,7 @@ STEP_FORMS = {
         EncryptionForm,
         PermissionsForm,
         ObjectLockForm,
+        NotificationForm,
         BucketsForm,
         ExpirationForm,
         ConfirmForm,
@@ -331,6 +351,7 @@ STEP_TITLES = {
     "encryption": "Encryption",
     "permissions": "Permissions",
     "object_lock": "Object lock permissions",
+    "notification": "Bucket notification permissions",
     "buckets": "Buckets",
     "expiration": "Expiration",
     "confirm": "Confirm",
@@ -339,4 +360,4 @@ STEP_TITLES = {
 # Fields no step carries forward: the browser keeps the passphrases.
 SECRET_FIELDS = frozenset({"passphrase", "new_passphrase", "generated_passphrase"})
 # Fields whose absence from the POST means "nothing chosen", not "not visited yet".
-MULTI_FIELDS = ("permissions", "object_lock", "buckets")
+MULTI_FIELDS = ("permissions", "object_lock", "notification", "buckets")

@@ -67,6 +67,24 @@ OBJECT_LOCK_PERMISSIONS = [
 ]
 
 
+# Field, label and description as Storj's console words them
+# (web/satellite BucketNotificationPermissionsStep.vue).
+NOTIFICATION_PERMISSIONS = [
+    (
+        "can_put_bucket_notification_configuration",
+        "PutBucketNotificationConfiguration",
+        "Allows you to configure bucket event notifications, enabling you to receive alerts "
+        "when objects are created, deleted, or modified in the bucket.",
+    ),
+    (
+        "can_get_bucket_notification_configuration",
+        "GetBucketNotificationConfiguration",
+        "Allows you to retrieve the current notification configuration for a bucket, so you "
+        "can view which events are being monitored.",
+    ),
+]
+
+
 class AccessKeyQuerySet(models.QuerySet):
     def active(self):
         """Keys that have not been deleted (revoked). Expired keys are included."""
@@ -107,6 +125,8 @@ class AccessKey(models.Model):
     can_get_object_legal_hold = models.BooleanField(default=False)
     can_put_object_lock_configuration = models.BooleanField(default=False)
     can_get_object_lock_configuration = models.BooleanField(default=False)
+    can_put_bucket_notification_configuration = models.BooleanField(default=False)
+    can_get_bucket_notification_configuration = models.BooleanField(default=False)
     all_buckets = models.BooleanField(default=True)
     buckets = models.ManyToManyField(Bucket, blank=True, related_name="access_keys")
     not_before = models.DateTimeField()
@@ -153,6 +173,9 @@ class AccessKey(models.Model):
 
     def object_lock_labels(self) -> list[str]:
         return [label for field, label, _ in OBJECT_LOCK_PERMISSIONS if getattr(self, field)]
+
+    def notification_labels(self) -> list[str]:
+        return [label for field, label, _ in NOTIFICATION_PERMISSIONS if getattr(self, field)]
 
 
 class S3Credential(models.Model):

@@ -1,6 +1,6 @@
 """Access keys made directly in the database, for tests of showing and auditing them."""
 
-from accesskeys.models import OBJECT_LOCK_PERMISSIONS, AccessKey
+from accesskeys.models import NOTIFICATION_PERMISSIONS, OBJECT_LOCK_PERMISSIONS, AccessKey
 from tests.factories import make_access_key
 
 
@@ -10,6 +10,8 @@ def make_key(project, created_by, name="key", buckets=(), **fields) -> AccessKey
         # As create_access stores Full Access: every object-lock permission but bypass.
         for field, label, _ in OBJECT_LOCK_PERMISSIONS:
             fields.setdefault(field, label != "BypassGovernanceRetention")
+        for field, _, _ in NOTIFICATION_PERMISSIONS:
+            fields.setdefault(field, True)
     if buckets:
         fields["all_buckets"] = False
     key = make_access_key(project, created_by, name, **fields)

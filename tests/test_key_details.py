@@ -52,6 +52,8 @@ def test_it_shows_exactly_the_restrictions_chosen(member_client, project, admin,
         "GetObjectLegalHold": False,
         "PutObjectLockConfiguration": False,
         "GetObjectLockConfiguration": False,
+        "PutBucketNotificationConfiguration": False,
+        "GetBucketNotificationConfiguration": False,
     }
     assert key.get_type_display() in body
     assert "Nightly backup job" in body
@@ -96,7 +98,7 @@ def test_it_shows_full_access_as_stored(admin_client, project, admin):
     body = details(admin_client, project, key)
     allowed = shown_permissions(body)
     assert allowed.pop("BypassGovernanceRetention") is False
-    assert len(allowed) == 10 and all(allowed.values())
+    assert len(allowed) == 12 and all(allowed.values())
     assert "All buckets" in body and "No expiration" in body
     assert "Full access, no expiration" in body
 

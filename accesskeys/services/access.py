@@ -19,7 +19,13 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accesskeys import keyring
-from accesskeys.models import OBJECT_LOCK_PERMISSIONS, PERMISSIONS, AccessKey, S3Credential
+from accesskeys.models import (
+    NOTIFICATION_PERMISSIONS,
+    OBJECT_LOCK_PERMISSIONS,
+    PERMISSIONS,
+    AccessKey,
+    S3Credential,
+)
 from accesskeys.services import caveat as caveat_mod
 from accesskeys.services import grant as grant_mod
 from accesskeys.services import macaroon, passphrase, s3credentials
@@ -30,6 +36,9 @@ PERMISSION_NAMES = ("read", "write", "list", "delete")
 OBJECT_LOCK_NAMES = tuple(label for _, label, _ in OBJECT_LOCK_PERMISSIONS)
 # Full Access: every permission and object-lock permission but bypassing governance.
 FULL_ACCESS_OBJECT_LOCK = frozenset(OBJECT_LOCK_NAMES) - {"BypassGovernanceRetention"}
+NOTIFICATION_NAMES = tuple(label for _, label, _ in NOTIFICATION_PERMISSIONS)
+# Full Access allows both, as Storj's console (setFullAccess) does.
+FULL_ACCESS_NOTIFICATION = frozenset(NOTIFICATION_NAMES)
 PASSPHRASE_CHOICES = ("current", "new", "generate")
 NAME_MAX_LENGTH = 100
 DESCRIPTION_MAX_LENGTH = 500
@@ -37,6 +46,7 @@ DESCRIPTION_MAX_LENGTH = 500
 # Model field and caveat flag for each permission, by the name users see.
 PERMISSION_FIELDS = {label.lower(): field for field, label in PERMISSIONS}
 OBJECT_LOCK_FIELDS = {label: field for field, label, _ in OBJECT_LOCK_PERMISSIONS}
+NOTIFICATION_FIELDS = {label: field for field, label, _ in NOTIFICATION_PERMISSIONS}
 DISALLOW_FLAGS = {
     "read": "disallow_reads",
     "write": "disallow_writes",
@@ -49,6 +59,9 @@ DISALLOW_FLAGS = {
     "GetObjectLegalHold": "disallow_get_legal_hold",
     "PutObjectLockConfiguration": "disallow_put_bucket_object_lock_configuration",
     "GetObjectLockConfiguration": "disallow_get_bucket_object_lock_configuration",
+    # Storj's console sets these on every restricted key unless chosen (caveat 14, 15).
+    "PutBucketNotificationConfiguration": "disallow_put_bucket_notification_configuration",
+    "GetBucketNotificationConfiguration": "disallow_get_bucket_notification_configuration",
 }
 
 
@@ -56,7 +69,7 @@ class AccessError(Exception):
     """Bad choices for a new access, or a delete that is not allowed.
 
     `errors` maps a field to its messages. Fields: "name", "description",
-    "type", "permissions", "object_lock", "buckets", "expires_at",
+    "type", "permissions", "object_lock", "notification", "buckets", "expires_at",
     "passphrase", "__all__".
     """
 
@@ -76,6 +89,7 @@ class AccessChoices:
     # Used only when full_access is False:
     permissions: frozenset[str] = frozenset(PERMISSION_NAMES)
     object_lock: frozenset[str] = frozenset()
+    notification: frozenset[str] = frozenset()
     buckets: tuple[str, ...] | None = None  # None: all buckets, current and future
     expires_at: datetime | None = None
     # "current", "new" or "generate"; ignored for API keys and managed projects.
@@ -141,6 +155,20 @@ def validate_object_lock(permissions: Iterable[str]) -> frozenset[str]:
     return chosen
 
 
+def validate_notification(permissions: Iterable[str]) -> frozenset[str]:
+    chosen = frozenset(permissions)
+    unknown = chosen - set(NOTIFICATION_NAMES)
+    if unknown:
+        raise AccessError(
+            {
+                "notification": [
+                    f"Unknown bucket notification permission: {', '.join(sorted(unknown))}."
+                ]
+            }
+        )
+    return chosen
+
+
 def validate_buckets(project, buckets: Iterable[str] | None) -> tuple[str, ...] | None:
     if buckets is None:
         return None
@@ -185,14 +213,12 @@ def validate_passphrase(choice: str, value: str | None) -> str | None:
 
 
 def _restriction_caveat(
-    permissions: frozenset[str],
-    object_lock: frozenset[str],
+    granted: frozenset[str],
     buckets: tuple[str, ...] | None,
     not_before: datetime,
     not_after: datetime | None,
 ) -> caveat_mod.Caveat:
     """One disallow flag per permission not granted, one Path per bucket."""
-    granted = permissions | object_lock
     flags = {flag: name not in granted for name, flag in DISALLOW_FLAGS.items()}
     return caveat_mod.Caveat(
         **flags,
@@ -229,12 +255,14 @@ def _clean(project, choices: AccessChoices, now: datetime) -> dict:
         cleaned.update(
             permissions=frozenset(PERMISSION_NAMES),
             object_lock=FULL_ACCESS_OBJECT_LOCK,
+            notification=FULL_ACCESS_NOTIFICATION,
             buckets=None,
             expires_at=None,
         )
     else:
         attempt("permissions", validate_permissions, choices.permissions)
         attempt("object_lock", validate_object_lock, choices.object_lock)
+        attempt("notification", validate_notification, choices.notification)
         attempt("buckets", validate_buckets, project, choices.buckets)
         attempt("expires_at", validate_expiration, choices.expires_at, now)
     if errors.get("type") is None and needs_passphrase(project, choices.type):
@@ -254,8 +282,7 @@ def create_access(
 
     root, secret = macaroon.new_root_key()
     restriction = _restriction_caveat(
-        cleaned["permissions"],
-        cleaned["object_lock"],
+        cleaned["permissions"] | cleaned["object_lock"] | cleaned["notification"],
         cleaned["buckets"],
         not_before=now,
         not_after=cleaned["expires_at"],
@@ -286,6 +313,7 @@ def create_access(
 
     secret_encrypted, secret_key_id = keyring.encrypt_macaroon_secret(root.head, secret)
     permissions, object_lock = cleaned["permissions"], cleaned["object_lock"]
+    notification = cleaned["notification"]
     key = AccessKey(
         project=project,
         name=cleaned["name"],
@@ -303,6 +331,7 @@ def create_access(
         not_after=cleaned["expires_at"],
         **{field: name in permissions for name, field in PERMISSION_FIELDS.items()},
         **{field: name in object_lock for name, field in OBJECT_LOCK_FIELDS.items()},
+        **{field: name in notification for name, field in NOTIFICATION_FIELDS.items()},
     )
 
     s3 = {}
@@ -356,6 +385,7 @@ def restrictions_of(key: AccessKey) -> dict:
         "full_access": key.full_access,
         "permissions": key.permission_labels(),
         "object_lock": key.object_lock_labels(),
+        "notification": key.notification_labels(),
         "buckets": sorted(b.name for b in key.buckets.all()) if not key.all_buckets else "all",
         "expires_at": key.not_after.isoformat() if key.not_after else None,
     }

@@ -13,12 +13,19 @@ from datetime import UTC, datetime, timedelta
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from accesskeys.models import OBJECT_LOCK_PERMISSIONS, PERMISSIONS, AccessKey
+from accesskeys.models import (
+    NOTIFICATION_PERMISSIONS,
+    OBJECT_LOCK_PERMISSIONS,
+    PERMISSIONS,
+    AccessKey,
+)
 
 # Permission filter choices: (field, label), basic permissions first.
-PERMISSION_CHOICES: list[tuple[str, str]] = PERMISSIONS + [
-    (field, label) for field, label, _ in OBJECT_LOCK_PERMISSIONS
-]
+PERMISSION_CHOICES: list[tuple[str, str]] = (
+    PERMISSIONS
+    + [(field, label) for field, label, _ in OBJECT_LOCK_PERMISSIONS]
+    + [(field, label) for field, label, _ in NOTIFICATION_PERMISSIONS]
+)
 PERMISSION_FIELDS = {field for field, _ in PERMISSION_CHOICES}
 
 EXPIRING_SOON = timedelta(days=7)
@@ -111,6 +118,7 @@ KEYS_CSV_HEADER = [
     "Created",
     "Permissions",
     "Object lock permissions",
+    "Bucket notification permissions",
     "Buckets",
     "Expires",
     "Last used",
@@ -130,6 +138,7 @@ def key_csv_rows(keys: Iterable[AccessKey], member_ids: set[int], now: datetime 
             _iso(key.created_at),
             " ".join(key.permission_labels()),
             " ".join(key.object_lock_labels()),
+            " ".join(key.notification_labels()),
             " ".join(bucket_names(key)) or "All buckets",
             _iso(key.not_after) or "Never",
             _iso(key.last_used_at) or "Never",

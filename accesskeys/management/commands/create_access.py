@@ -8,6 +8,7 @@ from datetime import UTC, datetime, time
 from django.core.management.base import BaseCommand, CommandError
 
 from accesskeys.services.access import (
+    NOTIFICATION_NAMES,
     OBJECT_LOCK_NAMES,
     PERMISSION_NAMES,
     AccessChoices,
@@ -23,6 +24,10 @@ TYPES = {"s3": "s3", "access-grant": "access_grant", "api-key": "api_key"}
 
 def comma_list(value: str | None) -> list[str]:
     return [item.strip() for item in (value or "").split(",") if item.strip()]
+
+
+# Typed names in any case map to the permission's own spelling.
+NOTIFICATION_CASE = {name.lower(): name for name in NOTIFICATION_NAMES}
 
 
 class Command(BaseCommand):
@@ -41,6 +46,12 @@ class Command(BaseCommand):
         parser.add_argument(
             "--object-lock", help=f"Comma-separated, from: {','.join(OBJECT_LOCK_NAMES)}."
         )
+        parser.add_argument(
+            "--notification",
+            help=f"Bucket notification permissions, comma-separated, from: "
+            f"{','.join(NOTIFICATION_NAMES)} (any case). Restricted keys refuse both "
+            "unless chosen.",
+        )
         parser.add_argument("--buckets", help="Comma-separated bucket names (default: all).")
         parser.add_argument(
             "--expires", help="YYYY-MM-DD: the key stops working at its start (UTC)."
@@ -53,11 +64,12 @@ class Command(BaseCommand):
         if user is None:
             raise CommandError(f"No user with the email {options['user']}.")
         project = self.find_project(options["project"], user)
-        advanced = any(options[o] for o in ("permissions", "object_lock", "buckets", "expires"))
+        restrictions = ("permissions", "object_lock", "notification", "buckets", "expires")
+        advanced = any(options[o] for o in restrictions)
         if options["full_access"] and advanced:
             raise CommandError(
                 "--full-access cannot be combined with --permissions, "
-                "--object-lock, --buckets or --expires."
+                "--object-lock, --notification, --buckets or --expires."
             )
         if options["passphrase"] and options["generate_passphrase"]:
             raise CommandError("Use either --passphrase or --generate-passphrase, not both.")
@@ -71,6 +83,10 @@ class Command(BaseCommand):
                 p.lower() for p in comma_list(options["permissions"]) or PERMISSION_NAMES
             ),
             object_lock=frozenset(comma_list(options["object_lock"])),
+            notification=frozenset(
+                NOTIFICATION_CASE.get(name.lower(), name)
+                for name in comma_list(options["notification"])
+            ),
             buckets=tuple(comma_list(options["buckets"])) or None,
             expires_at=self.parse_date(options["expires"]),
             passphrase_choice="generate" if options["generate_passphrase"] else "current",

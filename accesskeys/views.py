@@ -16,9 +16,8 @@ from django.views.decorators.http import require_http_methods
 from django_htmx.http import trigger_client_event
 
 from accesskeys.services.access import AccessError, delete_accesses
-from console import audit
+from console.audit import origin_of
 from console.membership import load_project
-from console.models import AuditEvent
 
 PAGE_SIZES = (10, 25, 50, 100)
 DEFAULT_SIZE = 10
@@ -170,13 +169,14 @@ def delete(request, public_id):
 
     if request.method == "POST" and keys:
         try:
-            names = delete_accesses(project, request.user, [key.id for key in keys])
+            names = delete_accesses(
+                project, request.user, [key.id for key in keys], origin_of(request)
+            )
         except AccessError as e:
             ctx["error"] = " ".join(
                 message for messages_ in e.errors.values() for message in messages_
             )
             return render(request, template, ctx)
-        audit.record(request, AuditEvent.Action.ACCESS_DELETED, project=project, accesses=names)
         if not request.htmx:
             messages.success(request, _deleted_message(names))
             return redirect("accesskeys:index", project.public_id)

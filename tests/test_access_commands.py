@@ -110,9 +110,9 @@ def test_it_prints_an_api_key_with_the_satellite(project, admin):
     [
         (["--project", "Nope"], "not a member of a project named 'Nope'"),
         (["--user", "nobody@example.com"], "No user with the email"),
-        (["--passphrase", ""], "passphrase: Enter your passphrase."),
+        (["--passphrase", ""], "passphrase: Enter your encryption passphrase."),
         (["--expires", "tomorrow"], "YYYY-MM-DD"),
-        (["--expires", "2001-01-01"], "expires_at: The expiration date must be in the future."),
+        (["--expires", "2001-01-01"], "expires_at: Choose a date in the future."),
         (["--permissions", "fly"], "permissions: Unknown permission: fly."),
     ],
 )

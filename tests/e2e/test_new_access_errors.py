@@ -19,7 +19,7 @@ def next_(dialog):
 def test_it_shows_errors_on_the_step_that_caused_them(
     page, live_server, project, admin, screenshot
 ):
-    access.create_access(project, admin, access.AccessChoices(name="taken", type="api_key"))
+    access.create_access(project, admin, access.CreateAccessRequest(name="taken", type="api_key"))
     dialog = open_dialog(page, live_server, project, admin)
 
     next_(dialog)

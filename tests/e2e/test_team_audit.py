@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from accesskeys.services.access import AccessChoices, create_access
+from accesskeys.services.access import CreateAccessRequest, create_access
 from tests.conftest import PASSWORD
 from tests.e2e.conftest import SCREENSHOTS, sign_in
 from tests.key_factory import make_key
@@ -21,12 +21,11 @@ def test_it_lets_an_admin_answer_who_can_delete_in_a_bucket(
     created = create_access(
         project,
         admin,
-        AccessChoices(
+        CreateAccessRequest(
             name="backup-cleaner",
             type="api_key",
             full_access=False,
-            permissions=frozenset({"read", "list", "delete"}),
-            object_lock=frozenset({"GetObjectRetention"}),
+            permissions=frozenset({"read", "list", "delete", "GetObjectRetention"}),
             buckets=("backups",),
             expires_at=timezone.now() + timedelta(days=5),
         ),

@@ -18,8 +18,12 @@ from console.models import Bucket, Project
 
 
 class AccessKeyQuerySet(models.QuerySet):
-    def active(self):
-        """Keys that have not been deleted (revoked). Expired keys are included."""
+    def not_revoked(self):
+        """Keys that have not been deleted (revoked), expired ones included.
+
+        The Access Keys page lists these; `AccessKey.status` tells "active"
+        (usable now) from "expired" among them.
+        """
         return self.filter(revoked_at__isnull=True)
 
 

@@ -8,7 +8,7 @@ from django.db import connection
 from django.utils import timezone
 
 from accesskeys.models import AccessKey, S3Credential
-from accesskeys.services import caveat, grant, macaroon, passphrase
+from accesskeys.services import caveat, grant, macaroon, passphrase, path_encryption
 from accesskeys.services.access import (
     AccessError,
     CreateAccessRequest,
@@ -99,8 +99,8 @@ def test_it_writes_the_advanced_choices_into_the_caveat_and_the_record(project, 
     access = scope.encryption_access
     assert access.default_key is None
     assert {e.bucket: e.key for e in access.store_entries} == {
-        b"photos": grant.derive_bucket_key(root_key, "photos"),
-        b"logs": grant.derive_bucket_key(root_key, "logs"),
+        b"photos": path_encryption.bucket_key(root_key, "photos"),
+        b"logs": path_encryption.bucket_key(root_key, "logs"),
     }
 
     key = AccessKey.objects.get(pk=created.access_key.pk)
@@ -273,18 +273,18 @@ def test_it_lets_members_delete_only_their_own_keys(project, admin, member):
     with pytest.raises(AccessError) as error:
         delete_accesses(project, member, [mine.pk, admins.pk])
     assert "alices-key" in error.value.errors["__all__"][0]
-    assert AccessKey.objects.active().count() == 2  # all or nothing
+    assert AccessKey.objects.not_revoked().count() == 2  # all or nothing
 
     assert delete_accesses(project, member, [mine.pk]) == ["bobs-key"]
     assert delete_accesses(project, admin, [admins.pk]) == ["alices-key"]
-    assert AccessKey.objects.active().count() == 0
+    assert AccessKey.objects.not_revoked().count() == 0
 
 
 def test_it_refuses_to_delete_keys_of_another_project(project, other_project, admin, outsider):
     theirs = make_access_key(other_project, outsider, "theirs")
     with pytest.raises(AccessError):
         delete_accesses(project, admin, [theirs.pk])
-    assert AccessKey.objects.active().count() == 1
+    assert AccessKey.objects.not_revoked().count() == 1
 
 
 def test_it_revokes_grants_and_s3_credentials_on_delete(project, admin):

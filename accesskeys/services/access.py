@@ -148,7 +148,7 @@ def validate_name(project, name: str) -> str:
         raise _refuse("name", "name_required")
     if len(name) > NAME_MAX_LENGTH:
         raise _refuse("name", "name_too_long")
-    if AccessKey.objects.active().filter(project=project, name=name).exists():
+    if AccessKey.objects.not_revoked().filter(project=project, name=name).exists():
         raise _refuse("name", "name_taken")
     return name
 
@@ -371,7 +371,7 @@ def _save(project, actor, key, request, credential_type, access_grant, origin, n
             )
     except IntegrityError as exc:
         # Two creations with the same name at once: the unique index picks one.
-        if AccessKey.objects.active().filter(project=project, name=key.name).exists():
+        if AccessKey.objects.not_revoked().filter(project=project, name=key.name).exists():
             raise _refuse("name", "name_taken") from exc
         raise
     return s3
@@ -437,7 +437,7 @@ def delete_accesses(
 
     with transaction.atomic():
         keys = list(
-            AccessKey.objects.active()
+            AccessKey.objects.not_revoked()
             .select_for_update()
             .filter(project=project, id__in=ids)
             .order_by("name")

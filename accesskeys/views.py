@@ -125,21 +125,22 @@ class TableState:
         return None
 
 
+def _has_several_creators(project, member_ids: set[int]) -> bool:
+    """Whether the project has more than one person: members, or former members with keys."""
+    if len(member_ids) > 1:
+        return True
+    keys = project.access_keys.not_revoked().filter(created_by__isnull=False)
+    return keys.exclude(created_by_id__in=member_ids).exists()
+
+
 def _table_context(request, project) -> dict:
     state = TableState(request.GET)
 
     # One query tells who the project's members are: it decides whether the
     # Creator column shows and which creators have left the project.
     member_ids = project.member_ids()
+    show_creator = _has_several_creators(project, member_ids)
     keys = project.access_keys.not_revoked().select_related("created_by")
-    # Former members who still have keys count as people of the project too.
-    former_creators = (
-        project.access_keys.not_revoked()
-        .filter(created_by__isnull=False)
-        .exclude(created_by_id__in=member_ids)
-    )
-    show_creator = len(member_ids) > 1 or former_creators.exists()
-
     if state.q:
         keys = keys.filter(Q(name__icontains=state.q) | Q(created_by__email__icontains=state.q))
     # Only the columns shown: the sort then moves small rows, not whole users.

@@ -427,27 +427,12 @@ def delete_accesses(
     ids = {int(i) for i in ids}
     if not ids:
         raise _refuse("__all__", "delete_none")
-    role = (
-        Membership.objects.filter(project=project, user=actor)
-        .values_list("role", flat=True)
-        .first()
-    )
-    if role is None:
+    role = Membership.objects.filter(project=project, user=actor).values_list("role", flat=True)
+    if not role:
         raise _refuse("__all__", "delete_not_member")
 
     with transaction.atomic():
-        keys = list(
-            AccessKey.objects.not_revoked()
-            .select_for_update()
-            .filter(project=project, id__in=ids)
-            .order_by("name")
-        )
-        if len(keys) != len(ids):
-            raise _refuse("__all__", "delete_gone")
-        if role != Membership.Role.ADMIN:
-            others = [key.name for key in keys if key.created_by_id != actor.id]
-            if others:
-                raise _refuse("__all__", "delete_not_yours", others)
+        keys = _deletable_keys(project, actor, role[0], ids)
         AccessKey.objects.filter(id__in=[key.id for key in keys]).update(revoked_at=now)
         names = [key.name for key in keys]
         audit.write(
@@ -459,3 +444,20 @@ def delete_accesses(
             accesses=names,
         )
     return names
+
+
+def _deletable_keys(project, actor, role: str, ids: set[int]) -> list[AccessKey]:
+    """The keys, locked for the deletion, once every one of them may go."""
+    keys = list(
+        AccessKey.objects.not_revoked()
+        .select_for_update()
+        .filter(project=project, id__in=ids)
+        .order_by("name")
+    )
+    if len(keys) != len(ids):
+        raise _refuse("__all__", "delete_gone")
+    if role != Membership.Role.ADMIN:
+        others = [key.name for key in keys if key.created_by_id != actor.id]
+        if others:
+            raise _refuse("__all__", "delete_not_yours", others)
+    return keys

@@ -123,7 +123,14 @@ class NameForm(StepForm):
     name = forms.CharField(
         label="Name",
         error_messages={"required": MESSAGES["name_required"]},
-        widget=forms.TextInput(attrs={"autocomplete": "off", "placeholder": "e.g. my-access"}),
+        # The browser stops typing at the limit; the service's rule gives the message.
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "off",
+                "placeholder": "e.g. my-access",
+                "maxlength": access.NAME_MAX_LENGTH,
+            }
+        ),
     )
     type = forms.ChoiceField(
         label="Type",
@@ -135,7 +142,13 @@ class NameForm(StepForm):
     description = forms.CharField(
         label="Description",
         required=False,
-        widget=forms.Textarea(attrs={"rows": 2, "placeholder": "What is it for? (optional)"}),
+        widget=forms.Textarea(
+            attrs={
+                "rows": 2,
+                "placeholder": "What is it for? (optional)",
+                "maxlength": access.DESCRIPTION_MAX_LENGTH,
+            }
+        ),
     )
 
     def clean_name(self):

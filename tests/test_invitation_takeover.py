@@ -16,7 +16,9 @@ ATTACKER_PASSWORD = "attackers-chosen-pass-2"
 
 def invite(client, project, email, role="member") -> str:
     """Add `email` on the Team page; the one-time link's path."""
-    response = client.post(reverse("team", args=[project.public_id]), {"email": email, "role": role})
+    response = client.post(
+        reverse("team", args=[project.public_id]), {"email": email, "role": role}
+    )
     return urlparse(response.context["invite"]["link"]).path
 
 

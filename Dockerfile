@@ -11,7 +11,7 @@ COPY accesskeys ./accesskeys
 COPY console ./console
 RUN pip install --upgrade pip && pip install .
 
-COPY manage.py ./
+COPY manage.py gunicorn.conf.py ./
 COPY templates ./templates
 COPY static ./static
 # collectstatic needs settings to load; these throwaway values exist only in this build step.

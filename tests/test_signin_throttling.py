@@ -2,6 +2,11 @@
 passwords the email and the address are refused, even with the right password,
 with a message on the sign-in page and an audit event, until the cool-off."""
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 from axes.models import AccessAttempt
 from django.conf import settings
 from django.db.models import F
@@ -11,6 +16,7 @@ from django.urls import reverse
 from console.models import AuditEvent
 from tests.conftest import PASSWORD
 
+ROOT = Path(__file__).resolve().parents[1]
 HOME = "198.51.100.7"
 ELSEWHERE = "203.0.113.50"
 LOCKED_OUT = "Too many failed sign-in attempts. Sign-in is paused for up to 15 minutes"
@@ -137,3 +143,36 @@ def test_it_throttles_the_sign_in_an_invitation_sends_to(outsider):
     )
     assert is_refused(response)
     assert 'name="next" value="/invitation/"' in response.content.decode()
+
+
+def configured(tmp_path, **env) -> subprocess.CompletedProcess:
+    """The throttling settings Django starts with under this environment."""
+    code = (
+        "import django; django.setup(); from django.conf import settings as s; "
+        "print(s.AXES_FAILURE_LIMIT, s.AXES_COOLOFF_TIME, s.AXES_LOCKOUT_PARAMETERS)"
+    )
+    env = {**os.environ, "DEBUG": "true", "LOCAL_DIR": str(tmp_path / "local"), **env}
+    return subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+
+
+def test_it_reads_its_configuration_from_the_environment(tmp_path):
+    defaults = configured(tmp_path)
+    assert defaults.stdout.strip() == "10 0:15:00 ['username', 'ip_address']"
+    chosen = configured(
+        tmp_path,
+        SIGNIN_FAILURE_LIMIT="5",
+        SIGNIN_LOCKOUT_MINUTES="60",
+        SIGNIN_LOCKOUT_BY="account+address",
+    )
+    assert chosen.stdout.strip() == "5 1:00:00 [['username', 'ip_address']]"
+
+
+def test_it_refuses_a_configuration_it_does_not_understand(tmp_path):
+    by = configured(tmp_path, SIGNIN_LOCKOUT_BY="account,browser")
+    assert by.returncode != 0
+    assert "SIGNIN_LOCKOUT_BY takes account, address or account+address" in by.stderr
+    limit = configured(tmp_path, SIGNIN_FAILURE_LIMIT="0")
+    assert limit.returncode != 0
+    assert "SIGNIN_FAILURE_LIMIT must be a whole number of at least 1" in limit.stderr

@@ -5,7 +5,7 @@ import pytest
 from django.contrib.auth import password_validation
 from django.core.management import CommandError, call_command
 
-from accesskeys import keyring
+from console import keyring
 from console.models import Bucket, Membership, Project, User
 
 

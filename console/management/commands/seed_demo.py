@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from accesskeys import keyring
+from console import keyring
 from console.models import Bucket, Membership, Project, User
 
 DEMO_PROJECT = "Demo"

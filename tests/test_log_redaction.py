@@ -122,7 +122,7 @@ def test_it_keeps_tokens_out_of_gunicorns_access_log(server_env):
         sys.executable,
         "-m",
         "gunicorn",
-        "console.wsgi:application",
+        "config.wsgi:application",
         "--bind",
         f"127.0.0.1:{port}",
         "--workers",

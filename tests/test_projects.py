@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accesskeys.services import grant
-from accesskeys.services.access import AccessChoices, create_access
+from accesskeys.services.access import CreateAccessRequest, create_access
 from console import keyring
 from console.models import AuditEvent, Membership, Project
 from tests.conftest import client_for, make_user
@@ -126,7 +126,7 @@ def test_it_creates_a_project_without_path_encryption_whose_grants_use_the_null_
     project = Project.objects.get(name="Plain")
     assert not project.path_encryption
 
-    created = create_access(project, admin, AccessChoices(name="k", type="access_grant"))
+    created = create_access(project, admin, CreateAccessRequest(name="k", type="access_grant"))
     access = grant.parse_grant(created.access_grant).encryption_access
     assert access.default_path_cipher == grant.ENC_NULL
 

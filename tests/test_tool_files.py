@@ -15,7 +15,7 @@ import pytest
 from django.conf import settings
 
 from accesskeys.services import download
-from accesskeys.services.access import AccessChoices, create_access
+from accesskeys.services.access import CreateAccessRequest, create_access
 from tests import uplink_c
 
 AWS = "/usr/bin/aws"  # Debian's aws-cli v2; an unrelated `aws` may come first on the PATH
@@ -44,7 +44,7 @@ def clean_env(tmp_path, monkeypatch):
 
 def issue_s3(project, admin, name):
     return create_access(
-        project, admin, AccessChoices(name=name, type="s3", passphrase="a passphrase")
+        project, admin, CreateAccessRequest(name=name, type="s3", passphrase="a passphrase")
     )
 
 
@@ -197,7 +197,7 @@ def test_it_writes_the_json_mc_alias_import_reads(project, admin):
 
 def test_it_writes_the_bare_grant_uplink_reads(project, admin, tmp_path):
     created = create_access(
-        project, admin, AccessChoices(name="my key/../x", type="access_grant", passphrase="p")
+        project, admin, CreateAccessRequest(name="my key/../x", type="access_grant", passphrase="p")
     )
     (file,) = download.access_grant_tool_files("my key/../x", created.access_grant)
     path = write(tmp_path, file)

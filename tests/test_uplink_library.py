@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from accesskeys import forms as f
 from accesskeys.services import caveat, grant, macaroon, passphrase
-from accesskeys.services.access import AccessChoices, create_access
+from accesskeys.services.access import CreateAccessRequest, create_access
 from accesskeys.services.lookup import authorize
 from accesskeys.services.path_encryption import encrypt_path
 from console import keyring
@@ -29,8 +29,9 @@ RESTRICTIONS = {
     "write only": {"permissions": {"write"}},
     "list only": {"permissions": {"list"}},
     "delete only": {"permissions": {"delete"}},
-    "object lock": {"object_lock": {"PutObjectRetention", "GetObjectLegalHold"}},
-    "bypass governance": {"object_lock": {"BypassGovernanceRetention"}},
+    "object lock": {"extra": {"PutObjectRetention", "GetObjectLegalHold"}},
+    "bypass governance": {"extra": {"BypassGovernanceRetention"}},
+    "bucket notification": {"extra": {"GetBucketNotificationConfiguration"}},
     "one bucket": {"buckets": ("photos",)},
     "three buckets": {"buckets": ("photos", "backups", "logs")},
 }
@@ -69,14 +70,14 @@ def issue(project, admin, type_="access_grant", expiration="none", **restriction
     return create_access(
         project,
         admin,
-        AccessChoices(
+        CreateAccessRequest(
             name=f"key-{type_}-{expiration}",
             type=type_,
             full_access=not advanced,
             permissions=frozenset(
                 restriction.get("permissions", {"read", "write", "list", "delete"})
-            ),
-            object_lock=frozenset(restriction.get("object_lock", ())),
+            )
+            | frozenset(restriction.get("extra", ())),
             buckets=restriction.get("buckets"),
             expires_at=f.expiration_moment(expiration, custom, now) if advanced else None,
             passphrase=None if project.is_managed else PHRASE,

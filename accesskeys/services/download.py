@@ -3,7 +3,8 @@
 Mirrors storj/storj ``web/satellite/src/components/dialogs/commonPassphraseSteps/
 SaveButtons.vue``: file name ``{brand}-{type}-{name}-{new Date().toISOString()}.txt``
 and content where each item is either ``"{label}:\\n{value}"`` or a bare value,
-joined by a blank line with no trailing newline.
+joined by a blank line with no trailing newline. What each credential type's
+file holds is in the credential types table (`accesskeys.credential_types`).
 """
 
 from __future__ import annotations
@@ -14,11 +15,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-S3_CREDENTIALS = "S3-Credentials"
-ACCESS_GRANT = "Access-Grant"
-API_KEY = "API-Key"
-PASSPHRASE = "passphrase"  # lower case in Storj's console too
-TYPE_LABELS = (S3_CREDENTIALS, ACCESS_GRANT, API_KEY, PASSPHRASE)
+from accesskeys.credential_types import BY_VALUE, CREDENTIAL_TYPES, PASSPHRASE_DOWNLOAD_LABEL
+
+TYPE_LABELS = (*(t.download_label for t in CREDENTIAL_TYPES), PASSPHRASE_DOWNLOAD_LABEL)
 
 # A labelled item, or a bare value as Storj writes for a grant or passphrase.
 Item = tuple[str, str] | str
@@ -51,29 +50,12 @@ def download_content(items: Sequence[Item]) -> str:
     return "\n\n".join(parts)
 
 
-def s3_items(access_key: str, secret_key: str, endpoint: str) -> list[Item]:
-    """What the S3 credentials file holds."""
-    return [("Access Key", access_key), ("Secret Key", secret_key), ("Endpoint", endpoint)]
-
-
-def access_grant_items(grant: str) -> list[Item]:
-    """What the access grant file holds: the bare grant, as Storj's
-    AccessCreatedStep.vue writes it, so that ``uplink access import NAME FILE``
-    reads the file as it is."""
-    return [grant]
-
-
-def api_key_items(satellite_address: str, api_key: str) -> list[Item]:
-    """What the API key file holds."""
-    return [("Satellite Address", satellite_address), ("API Key", api_key)]
-
-
-def passphrase_items(passphrase: str) -> list[Item]:
-    """What the passphrase file holds: the passphrase alone, with no label.
-
-    Storj's PassphraseGeneratedStep.vue passes ``[ passphrase ]``.
-    """
-    return [passphrase]
+def file_items(type_value: str, values: Sequence[tuple[str, str]]) -> list[Item]:
+    """What a type's "Download all" file holds: its (label, value) pairs, or the bare
+    values for a type Storj writes bare (the access grant, for ``uplink access import``)."""
+    if BY_VALUE[type_value].bare_download:
+        return [value for _, value in values]
+    return list(values)
 
 
 # --- files for the tools people use ("Download for") --------------------------

@@ -5,11 +5,9 @@ Mirrors storj/common ``grant/`` and ``pb/`` (scope.proto, encryption_access.prot
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 from dataclasses import dataclass, field
 
-from accesskeys.services import base58check
+from accesskeys.services import base58check, path_encryption
 from accesskeys.services import protobuf as pb
 from accesskeys.services.errors import FormatError
 
@@ -152,12 +150,6 @@ def parse_grant(text: str) -> Scope:
 # --- keys -------------------------------------------------------------------
 
 
-def derive_bucket_key(root_key: bytes, bucket: str | bytes) -> bytes:
-    """The key for one bucket: HMAC-SHA512(root, "path:" + bucket), first 32 bytes."""
-    name = bucket.encode("utf-8") if isinstance(bucket, str) else bucket
-    return hmac.new(root_key, b"path:" + name, hashlib.sha512).digest()[:32]
-
-
 def encryption_access_for(
     root_key: bytes, buckets: list[str] | None, path_cipher: int = ENC_AESGCM
 ) -> EncryptionAccess:
@@ -174,7 +166,7 @@ def encryption_access_for(
     entries = [
         StoreEntry(
             bucket=name.encode("utf-8"),
-            key=derive_bucket_key(root_key, name),
+            key=path_encryption.bucket_key(root_key, name),
             path_cipher=path_cipher,
         )
         for name in buckets

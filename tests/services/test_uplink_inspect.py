@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 import pytest
 
 from accesskeys.services import caveat as cav
-from accesskeys.services import grant, uplink_inspect
+from accesskeys.services import grant, path_encryption, uplink_inspect
 from accesskeys.services import macaroon as mac
 from accesskeys.services.errors import FormatError
 from accesskeys.services.grant import ENC_AESGCM, ENC_NULL, EncryptionAccess, Scope, StoreEntry
@@ -48,7 +48,7 @@ def buckets(*names: str, prefix: bytes = b"") -> cav.Caveat:
 
 
 def bucket_key(name: str) -> str:
-    return base64.urlsafe_b64encode(grant.derive_bucket_key(ROOT, name)).decode()
+    return base64.urlsafe_b64encode(path_encryption.bucket_key(ROOT, name)).decode()
 
 
 def default(cipher=ENC_AESGCM) -> EncryptionAccess:
@@ -60,7 +60,7 @@ def case_grants() -> dict[str, tuple[str, str]]:
     bad_caveat = mac.serialize(
         mac.restrict(mac.from_parts(bytes(32), b"fixed secret"), b"\x52\x01\xff")
     )
-    photos_key = grant.derive_bucket_key(ROOT, "photos")
+    photos_key = path_encryption.bucket_key(ROOT, "photos")
     cases = {
         "unspecified default path cipher": (
             "grant/access.go parseEncryptionAccessFromProto: an unspecified default path "

@@ -35,6 +35,29 @@ def browser_context_args(browser_context_args):
     return {**browser_context_args, "viewport": {"width": 1280, "height": 860}}
 
 
+# Chromium logs a blocked inline script or style to the console; this makes any
+# violation of the Content-Security-Policy an error there, with what was blocked.
+REPORT_CSP_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (e) => {
+  console.error(`CSP violation: ${e.violatedDirective} blocked ${e.blockedURI || "inline"}`);
+});
+"""
+
+
+@pytest.fixture(autouse=True)
+def no_console_errors(context):
+    """Fail the test on any error in the browser console (a CSP violation, a
+    script error, a resource that failed to load) or any uncaught exception."""
+    errors = []
+    context.add_init_script(REPORT_CSP_VIOLATIONS)
+    context.on(
+        "console", lambda message: errors.append(message.text) if message.type == "error" else None
+    )
+    context.on("weberror", lambda error: errors.append(str(error.error)))
+    yield errors
+    assert not errors, "The browser console showed errors:\n" + "\n".join(errors)
+
+
 @pytest.fixture
 def screenshot(page):
     """Save a screenshot under screenshots/ to look at after the run."""

@@ -49,7 +49,11 @@ def two_factor_setup(request):
         return redirect("account")
     device = two_factor.unconfirmed_app(user)
     form = SetupForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    # django-otp doubles the wait after each wrong code; a code sent sooner is refused.
+    wait = two_factor.wait_seconds(user, [device])
+    if request.method == "POST" and form.is_valid() and wait:
+        form.add_error("code", two_factor.wait_message(wait))
+    elif request.method == "POST" and form.is_valid():
         with transaction.atomic():
             codes = two_factor.confirm(device, form.cleaned_data["code"])
             if codes is not None:

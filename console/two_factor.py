@@ -60,7 +60,7 @@ def secret_text(device: TOTPDevice) -> str:
 
 def qr_svg(uri: str) -> str:
     """The otpauth URI as an inline SVG QR code (no image request, no inline style)."""
-    return segno.make(uri, error="m").svg_inline(scale=5, border=2, title="QR code")
+    return segno.make(uri, error="m").svg_inline(scale=5, border=2, title="QR code", omitsize=True)
 
 
 def normalize(code: str) -> str:
@@ -110,14 +110,19 @@ def verify(user, code: str):
     return None
 
 
-def wait_seconds(user) -> int:
+def wait_seconds(user, devices=None) -> int:
     """Seconds until django-otp's throttle lets the user try another code (0: now)."""
     waits = [0]
-    for device in devices_for_user(user, confirmed=True):
+    for device in devices or devices_for_user(user, confirmed=True):
         allowed, info = device.verify_is_allowed()
         if not allowed and info and info.get("locked_until"):
             waits.append(math.ceil((info["locked_until"] - timezone.now()).total_seconds()))
     return max(waits)
+
+
+def wait_message(wait: int) -> str:
+    seconds = "a second" if wait == 1 else f"{wait} seconds"
+    return f"Too many wrong codes: wait {seconds}, then try again."
 
 
 def turn_off(user) -> None:

@@ -39,14 +39,12 @@ class CodeForm(forms.Form):
 
     def clean_code(self):
         code = self.cleaned_data["code"]
+        # django-otp doubles the wait after each wrong code; a code sent sooner is refused.
+        wait = two_factor.wait_seconds(self.user)
+        if wait:
+            raise forms.ValidationError(two_factor.wait_message(wait))
         self.device = two_factor.verify(self.user, code)
         if self.device is None:
-            wait = two_factor.wait_seconds(self.user)
-            if wait:
-                raise forms.ValidationError(
-                    f"That code is not valid, and there were too many wrong codes: "
-                    f"wait {wait} seconds, then try again."
-                )
             raise forms.ValidationError(
                 "That code is not valid. Enter the current code from your authenticator "
                 "app, or a recovery code you have not used yet."

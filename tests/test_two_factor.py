@@ -169,9 +169,10 @@ def test_it_refuses_a_code_that_was_already_used(client, admin):
 def test_it_slows_down_guessing(client, admin):
     turn_on(admin)
     sign_in_with_password(client, admin)
-    for _ in range(3):
-        response = client.post(reverse("signin_code"), {"code": "000000"})
-    assert "too many wrong codes: wait" in response.content.decode()
+    first = client.post(reverse("signin_code"), {"code": "000000"})
+    assert "That code is not valid" in first.content.decode()
+    response = client.post(reverse("signin_code"), {"code": "000000"})
+    assert "Too many wrong codes: wait a second, then try again." in response.content.decode()
 
 
 def test_it_signs_in_with_a_recovery_code_once(client, admin):
@@ -363,3 +364,13 @@ def test_a_signed_in_member_with_the_code_opens_the_project(member, strict_proje
 def test_other_projects_do_not_ask(outsider_client, strict_project, other_project):
     response = outsider_client.get(reverse("accesskeys:index", args=[other_project.public_id]))
     assert response.status_code == 200
+
+
+def test_it_says_when_setup_is_slowed_down_by_wrong_codes(admin_client, admin):
+    admin_client.get(reverse("two_factor_setup"))
+    device = TOTPDevice.objects.get(user=admin)
+    wrong = f"{(int(app_code(device)) + 1) % 1_000_000:06d}"
+    admin_client.post(reverse("two_factor_setup"), {"code": wrong})
+    response = admin_client.post(reverse("two_factor_setup"), {"code": app_code(device)})
+    assert "Too many wrong codes: wait a second, then try again." in response.content.decode()
+    assert not two_factor.has_two_factor(admin)

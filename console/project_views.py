@@ -8,8 +8,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
-from accesskeys import keyring
-from console import audit
+from console import audit, keyring
 from console.membership import load_project
 from console.models import AuditEvent, Membership, Project
 from console.project_forms import NewProjectForm, ProjectDetailsForm

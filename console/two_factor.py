@@ -7,9 +7,14 @@ correct code confirms it and makes the recovery codes. django-otp refuses a
 TOTP code that was already used, deletes a recovery code once used, and slows
 down guessing (each wrong code doubles the wait), with its state in the
 database so it holds across app processes.
+
+Recovery codes are stored as hashes only (in django-otp's static tokens): they
+are 80 random bits, so a plain SHA-256 cannot be reversed by guessing.
 """
 
+import hashlib
 import math
+import secrets
 import time
 from base64 import b32encode
 
@@ -21,6 +26,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 RECOVERY_CODE_COUNT = 10
+RECOVERY_CODE_BYTES = 10  # 80 bits: 16 base32 characters
 APP_DEVICE_NAME = "Authenticator app"
 RECOVERY_DEVICE_NAME = "Recovery codes"
 # How long the code step of a sign-in waits after a correct password.
@@ -68,14 +74,27 @@ def normalize(code: str) -> str:
     return "".join(code.split()).replace("-", "").lower()
 
 
+def recovery_code_hash(code: str) -> str:
+    """What is stored for a recovery code: 80 bits of its SHA-256, in base32
+    (django-otp's static tokens hold 16 characters)."""
+    digest = hashlib.sha256(b"recovery-code:" + normalize(code).encode()).digest()
+    return b32encode(digest[:10]).decode().lower()
+
+
 def new_recovery_codes(user) -> list[str]:
-    """Replace the user's recovery codes with ten new ones, returned to show once."""
+    """Replace the user's recovery codes with ten new ones, returned to show once
+    (as xxxx-xxxx-xxxx-xxxx); only their hashes are kept."""
     device, _ = StaticDevice.objects.get_or_create(
         user=user, name=RECOVERY_DEVICE_NAME, defaults={"confirmed": True}
     )
     device.token_set.all().delete()
-    codes = [StaticToken.random_token() for _ in range(RECOVERY_CODE_COUNT)]
-    StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
+    codes = []
+    for _ in range(RECOVERY_CODE_COUNT):
+        raw = b32encode(secrets.token_bytes(RECOVERY_CODE_BYTES)).decode().lower()
+        codes.append("-".join(raw[i : i + 4] for i in range(0, len(raw), 4)))
+    StaticToken.objects.bulk_create(
+        StaticToken(device=device, token=recovery_code_hash(code)) for code in codes
+    )
     return codes
 
 
@@ -100,12 +119,15 @@ def verify(user, code: str):
     if not code:
         return None
     # Six digits are the app's code; anything else can only be a recovery code.
-    model = TOTPDevice if code.isdigit() and len(code) == 6 else StaticDevice
+    if code.isdigit() and len(code) == 6:
+        model, token = TOTPDevice, code
+    else:
+        model, token = StaticDevice, recovery_code_hash(code)
     with transaction.atomic():
         # Locked, so two requests cannot both spend the same code.
         devices = model.objects.select_for_update().filter(user=user, confirmed=True)
         for device in devices:
-            if device.verify_token(code):
+            if device.verify_token(token):
                 return device
     return None
 

@@ -15,6 +15,9 @@ from console.models import AuditEvent
 from tests.conftest import PASSWORD
 from tests.two_factor_helpers import app_code, turn_on
 
+# 80 random bits, shown in four groups.
+RECOVERY_CODE = r"<li><code>([a-z2-7]{4}-[a-z2-7]{4}-[a-z2-7]{4}-[a-z2-7]{4})</code></li>"
+
 
 def sign_in_with_password(client, user, next_url=None):
     data = {"email": user.email, "password": PASSWORD}
@@ -91,11 +94,13 @@ def test_it_turns_on_with_the_apps_code_and_shows_recovery_codes_once(admin_clie
     html = response.content.decode()
     assert response.status_code == 200
     assert "Two-factor authentication is on" in html
-    codes = re.findall(r"<li><code>([a-z2-7]{8})</code></li>", html)
-    assert len(codes) == 10
-    assert sorted(codes) == sorted(
-        StaticToken.objects.filter(device__user=admin).values_list("token", flat=True)
-    )
+    codes = re.findall(RECOVERY_CODE, html)
+    assert len(codes) == 10 and len(set(codes)) == 10
+    # Only their hashes are stored.
+    stored = set(StaticToken.objects.filter(device__user=admin).values_list("token", flat=True))
+    assert len(stored) == 10
+    assert not stored & {two_factor.normalize(code) for code in codes}
+    assert not any(code.replace("-", "")[:8] in token for code in codes for token in stored)
     assert two_factor.has_two_factor(admin)
     event = AuditEvent.objects.get(action="two_factor_enabled")
     assert event.actor == admin
@@ -178,7 +183,9 @@ def test_it_slows_down_guessing(client, admin):
 def test_it_signs_in_with_a_recovery_code_once(client, admin):
     _, codes = turn_on(admin)
     sign_in_with_password(client, admin)
-    response = client.post(reverse("signin_code"), {"code": codes[0].upper()}, follow=True)
+    # Typed without dashes and in capitals, as people do.
+    typed = codes[0].replace("-", "").upper()
+    response = client.post(reverse("signin_code"), {"code": typed}, follow=True)
     assert is_signed_in(client)
     assert "You signed in with a recovery code; 9 left." in response.content.decode()
     assert AuditEvent.objects.get(action="sign_in").details == {"two_factor": "recovery code"}
@@ -214,7 +221,7 @@ def test_it_makes_new_recovery_codes_with_a_current_code(admin_client, admin):
         reverse("two_factor_recovery_codes"), {"regenerate-code": app_code(device, 1)}
     )
     html = response.content.decode()
-    new_codes = re.findall(r"<li><code>([a-z2-7]{8})</code></li>", html)
+    new_codes = re.findall(RECOVERY_CODE, html)
     assert len(new_codes) == 10 and not set(new_codes) & set(old_codes)
     assert "Your earlier codes no longer work" in html
     assert two_factor.verify(admin, old_codes[0]) is None
@@ -374,3 +381,12 @@ def test_it_says_when_setup_is_slowed_down_by_wrong_codes(admin_client, admin):
     response = admin_client.post(reverse("two_factor_setup"), {"code": app_code(device)})
     assert "Too many wrong codes: wait a second, then try again." in response.content.decode()
     assert not two_factor.has_two_factor(admin)
+
+
+def test_what_is_stored_for_a_recovery_code_does_not_sign_in(client, admin):
+    turn_on(admin)
+    stored = StaticToken.objects.filter(device__user=admin).first().token
+    sign_in_with_password(client, admin)
+    response = client.post(reverse("signin_code"), {"code": stored})
+    assert "That code is not valid" in response.content.decode()
+    assert not is_signed_in(client)

@@ -66,6 +66,10 @@ def test_it_sets_up_two_factor_and_signs_in_with_it(page, live_server, admin, pr
     both_widths(page, screenshot, "two-factor-recovery-codes")
     page.get_by_role("link", name="I have saved my codes").click()
     expect(page.get_by_role("heading", name="Access Keys", exact=True)).to_be_visible()
+    page.get_by_role("link", name=admin.email).click()
+    expect(page.get_by_text("10 of 10 left.")).to_be_visible()
+    expect(page.get_by_role("button", name="Turn off two-factor")).to_be_visible()
+    both_widths(page, screenshot, "account-two-factor-on")
 
     # Signing in now asks for a code after the password.
     sign_out(page)

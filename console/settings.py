@@ -107,6 +107,17 @@ S3_ENDPOINT = env_str("S3_ENDPOINT", "https://gateway.storjshare.io")
 # Used in the names of downloaded files, as Storj's console does.
 BRAND_NAME = env_str("BRAND_NAME", "Storj")
 
+# Bearer tokens gateways present to the auth service API (GET /v1/access/{id}),
+# comma-separated so that a new one can be added before the old one is removed.
+# Without any, the API resolves nothing.
+AUTH_SERVICE_TOKENS = env_list("AUTH_SERVICE_TOKENS", "")
+for _token in AUTH_SERVICE_TOKENS:
+    if len(_token) < 16:
+        raise ImproperlyConfigured(
+            "AUTH_SERVICE_TOKENS: each token must be at least 16 characters long "
+            '(python -c "import secrets; print(secrets.token_urlsafe(32))").'
+        )
+
 INSTALLED_APPS = [
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -200,12 +211,19 @@ if env_bool("BEHIND_TLS_PROXY", False):
 
 # Requests are logged by method and path only (Django's default); request
 # bodies, which carry passphrases on creation, are never logged.
+# Paths of the auth service API carry access key IDs, which decrypt S3
+# records: the request loggers redact them (accesskeys/log_redaction.py).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"redact_access_key_ids": {"()": "accesskeys.log_redaction.RedactAccessKeyIDs"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "django.request": {"filters": ["redact_access_key_ids"]},
+        "django.server": {"filters": ["redact_access_key_ids"]},
+    },
 }
 
 # Behind a reverse proxy, take the client's address for the audit log from

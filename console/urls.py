@@ -35,4 +35,6 @@ urlpatterns = [
     ),
     path("invitations/<str:token>/", invitation_views.set_password, name="set_password"),
     path("api/v0/projects/<uuid:public_id>/salt", views.project_salt, name="project_salt"),
+    # Storj's auth service API, for gateways (gateway-mt, linksharing).
+    path("v1/", include("accesskeys.auth_service_urls")),
 ]

@@ -138,8 +138,6 @@ class AccessKey(models.Model):
             # Names sort case-insensitively on the page, on every database.
             models.Index(F("project"), F("revoked_at"), Lower("name"), name="access_name_ci"),
             models.Index(fields=["project", "revoked_at", "created_at"]),
-            # The Access Keys list sorts by Last used.
-            models.Index(fields=["project", "revoked_at", "last_used_at"], name="access_last_used"),
         ]
 
     def __str__(self) -> str:

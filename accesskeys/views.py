@@ -32,12 +32,28 @@ SORTS = {
     "-created": ("-created_at", "-id"),
     "creator": (F("created_by__email").asc(nulls_last=True), "name", "id"),
     "-creator": (F("created_by__email").desc(nulls_last=True), "name", "id"),
+    # Most recent first; ascending puts never-used keys first, then the stalest.
+    "last_used": (F("last_used_at").asc(nulls_first=True), "id"),
+    "-last_used": (F("last_used_at").desc(nulls_last=True), "-id"),
 }
 DEFAULT_SORT = "name"
 # The direction a column gets on its first click: newest first for dates.
-FIRST_SORT = {"name": "name", "created": "-created", "creator": "creator"}
+FIRST_SORT = {
+    "name": "name",
+    "created": "-created",
+    "creator": "creator",
+    "last_used": "-last_used",
+}
 MAX_SEARCH = 100
-TABLE_FIELDS = ("project", "name", "type", "created_at", "not_after", "created_by__email")
+TABLE_FIELDS = (
+    "project",
+    "name",
+    "type",
+    "created_at",
+    "not_after",
+    "last_used_at",
+    "created_by__email",
+)
 
 
 class TableState:
@@ -114,6 +130,7 @@ def _table_context(request, project) -> dict:
     ]
     if show_creator:
         columns.append(("creator", "Creator"))
+    columns.append(("last_used", "Last used"))
     sort_links = {
         column: {"url": base + state.sort_query(column), "aria_sort": state.aria_sort(column)}
         for column, _ in columns

@@ -43,8 +43,4 @@ class Migration(migrations.Migration):
             name='secret_key_id',
             field=models.CharField(blank=True, max_length=64),
         ),
-        migrations.AddIndex(
-            model_name='accesskey',
-            index=models.Index(fields=['project', 'revoked_at', 'last_used_at'], name='access_last_used'),
-        ),
     ]

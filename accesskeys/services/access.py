@@ -26,6 +26,7 @@ from accesskeys.services import grant as grant_mod
 from accesskeys.services import macaroon, passphrase, s3credentials
 from accesskeys.services.errors import FormatError
 from console import audit
+from console import keyring as console_keyring
 from console.models import AuditEvent, Membership
 
 PERMISSION_NAMES = ("read", "write", "list", "delete")
@@ -264,7 +265,7 @@ def create_access(
     access_grant = None
     if type_ != AccessKey.Type.API_KEY:
         if project.is_managed:
-            phrase = keyring.managed_passphrase(project)
+            phrase = console_keyring.managed_passphrase(project)
         else:
             phrase = cleaned["passphrase"]
             if phrase is None:

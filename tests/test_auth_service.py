@@ -460,3 +460,14 @@ def test_it_answers_the_cors_preflight_as_edge_does(db):
 @pytest.mark.parametrize("method", ["get", "put", "delete"])
 def test_it_answers_405_to_other_methods_on_the_collection(db, method):
     assert getattr(Client(), method)("/v1/access").status_code == 405
+
+
+def test_master_key_rotation_skips_registered_credentials(grant_access):
+    """A registered row holds no macaroon secret: rotation has nothing to move there."""
+    from accesskeys.keyring import rotate_macaroon_secrets
+
+    register({"access_grant": grant_access.access_grant})
+    failures: list[str] = []
+
+    assert rotate_macaroon_secrets(failures) == 0
+    assert failures == []

@@ -5,11 +5,12 @@ from django.urls import include, path
 from accesskeys import audit_views
 
 urlpatterns = [
+    # Storj's auth service API, for gateways (gateway-mt, linksharing): first,
+    # as every S3 request a gateway serves may resolve through it.
+    path("v1/", include("accesskeys.auth_service_urls")),
     path("", include("console.urls")),
     path("projects/<uuid:public_id>/access-keys/", include("accesskeys.urls")),
     # The Audit page shows the keys above the console's event log.
     path("projects/<uuid:public_id>/audit/", audit_views.audit, name="audit"),
     path("projects/<uuid:public_id>/audit/keys.csv", audit_views.keys_csv, name="audit_keys_csv"),
-    # Storj's auth service API, for gateways (gateway-mt, linksharing).
-    path("v1/", include("accesskeys.auth_service_urls")),
 ]

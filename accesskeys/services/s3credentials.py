@@ -79,6 +79,12 @@ def edge_access_key_id_error(wire: str) -> str | None:
     the length first, then Go's base32 error at the first bad character
     (after upper-casing), then the version byte.
     """
+    if len(wire) == ACCESS_KEY_ID_LENGTH and _BASE32.fullmatch(wire.upper()):
+        try:
+            parse_access_key_id(wire)
+        except FormatError:
+            return "encryption key did not start with expected byte"
+        return None
     # Go counts bytes, not characters.
     data = wire.upper().encode("utf-8", "replace")
     if len(wire.encode("utf-8", "replace")) != ACCESS_KEY_ID_LENGTH:
@@ -86,14 +92,8 @@ def edge_access_key_id_error(wire: str) -> str | None:
             f"alphanumeric encryption key length expected to be {ACCESS_KEY_ID_LENGTH}, "
             f"was {len(wire.encode('utf-8', 'replace'))}"
         )
-    for position, byte in enumerate(data):
-        if not _BASE32.fullmatch(chr(byte)):
-            return f"illegal base32 data at input byte {position}"
-    try:
-        parse_access_key_id(wire)
-    except FormatError:
-        return "encryption key did not start with expected byte"
-    return None
+    position = next(i for i, byte in enumerate(data) if not _BASE32.fullmatch(chr(byte)))
+    return f"illegal base32 data at input byte {position}"
 
 
 def generate_secret_key() -> str:

@@ -162,7 +162,7 @@ def gateway_verifies(request: AWSRequest, base_url: str) -> bool:
 
 
 def test_a_gateway_resolves_browser_made_credentials_and_checks_a_signature(
-    page, live_server, project, admin, settings
+    page, live_server, project, admin, settings, screenshot
 ):
     settings.AUTH_SERVICE_TOKENS = [TOKEN]
     access_key, secret_key = create_s3_credentials_in_the_browser(
@@ -193,6 +193,19 @@ def test_a_gateway_resolves_browser_made_credentials_and_checks_a_signature(
     page.goto(f"{live_server.url}/projects/{project.public_id}/access-keys/")
     row = page.get_by_role("row").filter(has_text="gateway-key")
     expect(row.locator('[data-label="Last used"] time')).to_be_visible()
+    screenshot("gateway-access-keys-last-used")
+    row.get_by_role("link", name="gateway-key").click()
+    expect(page.get_by_text("Last used")).to_be_visible()
+    screenshot("gateway-key-details-last-used")
+    page.goto(f"{live_server.url}/projects/{project.public_id}/audit/?unused=on")
+    expect(page.get_by_label("Not used in 90 days")).to_be_checked()
+    screenshot("gateway-audit-not-used")
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{live_server.url}/projects/{project.public_id}/access-keys/")
+    screenshot("gateway-access-keys-last-used-390")
+    page.set_viewport_size({"width": 1280, "height": 860})
+    page.goto(f"{live_server.url}/projects/{project.public_id}/access-keys/")
+    row = page.get_by_role("row").filter(has_text="gateway-key")
 
     # A wrong token, and a deleted key, are refused as edge refuses them.
     assert auth_service_get(live_server.url, access_key, token="not-the-token-0123456")[0] == 401

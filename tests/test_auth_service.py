@@ -10,6 +10,7 @@ a deleted or expired one) is 401 "not found: key hash: <hex>".
 import hashlib
 import json
 import logging
+import threading
 from datetime import timedelta
 
 import pytest
@@ -23,6 +24,7 @@ from accesskeys.services import caveat, grant, macaroon, s3credentials
 from accesskeys.services.access import AccessChoices, create_access, delete_accesses
 from accesskeys.services.lookup import LAST_USED_INTERVAL, mark_used
 from console.models import AuditEvent
+from tests.factories import make_access_key
 
 TOKEN = "gateway-token-0123456789"
 NEW_TOKEN = "rotated-token-9876543210"
@@ -282,6 +284,33 @@ def test_of_processes_racing_past_the_check_only_one_writes(s3):
 
     assert results == [True, False, False]
     assert AccessKey.objects.get(pk=s3.access_key.pk).last_used_at == now
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(
+    connection.vendor == "sqlite", reason="SQLite serializes writers; run on PostgreSQL"
+)
+def test_of_processes_writing_at_once_only_one_changes_the_row(project, admin):
+    """Eight connections (as eight console processes) all saw a stale value and write at once."""
+    key = make_access_key(project, admin, "busy", last_used_at=timezone.now() - timedelta(hours=1))
+    stale = key.last_used_at
+    barrier = threading.Barrier(8)
+    results = []
+
+    def use():
+        barrier.wait()
+        try:
+            results.append(mark_used(key.pk, stale, timezone.now()))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=use) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert results.count(True) == 1
 
 
 def test_a_failed_resolution_records_no_use(s3):

@@ -10,8 +10,12 @@ a deleted or expired one) is 401 "not found: key hash: <hex>".
 import hashlib
 import json
 import logging
+import os
+import subprocess
+import sys
 import threading
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from django.db import connection
@@ -500,3 +504,30 @@ def test_master_key_rotation_skips_registered_credentials(grant_access):
 
     assert rotate_macaroon_secrets(failures) == 0
     assert failures == []
+
+
+def settings_in_a_new_process(tmp_path, **env) -> subprocess.CompletedProcess:
+    code = (
+        "import django; django.setup(); from django.conf import settings; "
+        "print(settings.AUTH_SERVICE_TOKENS)"
+    )
+    environ = {**os.environ, "LOCAL_DIR": str(tmp_path), **env}
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=Path(__file__).resolve().parents[1],
+        env=environ,
+        capture_output=True,
+        text=True,
+    )
+
+
+def test_tokens_come_from_the_environment_comma_separated(tmp_path):
+    result = settings_in_a_new_process(tmp_path, AUTH_SERVICE_TOKENS=f" {TOKEN} ,{NEW_TOKEN},")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == str([TOKEN, NEW_TOKEN])
+
+
+def test_a_short_token_stops_the_console_from_starting(tmp_path):
+    result = settings_in_a_new_process(tmp_path, AUTH_SERVICE_TOKENS="super-secret")
+    assert result.returncode != 0
+    assert "each token must be at least 16 characters long" in result.stderr

@@ -13,7 +13,7 @@ The contract is storj/edge's, as gateway-mt and linksharing call it:
 These are machine endpoints: no sign-in, no CSRF token, a request size limit
 (edge's `--post-size-limit`, 4 KiB), and nothing they handle is logged (the
 access key ID in the path is itself the key that decrypts a record, so
-`accesskeys.log_redaction` strips it from Django's and gunicorn's request logs).
+`console/log_redaction.py` strips it from Django's and gunicorn's request logs).
 """
 
 from __future__ import annotations

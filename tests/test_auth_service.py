@@ -228,7 +228,7 @@ def test_gunicorn_access_log_is_redacted():
 
     from gunicorn.config import Config
 
-    from accesskeys.log_redaction import GunicornLogger
+    from console.log_redaction import GunicornLogger
 
     key_id = s3credentials.generate_access_key_id()[1]
     environ = {

@@ -29,7 +29,7 @@ from django.views.decorators.csrf import csrf_exempt
 from accesskeys.services import access, lookup, s3credentials
 from accesskeys.services.caveat import format_go_time
 from accesskeys.services.errors import FormatError
-from console.audit import client_ip
+from console.audit import origin_of
 
 # Edge's POSTSizeLimit default (pkg/auth/peer.go): 4 KiB. An access grant
 # with a few caveats is well under 1 KiB.
@@ -199,8 +199,7 @@ def register(request):
                 access_grant,
                 public=public,
                 usage_tags=usage_tags,
-                ip_address=client_ip(request),
-                user_agent=request.headers.get("User-Agent", ""),
+                origin=origin_of(request),
             )
         except access.RegistrationError as exc:
             response = _error(str(exc), 400)

@@ -26,7 +26,7 @@ def used_keys(project, admin):
 def test_the_list_shows_when_each_key_was_last_used(admin_client, project, used_keys):
     html = admin_client.get(f"/projects/{project.public_id}/access-keys/").content.decode()
 
-    assert 'id="sort-last-used"' in html
+    assert 'id="sort-last_used"' in html
     assert ">Last used<" in html
     assert 'data-label="Last used">' in html
     assert html.count('<span class="muted">Never</span>') == 2
@@ -50,7 +50,8 @@ def test_the_last_used_column_sorts_most_recent_first_on_the_first_click(
     admin_client, project, used_keys
 ):
     response = admin_client.get(f"/projects/{project.public_id}/access-keys/")
-    assert response.context["sort_links"]["last_used"]["url"].endswith("?sort=-last_used")
+    column = next(c for c in response.context["columns"] if c["column"].key == "last_used")
+    assert column["sort_url"].endswith("?sort=-last_used")
 
 
 def test_key_details_show_last_used(admin_client, project, admin):

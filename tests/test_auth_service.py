@@ -25,7 +25,7 @@ from django.utils import timezone
 
 from accesskeys.models import AccessKey
 from accesskeys.services import caveat, grant, macaroon, s3credentials
-from accesskeys.services.access import AccessChoices, create_access, delete_accesses
+from accesskeys.services.access import CreateAccessRequest, create_access, delete_accesses
 from accesskeys.services.lookup import LAST_USED_INTERVAL, mark_used
 from console.models import AuditEvent
 from tests.factories import make_access_key
@@ -44,14 +44,14 @@ def tokens(settings):
 @pytest.fixture
 def s3(project, admin):
     return create_access(
-        project, admin, AccessChoices(name="gateway", type="s3", passphrase=PHRASE)
+        project, admin, CreateAccessRequest(name="gateway", type="s3", passphrase=PHRASE)
     )
 
 
 @pytest.fixture
 def grant_access(project, admin):
     return create_access(
-        project, admin, AccessChoices(name="app", type="access_grant", passphrase=PHRASE)
+        project, admin, CreateAccessRequest(name="app", type="access_grant", passphrase=PHRASE)
     )
 
 
@@ -174,7 +174,7 @@ def test_an_expired_key_stops_resolving(project, admin):
     created = create_access(
         project,
         admin,
-        AccessChoices(
+        CreateAccessRequest(
             name="brief",
             type="s3",
             passphrase=PHRASE,

@@ -20,7 +20,7 @@ def path_encryption_label(project, key) -> str:
 def detail(request, public_id, key_id):
     project = load_project(request, public_id)
     key = get_object_or_404(
-        AccessKey.objects.select_related("created_by").prefetch_related("buckets"),
+        AccessKey.objects.select_related("created_by", "parent").prefetch_related("buckets"),
         id=key_id,
         project=project,
     )

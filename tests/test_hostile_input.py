@@ -1,0 +1,78 @@
+"""Odd or forged input gets a clear answer where it was made, never a server error.
+
+Each case was a 500 (or a wrong answer) found by attacking a running console
+(issue 9, item 6).
+"""
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from accesskeys.models import AccessKey
+from console.models import AuditEvent
+from tests.factories import make_access_key
+from tests.test_new_access_steps import advanced
+
+SECRET_PHRASE = "forged request passphrase"
+
+
+@pytest.fixture
+def client_500():
+    """A client that answers a server error with the 500 page, as a browser sees it."""
+    return Client(raise_request_exception=False)
+
+
+def test_it_refuses_an_overlong_email_at_sign_in(client_500, db):
+    email = "a" * 248 + "@example.com"  # 260 characters: longer than the column
+    response = client_500.post("/signin/", {"email": email, "password": "whatever"})
+
+    assert response.status_code == 200
+    assert "Ensure this value has at most 254 characters (it has 260)." in response.content.decode()
+    assert "_auth_user_id" not in client_500.session
+
+
+@pytest.mark.parametrize("step", ["buckets", "expiration", "confirm"])
+def test_it_sends_a_forged_type_back_to_the_name_step(client_500, admin, project, step):
+    client_500.force_login(admin)
+    url = reverse("accesskeys:new", args=[project.public_id])
+    data = advanced(step=step, type="S3", passphrase=SECRET_PHRASE)
+    data["seen"] = data["seen"] + ["expiration", "confirm"]
+
+    response = client_500.post(url, data, headers={"HX-Request": "true"})
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Step 1 of" in html
+    assert "Select a valid choice. S3 is not one of the available choices." in html
+    assert SECRET_PHRASE not in html
+    assert not AccessKey.objects.exists()
+
+
+def delete_url(project):
+    return reverse("accesskeys:delete", args=[project.public_id])
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+@pytest.mark.parametrize("ids", ["99999999999999999999999", "9223372036854775808", "-1", "1e3"])
+def test_it_selects_nothing_for_ids_out_of_range(client_500, admin, project, method, ids):
+    make_access_key(project, admin, "kept")
+    client_500.force_login(admin)
+
+    response = getattr(client_500, method)(delete_url(project), {"ids": ids})
+
+    assert response.status_code in (200, 302)
+    assert AccessKey.objects.active().filter(name="kept").exists()
+
+
+def test_it_takes_only_ascii_digits_as_ids(admin_client, admin, project):
+    key = make_access_key(project, admin, "kept")
+    # int() reads these as the key's id; a form must not.
+    arabic_indic = "".join(chr(0x660 + int(d)) for d in str(key.id))
+    fullwidth = "".join(chr(0xFF10 + int(d)) for d in str(key.id))
+
+    for ids in (arabic_indic, "0" + fullwidth):
+        confirm = admin_client.get(delete_url(project), {"ids": ids})
+        assert "kept" not in confirm.content.decode()
+        admin_client.post(delete_url(project), {"ids": ids})
+        assert AccessKey.objects.active().filter(pk=key.pk).exists()
+    assert not AuditEvent.objects.filter(action=AuditEvent.Action.ACCESS_DELETED).exists()

@@ -125,6 +125,12 @@ class NameForm(StepForm):
         except access.AccessError as e:
             raise forms.ValidationError(e.errors.get("name") or list(e.errors.values())[0]) from e
 
+    def clean_description(self):
+        try:
+            return access.validate_description(self.cleaned_data["description"])
+        except access.AccessError as e:
+            raise forms.ValidationError(e.errors["description"]) from e
+
 
 class AccessForm(StepForm):
     step = "access"

@@ -4,7 +4,10 @@ Each case was a 500 (or a wrong answer) found by attacking a running console
 (issue 9, item 6).
 """
 
+from io import StringIO
+
 import pytest
+from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import reverse
 
@@ -76,3 +79,57 @@ def test_it_takes_only_ascii_digits_as_ids(admin_client, admin, project):
         admin_client.post(delete_url(project), {"ids": ids})
         assert AccessKey.objects.active().filter(pk=key.pk).exists()
     assert not AuditEvent.objects.filter(action=AuditEvent.Action.ACCESS_DELETED).exists()
+
+
+def create_from_command(admin, *args):
+    out = StringIO()
+    base = ["--project", "Alpha", "--user", admin.email, "--type", "api-key"]
+    call_command("create_access", *base, *args, stdout=out)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--name", "k", "--permissions", ",,,"], "permissions: Select at least one permission."),
+        (["--name", "k", "--permissions", " , "], "permissions: Select at least one permission."),
+        (["--name", "k", "--buckets", ",,,"], "buckets: Select at least one bucket"),
+        (["--name", "a\x00b"], "name: The name cannot contain control characters."),
+        (["--name", "a\x1b[31mred"], "name: The name cannot contain control characters."),
+        (["--name", "invoice\u202etxt.exe"], "name: The name cannot contain control characters."),
+        (
+            ["--name", "k", "--description", "a\x00b"],
+            "description: The description cannot contain control characters.",
+        ),
+    ],
+)
+def test_it_refuses_empty_lists_and_control_characters_on_the_command_line(
+    project, admin, args, message
+):
+    with pytest.raises(CommandError) as error:
+        create_from_command(admin, *args)
+
+    assert message in str(error.value)
+    assert not AccessKey.objects.exists()
+
+
+def test_it_keeps_line_breaks_in_a_description_from_the_command_line(project, admin):
+    create_from_command(admin, "--name", "k", "--description", "first line\nsecond\tline")
+    assert AccessKey.objects.get().description == "first line\nsecond\tline"
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("name", "a\x1bb", "The name cannot contain control characters."),
+        ("name", "a\u202eb", "The name cannot contain control characters."),
+        ("description", "bell\x07", "The description cannot contain control characters."),
+    ],
+)
+def test_it_refuses_control_characters_in_the_dialog(admin_client, project, field, value, message):
+    url = reverse("accesskeys:new", args=[project.public_id])
+    data = {"step": "name", "name": "ok", "type": "api_key", "description": "", field: value}
+    response = admin_client.post(url, data, headers={"HX-Request": "true"})
+    html = response.content.decode()
+    assert "Step 1 of" in html
+    assert message in html

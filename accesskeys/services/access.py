@@ -25,6 +25,7 @@ from accesskeys.services import grant as grant_mod
 from accesskeys.services import macaroon, passphrase, s3credentials
 from console import keyring as console_keyring
 from console.models import Membership
+from console.text_rules import has_control_characters
 
 PERMISSION_NAMES = ("read", "write", "list", "delete")
 OBJECT_LOCK_NAMES = tuple(label for _, label, _ in OBJECT_LOCK_PERMISSIONS)
@@ -110,9 +111,27 @@ def validate_name(project, name: str) -> str:
         raise AccessError({"name": ["Enter a name for the access."]})
     if len(name) > NAME_MAX_LENGTH:
         raise AccessError({"name": [f"The name can be at most {NAME_MAX_LENGTH} characters long."]})
+    if has_control_characters(name):
+        raise AccessError({"name": ["The name cannot contain control characters."]})
     if AccessKey.objects.active().filter(project=project, name=name).exists():
         raise AccessError({"name": ["This name is already in use"]})
     return name
+
+
+def validate_description(description: str) -> str:
+    """The cleaned description; optional, not too long, line breaks allowed."""
+    description = (description or "").strip()
+    if len(description) > DESCRIPTION_MAX_LENGTH:
+        raise AccessError(
+            {
+                "description": [
+                    f"The description can be at most {DESCRIPTION_MAX_LENGTH} characters long."
+                ]
+            }
+        )
+    if has_control_characters(description, multiline=True):
+        raise AccessError({"description": ["The description cannot contain control characters."]})
+    return description
 
 
 def validate_type(type_: str) -> str:
@@ -215,10 +234,7 @@ def _clean(project, choices: AccessChoices, now: datetime) -> dict:
             errors.update(exc.errors)
 
     attempt("name", validate_name, project, choices.name)
-    if len(choices.description or "") > DESCRIPTION_MAX_LENGTH:
-        errors["description"] = [
-            f"The description can be at most {DESCRIPTION_MAX_LENGTH} characters long."
-        ]
+    attempt("description", validate_description, choices.description)
     attempt("type", validate_type, choices.type)
     if choices.full_access:
         cleaned.update(
@@ -282,7 +298,7 @@ def create_access(
     key = AccessKey(
         project=project,
         name=cleaned["name"],
-        description=(choices.description or "").strip(),
+        description=cleaned["description"],
         type=type_,
         created_by=user,
         created_at=now,

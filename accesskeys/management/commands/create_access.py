@@ -67,11 +67,19 @@ class Command(BaseCommand):
             type=TYPES[options["type"]],
             description=options["description"],
             full_access=not advanced,
+            # A list given but empty (",,,") is an empty choice, refused as such.
             permissions=frozenset(
-                p.lower() for p in comma_list(options["permissions"]) or PERMISSION_NAMES
+                p.lower()
+                for p in (
+                    comma_list(options["permissions"])
+                    if options["permissions"] is not None
+                    else PERMISSION_NAMES
+                )
             ),
             object_lock=frozenset(comma_list(options["object_lock"])),
-            buckets=tuple(comma_list(options["buckets"])) or None,
+            buckets=tuple(comma_list(options["buckets"]))
+            if options["buckets"] is not None
+            else None,
             expires_at=self.parse_date(options["expires"]),
             passphrase_choice="generate" if options["generate_passphrase"] else "current",
             passphrase=options["passphrase"],

@@ -53,7 +53,10 @@ def test_it_generates_a_passphrase_that_must_be_saved(
 def test_it_remembers_the_current_passphrase_in_the_tab(page, live_server, project, admin):
     dialog = open_dialog(page, live_server, project, admin)
     name_step(dialog, "first", "S3 Credentials")
+    # Wait for each step before the next click, so no click lands on a step being replaced.
+    expect(dialog.get_by_role("heading", name="Access", exact=True)).to_be_visible()
     dialog.get_by_role("button", name="Next").click()
+    expect(dialog.get_by_role("heading", name="Encryption", exact=True)).to_be_visible()
     dialog.get_by_label("Passphrase", exact=True).fill(PASSPHRASE)
     dialog.get_by_role("button", name="Create Access").click()
     dialog.get_by_role("button", name="Download all").click()

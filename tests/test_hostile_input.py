@@ -133,3 +133,17 @@ def test_it_refuses_control_characters_in_the_dialog(admin_client, project, fiel
     html = response.content.decode()
     assert "Step 1 of" in html
     assert message in html
+
+
+def test_it_asks_for_both_fields_when_a_sign_in_post_is_empty(client_500, db):
+    # Found by the fuzz test: an empty POST left the form unbound, then read its data.
+    response = client_500.post("/signin/", {})
+    assert response.status_code == 200
+    assert response.content.decode().count("This field is required.") == 2
+
+
+@pytest.mark.parametrize("email", ["", "not-an-email", "a\x00b@example.com", "a" * 250 + "@x.io"])
+def test_it_refuses_a_bad_demo_email(db, email):
+    # Found by the fuzz test: an empty --email was a ValueError traceback.
+    with pytest.raises(CommandError, match="is not a valid email address"):
+        call_command("seed_demo", "--email", email, stdout=StringIO())

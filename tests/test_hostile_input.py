@@ -147,3 +147,21 @@ def test_it_refuses_a_bad_demo_email(db, email):
     # Found by the fuzz test: an empty --email was a ValueError traceback.
     with pytest.raises(CommandError, match="is not a valid email address"):
         call_command("seed_demo", "--email", email, stdout=StringIO())
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("name", "Team\x1b[2J", "The name cannot contain control characters."),
+        ("name", "evil\u202egnp.exe", "The name cannot contain control characters."),
+        ("description", "ring\x07", "The description cannot contain control characters."),
+    ],
+)
+def test_it_refuses_control_characters_in_project_names(
+    admin_client, project, field, value, message
+):
+    data = {"name": "Renamed", "description": "", field: value}
+    response = admin_client.post(reverse("project_settings", args=[project.public_id]), data)
+    assert message in response.content.decode()
+    project.refresh_from_db()
+    assert project.name == "Alpha"

@@ -64,7 +64,7 @@ def test_it_selects_nothing_for_ids_out_of_range(client_500, admin, project, met
     response = getattr(client_500, method)(delete_url(project), {"ids": ids})
 
     assert response.status_code in (200, 302)
-    assert AccessKey.objects.active().filter(name="kept").exists()
+    assert AccessKey.objects.not_revoked().filter(name="kept").exists()
 
 
 def test_it_takes_only_ascii_digits_as_ids(admin_client, admin, project):
@@ -77,7 +77,7 @@ def test_it_takes_only_ascii_digits_as_ids(admin_client, admin, project):
         confirm = admin_client.get(delete_url(project), {"ids": ids})
         assert "kept" not in confirm.content.decode()
         admin_client.post(delete_url(project), {"ids": ids})
-        assert AccessKey.objects.active().filter(pk=key.pk).exists()
+        assert AccessKey.objects.not_revoked().filter(pk=key.pk).exists()
     assert not AuditEvent.objects.filter(action=AuditEvent.Action.ACCESS_DELETED).exists()
 
 
@@ -91,9 +91,9 @@ def create_from_command(admin, *args):
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--name", "k", "--permissions", ",,,"], "permissions: Select at least one permission."),
-        (["--name", "k", "--permissions", " , "], "permissions: Select at least one permission."),
-        (["--name", "k", "--buckets", ",,,"], "buckets: Select at least one bucket"),
+        (["--name", "k", "--permissions", ",,,"], "permissions: Choose at least one permission."),
+        (["--name", "k", "--permissions", " , "], "permissions: Choose at least one permission."),
+        (["--name", "k", "--buckets", ",,,"], "buckets: Choose at least one bucket"),
         (["--name", "a\x00b"], "name: The name cannot contain control characters."),
         (["--name", "a\x1b[31mred"], "name: The name cannot contain control characters."),
         (["--name", "invoice\u202etxt.exe"], "name: The name cannot contain control characters."),

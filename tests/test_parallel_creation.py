@@ -12,7 +12,7 @@ from django.db import connection
 
 from accesskeys.models import AccessKey, S3Credential
 from accesskeys.services import grant, passphrase
-from accesskeys.services.access import AccessChoices, create_access
+from accesskeys.services.access import CreateAccessRequest, create_access
 
 THREADS = 4
 # Each creation takes well under a second here; a hang never finishes.
@@ -41,7 +41,7 @@ def test_it_creates_s3_credentials_and_grants_in_parallel_threads(project, admin
 
     def create(i):
         try:
-            choices = AccessChoices(
+            choices = CreateAccessRequest(
                 name=f"parallel-{i}",
                 type="s3" if i % 2 else "access_grant",
                 passphrase=f"passphrase {i}",

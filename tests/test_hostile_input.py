@@ -12,6 +12,7 @@ from django.test import Client
 from django.urls import reverse
 
 from accesskeys.models import AccessKey
+from accesskeys.services import access
 from console.models import AuditEvent
 from tests.factories import make_access_key
 from tests.test_new_access_steps import advanced
@@ -46,7 +47,7 @@ def test_it_sends_a_forged_type_back_to_the_name_step(client_500, admin, project
     html = response.content.decode()
     assert response.status_code == 200
     assert "Step 1 of" in html
-    assert "Select a valid choice. S3 is not one of the available choices." in html
+    assert access.MESSAGES["type_unknown"] in html
     assert SECRET_PHRASE not in html
     assert not AccessKey.objects.exists()
 

@@ -108,17 +108,17 @@ def buckets(request, public_id):
                         name=form.cleaned_data["name"],
                         object_lock=form.cleaned_data["object_lock"],
                     )
+                    audit.record(
+                        request,
+                        AuditEvent.Action.BUCKET_CREATED,
+                        project=project,
+                        bucket=bucket.name,
+                        object_lock=bucket.object_lock,
+                    )
             except IntegrityError:
                 # Another request created the same name between the check and the insert.
                 form.add_error("name", "A bucket with this name already exists in the project.")
             else:
-                audit.record(
-                    request,
-                    AuditEvent.Action.BUCKET_CREATED,
-                    project=project,
-                    bucket=bucket.name,
-                    object_lock=bucket.object_lock,
-                )
                 messages.success(request, f"Bucket “{bucket.name}” created.")
                 return redirect("buckets", public_id)
 

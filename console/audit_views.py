@@ -2,9 +2,9 @@
 
 import json
 
-from django.core.paginator import Paginator
-from django.db.models import Q
-from django.http import HttpResponse
+from django.db import connection
+from django.db.models import Exists, OuterRef, Q
+from django.http import StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.text import slugify
@@ -12,31 +12,80 @@ from django.utils.text import slugify
 from accesskeys.services import key_audit
 from console.audit_forms import EVENT_FIELDS, KEY_FIELDS, EventFilterForm, KeyFilterForm
 from console.membership import load_project
-from console.models import AuditEvent
+from console.models import AuditEvent, User
+from console.paging import BoundedPaginator
 
 KEYS_PER_PAGE = 50
 EVENTS_PER_PAGE = 25
 
 
-def _keys(request, project, member_ids):
+def _keys(request, project, member_ids, keys=None):
     form = KeyFilterForm(project, member_ids, request.GET)
-    keys = project.access_keys.select_related("created_by").prefetch_related("buckets")
+    if keys is None:
+        keys = project.access_keys.prefetch_related("buckets")
+    keys = keys.select_related("created_by")
     filters = form.filters()
     keys = keys.none() if filters is None else key_audit.filter_keys(keys, filters)
+    # The order of the access_audit index: a page is a short index range.
     return form, keys.order_by("name", "-created_at", "id")
 
 
-def _events(request, project, member_ids):
-    # Sign-ins and sign-outs belong to no project; show those of the project's members.
-    members = project.memberships.values_list("user__email", flat=True)
-    events = AuditEvent.objects.filter(
-        Q(project=project)
-        | Q(project__isnull=True, actor_id__in=member_ids)
-        | Q(project__isnull=True, actor__isnull=True, actor_email__in=members)
+def _event_parts(project, member_ids, member_emails):
+    """The project's events, and its members' sign-ins and sign-outs (which belong
+    to no project), as three disjoint querysets, each read newest first from its
+    own index. One WHERE with ORs would make PostgreSQL sort every match."""
+    return [
+        AuditEvent.objects.filter(project=project),
+        AuditEvent.objects.filter(project__isnull=True, actor_id__in=member_ids),
+        AuditEvent.objects.filter(
+            project__isnull=True, actor__isnull=True, actor_email__in=member_emails
+        ),
+    ]
+
+
+# The distinct actors of a project's events, one index probe per actor (a "loose
+# index scan"), instead of reading every event to find a handful of emails.
+PROJECT_ACTORS_SQL = """
+WITH RECURSIVE actors(email) AS (
+    SELECT MIN(actor_email) FROM console_auditevent WHERE project_id = %s AND actor_email > ''
+    UNION ALL
+    SELECT (
+        SELECT MIN(actor_email) FROM console_auditevent
+        WHERE project_id = %s AND actor_email > actors.email
     )
-    emails = sorted(set(events.exclude(actor_email="").values_list("actor_email", flat=True)))
-    form = EventFilterForm(emails, request.GET)
-    return form, form.apply(events).order_by("-created_at", "-id")
+    FROM actors WHERE actors.email IS NOT NULL
+)
+SELECT email FROM actors WHERE email IS NOT NULL
+"""
+
+
+def _actor_emails(project, member_ids) -> list[str]:
+    """Everyone the event log can show: actors of the project's events, and members
+    with a sign-in or sign-out of their own."""
+    with connection.cursor() as cursor:
+        cursor.execute(PROJECT_ACTORS_SQL, [project.id, project.id])
+        emails = {email for (email,) in cursor.fetchall()}
+    own_events = AuditEvent.objects.filter(project__isnull=True).filter(
+        Q(actor_id=OuterRef("pk")) | Q(actor__isnull=True, actor_email=OuterRef("email"))
+    )
+    emails.update(
+        User.objects.filter(id__in=member_ids)
+        .filter(Exists(own_events))
+        .values_list("email", flat=True)
+    )
+    return sorted(emails)
+
+
+def _events(request, project, member_ids):
+    member_emails = list(User.objects.filter(id__in=member_ids).values_list("email", flat=True))
+    form = EventFilterForm(_actor_emails(project, member_ids), request.GET)
+    parts = [
+        form.apply(part).order_by() for part in _event_parts(project, member_ids, member_emails)
+    ]
+    first, *others = parts
+    # UNION ALL of index-ordered parts: PostgreSQL merges them (Merge Append) and
+    # stops after the page.
+    return form, first.union(*others, all=True).order_by("-created_at", "-id")
 
 
 def _details_text(details: dict) -> str:
@@ -73,7 +122,7 @@ def audit(request, public_id):
     now = timezone.now()
 
     key_form, keys = _keys(request, project, member_ids)
-    key_page = Paginator(keys, KEYS_PER_PAGE).get_page(request.GET.get("kpage"))
+    key_page = BoundedPaginator(keys, KEYS_PER_PAGE).get_page(request.GET.get("kpage"))
     key_rows = [
         {
             "key": key,
@@ -87,7 +136,7 @@ def audit(request, public_id):
     ]
 
     event_form, events = _events(request, project, member_ids)
-    event_page = Paginator(events, EVENTS_PER_PAGE).get_page(request.GET.get("page"))
+    event_page = BoundedPaginator(events, EVENTS_PER_PAGE).get_page(request.GET.get("page"))
     for event in event_page:
         event.details_text = _details_text(event.details)
 
@@ -107,9 +156,14 @@ def audit(request, public_id):
     return render(request, "console/audit.html", ctx)
 
 
-def _csv_response(text: str, project, what: str) -> HttpResponse:
+# Rows fetched per round trip from the server-side cursor (PostgreSQL) that
+# streams an export: memory stays flat however many rows there are.
+EXPORT_CHUNK = 2000
+
+
+def _csv_response(chunks, project, what: str) -> StreamingHttpResponse:
     # UTF-8 without a byte-order mark; the csv module writes RFC 4180 CRLF rows.
-    response = HttpResponse(text.encode(), content_type="text/csv; charset=utf-8")
+    response = StreamingHttpResponse(chunks, content_type="text/csv; charset=utf-8")
     stamp = timezone.now().strftime("%Y%m%d-%H%M")
     filename = f"{slugify(project.name) or 'project'}-{what}-{stamp}.csv"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -119,9 +173,13 @@ def _csv_response(text: str, project, what: str) -> HttpResponse:
 def keys_csv(request, public_id):
     project = load_project(request, public_id, admin=True)
     member_ids = project.member_ids()
-    _, keys = _keys(request, project, member_ids)
-    rows = key_audit.key_csv_rows(keys, member_ids)
-    return _csv_response(key_audit.to_csv(key_audit.KEYS_CSV_HEADER, rows), project, "access-keys")
+    # Bucket names come in each key's row (no prefetch), so the whole export is one
+    # query read through a cursor.
+    keys = key_audit.with_bucket_list(project.access_keys.all())
+    _, keys = _keys(request, project, member_ids, keys=keys)
+    rows = key_audit.key_csv_rows(keys.iterator(chunk_size=EXPORT_CHUNK), member_ids)
+    chunks = key_audit.csv_chunks(key_audit.KEYS_CSV_HEADER, rows)
+    return _csv_response(chunks, project, "access-keys")
 
 
 EVENTS_CSV_HEADER = ["Time", "Action", "Actor", "IP address", "User agent", "Details"]
@@ -139,6 +197,6 @@ def events_csv(request, public_id):
             event.user_agent,
             json.dumps(event.details, sort_keys=True, ensure_ascii=False) if event.details else "",
         ]
-        for event in events.iterator()
+        for event in events.iterator(chunk_size=EXPORT_CHUNK)
     )
-    return _csv_response(key_audit.to_csv(EVENTS_CSV_HEADER, rows), project, "audit-events")
+    return _csv_response(key_audit.csv_chunks(EVENTS_CSV_HEADER, rows), project, "audit-events")

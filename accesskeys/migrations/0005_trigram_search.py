@@ -1,0 +1,45 @@
+"""Indexes only PostgreSQL has: trigram search, and creators newest-email-first.
+
+The Access Keys search runs `name ILIKE '%q%' OR creator_email ILIKE '%q%'`
+(Django writes UPPER(col::text) LIKE UPPER(...)); a GIN index of the same
+expression with pg_trgm's operator class answers it without reading every row.
+The table sorted by creator, descending, keeps deleted creators (NULL) last:
+an index in exactly that order (SQLite cannot index NULLS LAST).
+SQLite, the embedded default, has neither the extension nor GIN: there this
+migration does nothing, and search stays a scan of the project's keys.
+"""
+
+from django.db import migrations
+
+INDEXES = {
+    "access_live_name_trgm": "USING gin (UPPER(name) gin_trgm_ops)",
+    "access_live_creator_trgm": "USING gin (UPPER(creator_email) gin_trgm_ops)",
+    "access_live_creator_desc": (
+        '(project_id, creator_email DESC NULLS LAST, LOWER("name"), id)'
+    ),
+}
+
+
+def create(apps, schema_editor):
+    if schema_editor.connection.vendor != "postgresql":
+        return
+    # pg_trgm is a trusted extension: a database owner may create it.
+    schema_editor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+    for name, expression in INDEXES.items():
+        schema_editor.execute(
+            f"CREATE INDEX IF NOT EXISTS {name} ON accesskeys_accesskey "
+            f"{expression} WHERE revoked_at IS NULL"
+        )
+
+
+def drop(apps, schema_editor):
+    if schema_editor.connection.vendor != "postgresql":
+        return
+    for name in INDEXES:
+        schema_editor.execute(f"DROP INDEX IF EXISTS {name}")
+
+
+class Migration(migrations.Migration):
+    dependencies = [("accesskeys", "0004_live_and_audit_indexes")]
+
+    operations = [migrations.RunPython(create, drop)]

@@ -1,0 +1,48 @@
+"""Paging long lists without counting them: an exact count up to a bound.
+
+Counting a million rows on every page view costs as much as reading them.
+`BoundedPaginator` counts at most COUNT_BOUND + 1 rows (one index range on
+PostgreSQL): below the bound the count is exact, beyond it the page says
+"more than 10,000" and pages reach as far as the bound. Every page within
+it is an index range of at most COUNT_BOUND entries, so page 1,000 costs the
+same with a million rows as with twenty thousand; to reach rows beyond the
+bound, people search or sort the other way (both served by indexes).
+"""
+
+from django.core.paginator import Paginator
+from django.utils.functional import cached_property
+
+COUNT_BOUND = 10_000
+
+
+class BoundedPaginator(Paginator):
+    def __init__(self, object_list, per_page, bound: int | None = None, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.bound = bound or COUNT_BOUND
+
+    @cached_property
+    def counted(self) -> int:
+        """Rows counted, at most bound + 1 (one more than the bound means "more")."""
+        return self.object_list.order_by()[: self.bound + 1].count()
+
+    @cached_property
+    def count(self) -> int:
+        """The rows that can be paged through: all of them, or the first `bound`."""
+        return min(self.counted, self.bound)
+
+    @property
+    def is_exact(self) -> bool:
+        return self.counted <= self.bound
+
+    @property
+    def count_label(self) -> str:
+        """'1,234', or 'more than 10,000' when the list goes on past the bound."""
+        return f"{self.count:,}" if self.is_exact else f"more than {self.bound:,}"
+
+    @property
+    def bound_label(self) -> str:
+        return f"{self.bound:,}"
+
+    @property
+    def pages_label(self) -> str:
+        return f"{self.num_pages:,}" if self.is_exact else f"{self.num_pages:,}+"

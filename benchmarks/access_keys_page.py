@@ -54,7 +54,7 @@ def setup_django(database: str | None) -> None:
     if not database:
         database = f"sqlite:///{Path(tempfile.mkdtemp(prefix='accesskeys-bench-')) / 'b.sqlite3'}"
     os.environ["DATABASE_URL"] = database
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "console.settings")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     import django
 
     django.setup()

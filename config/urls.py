@@ -1,0 +1,13 @@
+"""Root URLs: the console's pages, the access keys under each project, and the Audit page."""
+
+from django.urls import include, path
+
+from accesskeys import audit_views
+
+urlpatterns = [
+    path("", include("console.urls")),
+    path("projects/<uuid:public_id>/access-keys/", include("accesskeys.urls")),
+    # The Audit page shows the keys above the console's event log.
+    path("projects/<uuid:public_id>/audit/", audit_views.audit, name="audit"),
+    path("projects/<uuid:public_id>/audit/keys.csv", audit_views.keys_csv, name="audit_keys_csv"),
+]

@@ -8,6 +8,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 WORKDIR /app
 COPY pyproject.toml README.md ./
 COPY accesskeys ./accesskeys
+COPY config ./config
 COPY console ./console
 RUN pip install --upgrade pip && pip install .
 

@@ -9,6 +9,7 @@ SQLite is the embedded, single-process default.
 
 import re
 import threading
+from pathlib import Path
 
 import psycopg
 import pytest
@@ -31,6 +32,15 @@ def test_it_keeps_no_state_in_one_process_memory():
     assert settings.SESSION_ENGINE == "django.contrib.sessions.backends.db"
     backends = {cache["BACKEND"] for cache in settings.CACHES.values()}
     assert backends == {"django.core.cache.backends.db.DatabaseCache"}
+
+
+def test_the_image_starts_servers_as_this_test_does():
+    # The servers below run bin/start: the image must run the same, with every package.
+    dockerfile = (Path(__file__).resolve().parent.parent / "Dockerfile").read_text()
+    assert 'CMD ["bin/start"]' in dockerfile
+    for package in ["accesskeys", "config", "console", "templates", "static", "bin/start"]:
+        assert f"COPY {package} ./{package}" in dockerfile
+    assert "collectstatic" in dockerfile
 
 
 @pytest.fixture(scope="module")

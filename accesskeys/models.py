@@ -181,7 +181,7 @@ class AccessKey(models.Model):
             models.Index(
                 fields=["project", "not_after"],
                 name="access_audit_expiry",
-                condition=LIVE & Q(not_after__isnull=False),
+                condition=Q(not_after__isnull=False),
             ),
             models.Index(
                 fields=["project", "name", "-created_at", "id"],

@@ -65,7 +65,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='accesskey',
-            index=models.Index(condition=models.Q(('revoked_at__isnull', True), ('not_after__isnull', False)), fields=['project', 'not_after'], name='access_audit_expiry'),
+            index=models.Index(condition=models.Q(('not_after__isnull', False)), fields=['project', 'not_after'], name='access_audit_expiry'),
         ),
         migrations.AddIndex(
             model_name='accesskey',

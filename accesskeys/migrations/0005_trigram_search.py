@@ -20,6 +20,15 @@ INDEXES = {
 }
 
 
+# Statistics of the searched expressions, so that the planner knows "bob@" matches
+# a third of the keys (one creator of three) and "0000123" one: it then reads the
+# name index in order for the first and the trigram index for the second.
+STATISTICS = (
+    "CREATE STATISTICS IF NOT EXISTS access_search_stats "
+    "ON (UPPER(name::text)), (UPPER(creator_email::text)) FROM accesskeys_accesskey"
+)
+
+
 def create(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
@@ -30,11 +39,13 @@ def create(apps, schema_editor):
             f"CREATE INDEX IF NOT EXISTS {name} ON accesskeys_accesskey "
             f"{expression} WHERE revoked_at IS NULL"
         )
+    schema_editor.execute(STATISTICS)
 
 
 def drop(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
+    schema_editor.execute("DROP STATISTICS IF EXISTS access_search_stats")
     for name in INDEXES:
         schema_editor.execute(f"DROP INDEX IF EXISTS {name}")
 

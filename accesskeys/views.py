@@ -38,6 +38,7 @@ DEFAULT_SORT = "name"
 # The direction a column gets on its first click: newest first for dates.
 FIRST_SORT = {"name": "name", "created": "-created", "creator": "creator"}
 MAX_SEARCH = 100
+SEARCH_COUNT_BOUND = 1_000
 TABLE_FIELDS = ("project", "name", "type", "created_at", "not_after", "created_by__email")
 
 
@@ -100,7 +101,10 @@ def _table_context(request, project) -> dict:
     # Only the columns shown: the sort then moves small rows, not whole users.
     keys = keys.only(*TABLE_FIELDS).order_by(*SORTS[state.sort])
 
-    page = BoundedPaginator(keys, state.size).get_page(state.page)
+    # A search counts its matches only up to SEARCH_COUNT_BOUND: finding them means
+    # testing each key in the page's order, and "more than 1,000 match" says enough.
+    bound = SEARCH_COUNT_BOUND if state.q else None
+    page = BoundedPaginator(keys, state.size, bound=bound).get_page(state.page)
     state.page = page.number
     for key in page.object_list:
         key.creator_is_member = key.created_by_id in member_ids

@@ -349,3 +349,13 @@ def test_it_sorts_keys_of_deleted_users_last_both_ways(admin_client, project, ad
     assert names(admin_client.get(url(project, "?sort=creator")))[-1] == "orphan"
     assert names(admin_client.get(url(project, "?sort=-creator")))[-1] == "orphan"
     assert names(admin_client.get(url(project, "?q=dora"))) == []
+
+
+def test_it_counts_search_matches_up_to_a_smaller_bound(admin_client, project, admin, monkeypatch):
+    monkeypatch.setattr("accesskeys.views.SEARCH_COUNT_BOUND", 12)
+    for i in range(15):
+        make_access_key(project, admin, f"key-{i:02d}")
+    html = admin_client.get(url(project, "?q=key&page=2")).content.decode()
+    assert "Showing 11–12 of more than 12" in html
+    assert "Pages go as far as the first 12 matching keys in this order" in html
+    assert "Showing 1–10 of 15" in admin_client.get(url(project)).content.decode()

@@ -1,10 +1,11 @@
-"""Indexes only PostgreSQL has: trigram search, and creators newest-email-first.
+"""Indexes only PostgreSQL has: trigram search, and orders with NULLs at one end.
 
 The Access Keys search runs `name ILIKE '%q%' OR creator_email ILIKE '%q%'`
 (Django writes UPPER(col::text) LIKE UPPER(...)); a GIN index of the same
 expression with pg_trgm's operator class answers it without reading every row.
-The table sorted by creator, descending, keeps deleted creators (NULL) last:
-an index in exactly that order (SQLite cannot index NULLS LAST).
+The table sorted by creator, descending, keeps deleted creators (NULL) last,
+and by last use puts never-used keys (NULL) at one end: indexes in exactly
+those orders (SQLite cannot index NULLS FIRST/LAST).
 SQLite, the embedded default, has neither the extension nor GIN: there this
 migration does nothing, and search stays a scan of the project's keys.
 """
@@ -17,6 +18,9 @@ INDEXES = {
     "access_live_creator_desc": (
         '(project_id, creator_email DESC NULLS LAST, LOWER("name"), id)'
     ),
+    # "Last used": never-used keys first, then the stalest; read backwards, the most
+    # recently used first with never-used last.
+    "access_live_last_used": "(project_id, last_used_at ASC NULLS FIRST, id)",
 }
 
 

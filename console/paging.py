@@ -9,10 +9,17 @@ same with a million rows as with twenty thousand; to reach rows beyond the
 bound, people search or sort the other way (both served by indexes).
 """
 
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.utils.functional import cached_property
 
 COUNT_BOUND = 10_000
+
+
+class BoundedPage(Page):
+    @property
+    def range_label(self) -> str:
+        """'9,991–10,000': the rows this page shows."""
+        return f"{self.start_index():,}–{self.end_index():,}"
 
 
 class BoundedPaginator(Paginator):
@@ -48,6 +55,9 @@ class BoundedPaginator(Paginator):
     @property
     def bound_label(self) -> str:
         return f"{self.bound:,}"
+
+    def _get_page(self, *args, **kwargs) -> BoundedPage:
+        return BoundedPage(*args, **kwargs)
 
     @property
     def pages_label(self) -> str:

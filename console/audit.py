@@ -1,16 +1,32 @@
 """Writing the audit log. Callers pass non-secret details only."""
 
+import ipaddress
+
 from django.conf import settings
 
 from console.models import AuditEvent
 
 
 def client_ip(request) -> str | None:
+    """The client's address, for the audit log and sign-in throttling.
+
+    Behind a trusted proxy it is the last X-Forwarded-For entry, the one the
+    proxy itself added: the entries before it come from the client, who could
+    otherwise pick any address to dodge throttling or blame someone else.
+    """
     if settings.TRUST_X_FORWARDED_FOR:
         forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        if forwarded:
-            return forwarded.split(",")[0].strip()
-    return request.META.get("REMOTE_ADDR") or None
+        address = _valid_ip(forwarded.split(",")[-1])
+        if address:
+            return address
+    return _valid_ip(request.META.get("REMOTE_ADDR", ""))
+
+
+def _valid_ip(text: str) -> str | None:
+    try:
+        return str(ipaddress.ip_address(text.strip()))
+    except ValueError:
+        return None
 
 
 def record(request, action: str, project=None, actor=None, **details) -> AuditEvent:

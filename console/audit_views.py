@@ -53,6 +53,8 @@ class EventLog:
         return first.union(*others, all=True) if others else first
 
     def __getitem__(self, page: slice) -> list:
+        if not page.stop:
+            return []  # an empty log's page (Django cannot combine empty slices)
         if connection.features.supports_slicing_ordering_in_compound:
             parts = [part.order_by(*NEWEST_FIRST)[: page.stop] for part in self.parts]
         else:  # SQLite: one sort of the whole union (the embedded, small case)

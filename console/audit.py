@@ -1,6 +1,7 @@
 """Writing the audit log. Callers pass non-secret details only."""
 
 import ipaddress
+from dataclasses import dataclass
 
 from django.conf import settings
 
@@ -29,16 +30,29 @@ def _valid_ip(text: str) -> str | None:
         return None
 
 
+@dataclass(frozen=True)
+class Origin:
+    """Where a change came from, for the audit log: a browser, a script, the API."""
+
+    ip_address: str | None = None
+    user_agent: str = ""
+
+
+def origin_of(request) -> Origin:
+    return Origin(client_ip(request), request.headers.get("User-Agent", ""))
+
+
 def record(request, action: str, project=None, actor=None, **details) -> AuditEvent:
     """Append one event, taking who, from where and with what from the request."""
     if actor is None and request.user.is_authenticated:
         actor = request.user
+    origin = origin_of(request)
     return write(
         action,
         project=project,
         actor=actor,
-        ip_address=client_ip(request),
-        user_agent=request.headers.get("User-Agent", ""),
+        ip_address=origin.ip_address,
+        user_agent=origin.user_agent,
         **details,
     )
 

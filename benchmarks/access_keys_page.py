@@ -148,9 +148,11 @@ def populate(size: int, users):
 
 
 # Key i: name key-0000123, type and creator by i % 3, created over two years
-# (newest first), a seventh expire (some already, some within a week), 2%
-# deleted, 10% full access, 1% with an object-lock permission, 0.2% can bypass
-# governance, 5% limited to the bucket "photos". The same shares at every size.
+# (newest first), a quarter expiring (9% already expired, 7% within a week),
+# 6% deleted, 10% full access, 6% with object-lock permissions, 1% can bypass
+# governance, 5% limited to the bucket "photos". The same shares at every size,
+# and every filter of the Audit page fills its page of 50 from 1,000 keys on, so
+# that sizes differ in rows stored, not in rows shown.
 KEYS_SQL_POSTGRESQL = """
 INSERT INTO accesskeys_accesskey (
     project_id, name, description, type, created_by_id, creator_email, created_at, user_agent,
@@ -165,11 +167,11 @@ SELECT %(project)s, 'key-' || lpad(i::text, 7, '0'), '',
     (ARRAY[%(e0)s, %(e1)s, %(e2)s])[i %% 3 + 1],
     %(now)s - make_interval(secs => %(span)s * i / %(n)s), 'bench',
     decode(md5(%(project)s || ':' || i) || md5('h' || i::text), 'hex'), '\\x00'::bytea, 'bench',
-    i %% 10 = 0, true, true, true, i %% 4 <> 1, i %% 100 = 1, i %% 100 = 1, i %% 500 = 3,
+    i %% 10 = 0, true, true, true, i %% 4 <> 1, i %% 16 = 1, i %% 16 = 1, i %% 100 = 3,
     false, false, false, false, i %% 20 <> 5,
     %(now)s - make_interval(secs => %(span)s * i / %(n)s),
-    CASE WHEN i %% 7 = 0 THEN %(now)s + make_interval(days => i %% 60 - 10) END,
-    CASE WHEN i %% 50 = 0 THEN %(now)s END,
+    CASE WHEN i %% 4 = 0 THEN %(now)s + make_interval(days => (i / 4) %% 24 - 8) END,
+    CASE WHEN i %% 16 = 8 THEN %(now)s END,
     CASE WHEN i %% 5 = 0 THEN %(now)s - make_interval(days => i %% 200) END
 FROM generate_series(0, %(n)s - 1) AS i
 """
@@ -180,8 +182,8 @@ SELECT id, %(photos)s FROM accesskeys_accesskey WHERE project_id = %(project)s A
 """
 
 # Event i: 10% are sign-ins of alice or bob (no project); the rest are the
-# project's, by alice, bob or carol: mostly creations and deletions, one in a
-# thousand a bucket creation (a rare action to filter by).
+# project's, by alice, bob or carol: mostly creations and deletions, 2.5% bucket
+# creations (a rarer action to filter by, still a page of 25 at 1,000 events).
 EVENTS_SQL_POSTGRESQL = """
 INSERT INTO console_auditevent (
     project_id, actor_id, actor_email, action, ip_address, user_agent, details, created_at)
@@ -190,7 +192,7 @@ SELECT
     (ARRAY[%(u0)s, %(u1)s, %(u2)s])[i %% 3 + 1],
     (ARRAY[%(e0)s, %(e1)s, %(e2)s])[i %% 3 + 1],
     CASE WHEN i %% 10 = 0 THEN 'sign_in'
-         WHEN i %% 1000 = 7 THEN 'bucket_created'
+         WHEN i %% 40 = 7 THEN 'bucket_created'
          WHEN i %% 3 = 1 THEN 'access_deleted'
          ELSE 'access_created' END,
     '192.0.2.1', 'bench',
@@ -223,10 +225,10 @@ def load_sqlite(cursor, params) -> None:
         (
             params["project"], f"key-{i:07d}", "", types[i % 3], users[i % 3], emails[i % 3],
             moment(i), "bench", os.urandom(32), b"\0", "bench", i % 10 == 0, True, True, True,
-            i % 4 != 1, i % 100 == 1, i % 100 == 1, i % 500 == 3, False, False, False, False,
+            i % 4 != 1, i % 16 == 1, i % 16 == 1, i % 100 == 3, False, False, False, False,
             i % 20 != 5, moment(i),
-            (now + timedelta(days=i % 60 - 10)).isoformat() if i % 7 == 0 else None,
-            now.isoformat() if i % 50 == 0 else None,
+            (now + timedelta(days=(i // 4) % 24 - 8)).isoformat() if i % 4 == 0 else None,
+            now.isoformat() if i % 16 == 8 else None,
             (now - timedelta(days=i % 200)).isoformat() if i % 5 == 0 else None,
         )
         for i in range(n)
@@ -246,7 +248,7 @@ def load_sqlite(cursor, params) -> None:
     def action(i):
         if i % 10 == 0:
             return "sign_in"
-        if i % 1000 == 7:
+        if i % 40 == 7:
             return "bucket_created"
         return "access_deleted" if i % 3 == 1 else "access_created"
 

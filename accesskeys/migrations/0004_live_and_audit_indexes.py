@@ -16,7 +16,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accesskeys', '0003_access_name_case_insensitive_index'),
-        ('console', '0004_cache_table'),
+        ('console', '0005_cache_table'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -7,7 +7,7 @@ from accesskeys.models import AccessKey
 from accesskeys.services.key_audit import PERMISSION_CHOICES, KeyFilters
 from console.models import User
 
-KEY_FIELDS = ["creator", "type", "status", "permission", "bucket", "expiring", "risky"]
+KEY_FIELDS = ["creator", "type", "status", "permission", "bucket", "expiring", "risky", "unused"]
 
 
 class KeyFilterForm(forms.Form):
@@ -33,6 +33,7 @@ class KeyFilterForm(forms.Form):
     bucket = forms.TypedChoiceField(label="Bucket", required=False, coerce=int, empty_value=None)
     expiring = forms.BooleanField(label="Expiring within 7 days", required=False)
     risky = forms.BooleanField(label="Risky keys only", required=False)
+    unused = forms.BooleanField(label="Not used in 90 days", required=False)
 
     def __init__(self, project, member_ids: set[int], *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -61,4 +62,5 @@ class KeyFilterForm(forms.Form):
             bucket=data["bucket"],
             expiring_soon=data["expiring"],
             risky=data["risky"],
+            not_used_recently=data["unused"],
         )

@@ -60,9 +60,15 @@ class AccessKey(models.Model):
     user_agent = models.CharField(max_length=512, blank=True)
 
     # The macaroon's public head, and its secret encrypted under a master key.
-    head = models.BinaryField(max_length=32, unique=True)
-    secret_encrypted = models.BinaryField()
-    secret_key_id = models.CharField(max_length=64)
+    # S3 credentials registered through the auth service API (POST /v1/access)
+    # carry a grant made from another key's macaroon: they have no head or
+    # secret of their own, only the key they were made from.
+    head = models.BinaryField(max_length=32, unique=True, null=True)
+    secret_encrypted = models.BinaryField(null=True)
+    secret_key_id = models.CharField(max_length=64, blank=True)
+    parent = models.ForeignKey(
+        "self", models.CASCADE, null=True, blank=True, related_name="registered"
+    )
 
     # The restrictions written into the key's caveat, kept for display and audit:
     # full_access, then one boolean per permission (can_read, ...; added below
@@ -74,6 +80,7 @@ class AccessKey(models.Model):
     not_after = models.DateTimeField(null=True, blank=True)
 
     revoked_at = models.DateTimeField(null=True, blank=True)
+    # Written at most once a minute per key (see services/lookup.py).
     last_used_at = models.DateTimeField(null=True, blank=True)
 
     objects = AccessKeyQuerySet.as_manager()
@@ -153,6 +160,10 @@ class AccessKey(models.Model):
             return "expired"
         return "active"
 
+    @property
+    def registered_through_api(self) -> bool:
+        return self.parent_id is not None
+
     def granted(self) -> frozenset[str]:
         """The names of the permissions this key allows."""
         return frozenset(p.name for p in permissions.PERMISSIONS if getattr(self, p.field))
@@ -184,8 +195,9 @@ class S3Credential(models.Model):
     access_grant_encrypted = models.BinaryField()
     expires_at = models.DateTimeField(null=True, blank=True)
     public = models.BooleanField(default=False)
+    # Edge's usage tags, lowercased and comma-joined ("mcp" is the only one edge knows).
+    usage_tags = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
-    last_used_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
         return f"S3 credentials of {self.access_key}"

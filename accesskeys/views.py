@@ -72,6 +72,15 @@ COLUMNS = (
         first_descending=True,
     ),
     Column("expires", "Expires", ("not_after",)),
+    # Most recently used first; ascending puts never-used keys first, then the stalest.
+    Column(
+        "last_used",
+        "Last used",
+        ("last_used_at",),
+        (F("last_used_at").asc(nulls_first=True), "id"),
+        (F("last_used_at").desc(nulls_last=True), "-id"),
+        first_descending=True,
+    ),
 )
 SORTS = {
     sort: ordering

@@ -121,6 +121,17 @@ S3_ENDPOINT = env_str("S3_ENDPOINT", "https://gateway.storjshare.io")
 # Used in the names of downloaded files, as Storj's console does.
 BRAND_NAME = env_str("BRAND_NAME", "Storj")
 
+# Bearer tokens gateways present to the auth service API (GET /v1/access/{id}),
+# comma-separated so that a new one can be added before the old one is removed.
+# Without any, the API resolves nothing.
+AUTH_SERVICE_TOKENS = env_list("AUTH_SERVICE_TOKENS", "")
+for _token in AUTH_SERVICE_TOKENS:
+    if len(_token) < 16:
+        raise ImproperlyConfigured(
+            "AUTH_SERVICE_TOKENS: each token must be at least 16 characters long "
+            '(python -c "import secrets; print(secrets.token_urlsafe(32))").'
+        )
+
 INSTALLED_APPS = [
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -274,12 +285,14 @@ PERMISSIONS_POLICY = (
 
 # Requests are logged by method and path only (Django's default); request
 # bodies, which carry passphrases on creation, are never logged. Every handler
-# masks invitation tokens, which arrive in one request's path.
+# masks the secrets some paths carry: invitation tokens, and the access key IDs
+# of the auth service API (which decrypt S3 records). django.request masks them
+# too, so that any handler (mail to admins, pytest's) sees them masked.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {
-        "redact_invitation_tokens": {"()": "console.log_redaction.RedactInvitationTokens"},
+        "redact_secret_paths": {"()": "console.log_redaction.RedactSecretPaths"},
     },
     "formatters": {
         # Django's own format for the development server's request lines.
@@ -292,18 +305,19 @@ LOGGING = {
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
-            "filters": ["redact_invitation_tokens"],
+            "filters": ["redact_secret_paths"],
         },
         "django.server": {
             "class": "logging.StreamHandler",
             "formatter": "django.server",
-            "filters": ["redact_invitation_tokens"],
+            "filters": ["redact_secret_paths"],
         },
     },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
+        "django.request": {"filters": ["redact_secret_paths"]},
     },
 }
 

@@ -13,6 +13,7 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from accesskeys.services import s3credentials
 from console import invitations
 from console.models import Membership
 from tests.key_factory import make_key
@@ -59,6 +60,10 @@ TABLE = {
     "invitation": {"GET": (404, 404, 404, 404), "POST": (404, 404, 404, 404)},
     # Storj's salt endpoint: unknown rather than a redirect for API clients.
     "project_salt": {"GET": (404, 404, 200, 200)},
+    # Storj's auth service API: machine endpoints, where a session grants nothing. With
+    # no bearer token a key does not resolve; an empty registration is not JSON.
+    "auth_service_resolve": {"GET": (401, 401, 401, 401), "POST": (405, 405, 405, 405)},
+    "auth_service_register": {"GET": (405, 405, 405, 405), "POST": (422, 422, 422, 422)},
 }
 
 
@@ -101,6 +106,7 @@ def cast(project, admin, member, outsider):
         "key_id": key.id,
         "membership_id": Membership.objects.get(project=project, user=member).id,
         "token": token,
+        "access_key_id": s3credentials.generate_access_key_id()[1],
     }
     clients = {"anonymous": Client()}
     for role, user in [("outsider", outsider), ("member", member), ("admin", admin)]:

@@ -22,6 +22,8 @@ PERMISSION_FIELDS = {p.field for p in PERMISSIONS}
 
 EXPIRING_SOON = timedelta(days=7)
 OLD_WITHOUT_EXPIRATION = timedelta(days=90)
+# "Not used in 90 days": a stale key, last used (or, never used, created) that long ago.
+STALE_AFTER = timedelta(days=90)
 
 FULL_ACCESS_NO_EXPIRATION = "Full access, no expiration"
 BYPASS_GOVERNANCE = "Can bypass governance retention"
@@ -100,6 +102,7 @@ class KeyFilters:
     bucket: int | None = None  # bucket id
     expiring_soon: bool = False
     risky: bool = False
+    not_used_recently: bool = False
 
 
 def filter_keys(keys: QuerySet, filters: KeyFilters, now: datetime | None = None) -> QuerySet:
@@ -127,7 +130,15 @@ def filter_keys(keys: QuerySet, filters: KeyFilters, now: datetime | None = None
         keys = keys.filter(not_after__gt=now, not_after__lte=now + EXPIRING_SOON)
     if filters.risky:
         keys = keys.filter(risky_q(now))
+    if filters.not_used_recently:
+        keys = keys.filter(stale_q(now))
     return keys
+
+
+def stale_q(now: datetime) -> Q:
+    """Keys not used in STALE_AFTER; a key never used counts from its creation."""
+    cutoff = now - STALE_AFTER
+    return Q(last_used_at__lt=cutoff) | Q(last_used_at__isnull=True, created_at__lt=cutoff)
 
 
 def _iso(moment: datetime | None) -> str:

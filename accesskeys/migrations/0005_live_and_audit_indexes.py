@@ -15,8 +15,8 @@ def fill_creator_email(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accesskeys', '0003_access_name_case_insensitive_index'),
-        ('console', '0005_cache_table'),
+        ('accesskeys', '0004_auth_service_registration_last_used'),
+        ('console', '0006_cache_table'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

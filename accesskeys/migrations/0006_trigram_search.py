@@ -55,6 +55,6 @@ def drop(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("accesskeys", "0004_live_and_audit_indexes")]
+    dependencies = [("accesskeys", "0005_live_and_audit_indexes")]
 
     operations = [migrations.RunPython(create, drop)]

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('console', '0003_project_require_two_factor'),
+        ('console', '0004_encryptedtotpdevice'),
     ]
 
     operations = [

@@ -14,6 +14,6 @@ def create_cache_table(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("console", "0004_audit_event_indexes")]
+    dependencies = [("console", "0005_audit_event_indexes")]
 
     operations = [migrations.RunPython(create_cache_table, migrations.RunPython.noop)]

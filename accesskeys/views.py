@@ -214,9 +214,25 @@ def index(request, public_id):
     return response
 
 
+# The largest id a 64-bit primary key holds.
+MAX_ID = 2**63 - 1
+
+
+def parse_ids(values) -> list[int]:
+    """The values that are plain ASCII decimal ids in range; anything else is ignored.
+
+    str.isdigit() and int() also take other scripts' digits ("٣", "０１").
+    """
+    ids = []
+    for value in values:
+        if value.isascii() and value.isdecimal() and len(value) <= 19 and int(value) <= MAX_ID:
+            ids.append(int(value))
+    return ids
+
+
 def _selected(request, project):
     source = request.POST if request.method == "POST" else request.GET
-    ids = [i for i in source.getlist("ids") if i.isdigit()]
+    ids = parse_ids(source.getlist("ids"))
     return list(project.access_keys.not_revoked().filter(id__in=ids).order_by("name", "id"))
 
 

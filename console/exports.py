@@ -8,6 +8,8 @@ from django.http import StreamingHttpResponse
 from django.utils import timezone
 from django.utils.text import slugify
 
+from console.filenames import content_disposition
+
 # Spreadsheets run a cell starting with one of these as a formula; tab and
 # carriage return are included because some programs strip them first.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -49,6 +51,6 @@ def csv_response(header: list[str], rows: Iterable[Iterable], project, what: str
         csv_chunks(header, rows), content_type="text/csv; charset=utf-8"
     )
     stamp = timezone.now().strftime("%Y%m%d-%H%M")
-    filename = f"{slugify(project.name) or 'project'}-{what}-{stamp}.csv"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    name = slugify(project.name, allow_unicode=True) or "project"
+    response["Content-Disposition"] = content_disposition(f"{name}-{what}-{stamp}.csv")
     return response

@@ -9,6 +9,7 @@ real SECRET_KEY and MASTER_KEYS.
 import base64
 import os
 import secrets
+import tempfile
 from datetime import timedelta
 from pathlib import Path
 
@@ -195,6 +196,26 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Writers wait their turn for the write lock from BEGIN, up to the timeout,
+    # instead of failing at once with "database is locked" when two
+    # transactions that both read try to write (two Admins changing roles).
+    DATABASES["default"].setdefault("OPTIONS", {}).update(transaction_mode="IMMEDIATE", timeout=20)
+    # Tests use a file: shared-cache memory databases lock whole tables and
+    # fail concurrent writers at once, which the tests of parallel requests need.
+    DATABASES["default"]["TEST"] = {
+        "NAME": os.path.join(tempfile.gettempdir(), f"accesskeys-test-{os.getpid()}.sqlite3")
+    }
+
+# Several app servers share every piece of state through the database: sessions
+# (Django's default database backend) and the cache, whose table a migration makes.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "django_cache",
+    }
+}
 
 AUTH_USER_MODEL = "console.User"
 # Django's four validators; every form and command that sets a password runs them.
@@ -220,7 +241,7 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT") or BASE_DIR / "staticfiles")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -71,5 +71,5 @@ def test_the_audit_filter_finds_keys_not_used_in_90_days(admin_client, project, 
 
 def test_the_keys_csv_follows_the_not_used_filter(admin_client, project, used_keys):
     response = admin_client.get(f"/projects/{project.public_id}/audit/keys.csv?unused=on")
-    rows = response.content.decode().splitlines()[1:]
+    rows = b"".join(response.streaming_content).decode().splitlines()[1:]
     assert [row.split(",")[0] for row in rows] == ["never", "stale"]

@@ -34,6 +34,7 @@ from console import audit
 from console import keyring as console_keyring
 from console.audit import Origin
 from console.models import AuditEvent, Membership
+from console.text_rules import has_control_characters
 
 NAME_MAX_LENGTH = AccessKey._meta.get_field("name").max_length
 DESCRIPTION_MAX_LENGTH = AccessKey._meta.get_field("description").max_length
@@ -46,9 +47,11 @@ MESSAGES = {
     "name_required": "Enter a name for this access.",
     "name_too_long": f"The name can be at most {NAME_MAX_LENGTH} characters long.",
     "name_taken": "This name is already in use",
+    "name_control": "The name cannot contain control characters.",
     "description_too_long": (
         f"The description can be at most {DESCRIPTION_MAX_LENGTH} characters long."
     ),
+    "description_control": "The description cannot contain control characters.",
     "type_unknown": "Choose "
     + ", ".join(t.label for t in list(CREDENTIAL_TYPES.values())[:-1])
     + f" or {list(CREDENTIAL_TYPES.values())[-1].label}.",
@@ -150,6 +153,8 @@ def validate_name(project, name: str) -> str:
         raise _refuse("name", "name_required")
     if len(name) > NAME_MAX_LENGTH:
         raise _refuse("name", "name_too_long")
+    if has_control_characters(name):
+        raise _refuse("name", "name_control")
     if AccessKey.objects.not_revoked().filter(project=project, name=name).exists():
         raise _refuse("name", "name_taken")
     return name
@@ -159,6 +164,9 @@ def validate_description(description: str) -> str:
     description = (description or "").strip()
     if len(description) > DESCRIPTION_MAX_LENGTH:
         raise _refuse("description", "description_too_long")
+    # Line breaks and tabs are fine in a description; other control characters are not.
+    if has_control_characters(description, multiline=True):
+        raise _refuse("description", "description_control")
     return description
 
 

@@ -17,7 +17,7 @@ def existing_keys_allow_notifications(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("accesskeys", "0004_auth_service_registration_last_used"),
+        ("accesskeys", "0006_trigram_search"),
     ]
 
     operations = [

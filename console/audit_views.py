@@ -3,7 +3,6 @@
 import json
 
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -11,6 +10,7 @@ from django.utils.text import slugify
 
 from accesskeys.services import key_audit
 from console.audit_forms import EVENT_FIELDS, KEY_FIELDS, EventFilterForm, KeyFilterForm
+from console import audit
 from console.membership import load_project
 from console.models import AuditEvent
 
@@ -27,13 +27,7 @@ def _keys(request, project, member_ids):
 
 
 def _events(request, project, member_ids):
-    # Sign-ins and sign-outs belong to no project; show those of the project's members.
-    members = project.memberships.values_list("user__email", flat=True)
-    events = AuditEvent.objects.filter(
-        Q(project=project)
-        | Q(project__isnull=True, actor_id__in=member_ids)
-        | Q(project__isnull=True, actor__isnull=True, actor_email__in=members)
-    )
+    events = audit.project_events(project)
     emails = sorted(set(events.exclude(actor_email="").values_list("actor_email", flat=True)))
     form = EventFilterForm(emails, request.GET)
     return form, form.apply(events).order_by("-created_at", "-id")

@@ -162,6 +162,8 @@ class AuditEvent(models.Model):
         PROJECT_CREATED = "project_created", "Project created"
         PROJECT_UPDATED = "project_updated", "Project updated"
         PASSWORD_SET = "password_set", "Password set"
+        API_TOKEN_CREATED = "api_token_created", "API token created"
+        API_TOKEN_REVOKED = "api_token_revoked", "API token revoked"
 
     project = models.ForeignKey(
         Project, models.SET_NULL, null=True, blank=True, related_name="audit_events"

@@ -115,8 +115,10 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "template_partials",
+    "ninja",
     "console",
     "accesskeys",
+    "api",
 ]
 
 MIDDLEWARE = [

@@ -35,4 +35,5 @@ urlpatterns = [
     ),
     path("invitations/<str:token>/", invitation_views.set_password, name="set_password"),
     path("api/v0/projects/<uuid:public_id>/salt", views.project_salt, name="project_salt"),
+    path("", include("api.urls")),
 ]

@@ -1,0 +1,34 @@
+"""The API tokens page, and the REST API under /api/v1/."""
+
+from django.contrib.auth.decorators import login_not_required
+from django.http import JsonResponse
+from django.urls import URLPattern, URLResolver, path, re_path
+
+from api import views
+from api.api import api
+
+
+def _open_to_tokens(patterns):
+    """The API authenticates with bearer tokens, not the session: the sign-in
+    redirect of LoginRequiredMiddleware must not apply to it."""
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            _open_to_tokens(pattern.url_patterns)
+        elif isinstance(pattern, URLPattern):
+            pattern.callback.login_required = False
+    return patterns
+
+
+@login_not_required
+def api_not_found(request, rest):
+    return JsonResponse({"detail": "No such API endpoint.", "errors": []}, status=404)
+
+
+api_urls, app_name, namespace = api.urls
+urlpatterns = [
+    path("account/api-tokens/", views.api_tokens, name="api_tokens"),
+    path("account/api-tokens/<int:token_id>/revoke/", views.revoke, name="api_token_revoke"),
+    path("api/v1/", (_open_to_tokens(api_urls), app_name, namespace)),
+    # Any other path under /api/v1/ answers JSON too, not the HTML 404 page.
+    re_path(r"^api/v1/(?P<rest>.*)$", api_not_found, name="api_not_found"),
+]

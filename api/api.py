@@ -12,7 +12,7 @@ from django.core.paginator import EmptyPage, Paginator
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.http import HttpRequest
-from ninja import NinjaAPI, Query, Router
+from ninja import NinjaAPI, Query, Router, Status
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from accesskeys.models import AccessKey
@@ -232,16 +232,19 @@ def create_access(request: HttpRequest, project_id: str, body: s.AccessCreate):
         else None,
     )
     is_api_key = type_ == AccessKey.Type.API_KEY
-    return 201, {
-        "access": access_out(key, request.project.member_ids()),
-        "access_key": created.s3_access_key,
-        "secret_key": created.s3_secret_key,
-        "endpoint": created.s3_endpoint,
-        "access_grant": created.access_grant,
-        "api_key": created.api_key if is_api_key else None,
-        "satellite_address": created.satellite_address if is_api_key else None,
-        "passphrase": created.generated_passphrase,
-    }
+    return Status(
+        201,
+        {
+            "access": access_out(key, request.project.member_ids()),
+            "access_key": created.s3_access_key,
+            "secret_key": created.s3_secret_key,
+            "endpoint": created.s3_endpoint,
+            "access_grant": created.access_grant,
+            "api_key": created.api_key if is_api_key else None,
+            "satellite_address": created.satellite_address if is_api_key else None,
+            "passphrase": created.generated_passphrase,
+        },
+    )
 
 
 def delete_keys(request, ids: list[int]):
@@ -343,7 +346,7 @@ def create_bucket(request: HttpRequest, project_id: str, body: s.BucketCreate):
             "The bucket was not created.",
             {"name": ["A bucket with this name already exists in the project."]},
         )
-    return 201, bucket
+    return Status(201, bucket)
 
 
 @project.get(

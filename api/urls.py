@@ -24,11 +24,11 @@ def api_not_found(request, rest):
     return JsonResponse({"detail": "No such API endpoint.", "errors": []}, status=404)
 
 
-api_urls, app_name, namespace = api.urls
+api_patterns, api_app_name, api_namespace = api.urls
 urlpatterns = [
     path("account/api-tokens/", views.api_tokens, name="api_tokens"),
     path("account/api-tokens/<int:token_id>/revoke/", views.revoke, name="api_token_revoke"),
-    path("api/v1/", (_open_to_tokens(api_urls), app_name, namespace)),
+    path("api/v1/", (_open_to_tokens(api_patterns), api_app_name, api_namespace)),
     # Any other path under /api/v1/ answers JSON too, not the HTML 404 page.
     re_path(r"^api/v1/(?P<rest>.*)$", api_not_found, name="api_not_found"),
 ]

@@ -9,10 +9,9 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from accesskeys.services import key_audit
+from console.audit import project_events
 from console.audit_forms import EVENT_FIELDS, KEY_FIELDS, EventFilterForm, KeyFilterForm
-from console import audit
 from console.membership import load_project
-from console.models import AuditEvent
 
 KEYS_PER_PAGE = 50
 EVENTS_PER_PAGE = 25
@@ -27,7 +26,7 @@ def _keys(request, project, member_ids):
 
 
 def _events(request, project, member_ids):
-    events = audit.project_events(project)
+    events = project_events(project)
     emails = sorted(set(events.exclude(actor_email="").values_list("actor_email", flat=True)))
     form = EventFilterForm(emails, request.GET)
     return form, form.apply(events).order_by("-created_at", "-id")

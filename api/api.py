@@ -172,8 +172,13 @@ def get_access(request: HttpRequest, project_id: str, access_id: int):
 )
 def create_access(request: HttpRequest, project_id: str, body: s.AccessCreate):
     """Create an access with any choice of the New Access dialog; the secrets come back once."""
-    advanced_given = any(
-        value for value in (body.permissions, body.object_lock, body.buckets, body.expires)
+    # Empty lists of object-lock permissions and buckets are the defaults; an empty
+    # list of permissions is a choice (and an error, as in the dialog).
+    advanced_given = (
+        body.permissions is not None
+        or bool(body.object_lock)
+        or bool(body.buckets)
+        or body.expires is not None
     )
     if body.full_access and advanced_given:
         return error(

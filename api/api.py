@@ -166,7 +166,7 @@ def get_access(request: HttpRequest, project_id: str, access_id: int):
 
 @project.post(
     P + "/accesses",
-    response={201: s.CreatedAccessOut, **s.ERRORS},
+    response={201: s.CreatedAccessOut, **s.BODY_ERRORS},
     url_name="accesses_create",
     summary="Create an access",
 )
@@ -296,7 +296,7 @@ def delete_access(request: HttpRequest, project_id: str, access_id: int):
 
 @project.post(
     P + "/accesses:delete",
-    response={200: s.Deleted, 409: s.Error, **s.ERRORS},
+    response={200: s.Deleted, 409: s.Error, **s.BODY_ERRORS},
     url_name="accesses_delete",
     summary="Delete several accesses",
 )
@@ -320,7 +320,7 @@ def list_buckets(request: HttpRequest, project_id: str):
 
 @project.post(
     P + "/buckets",
-    response={201: s.BucketOut, **s.ERRORS},
+    response={201: s.BucketOut, **s.BODY_ERRORS},
     url_name="buckets_create",
     auth=admins_only,
     summary="Create a bucket",

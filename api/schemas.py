@@ -47,6 +47,8 @@ class Error(Schema):
 
 
 ERRORS = {401: Error, 403: Error, 404: Error, 422: Error}
+# Operations with a body also answer 400 when it is not JSON.
+BODY_ERRORS = {400: Error, **ERRORS}
 
 
 class Page(Schema):

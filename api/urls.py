@@ -2,6 +2,7 @@
 
 from django.contrib.auth.decorators import login_not_required
 from django.http import JsonResponse
+from django.shortcuts import redirect
 from django.urls import URLPattern, URLResolver, path, re_path
 
 from api import views
@@ -15,8 +16,15 @@ def _open_to_tokens(patterns):
         if isinstance(pattern, URLResolver):
             _open_to_tokens(pattern.url_patterns)
         elif isinstance(pattern, URLPattern):
+            if pattern.name == "api-root":
+                # Ninja's root answers an HTML 404; people who open /api/v1/ want the docs.
+                pattern.callback = api_root
             pattern.callback.login_required = False
     return patterns
+
+
+def api_root(request, **kwargs):
+    return redirect("api-v1:openapi-view")
 
 
 @login_not_required

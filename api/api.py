@@ -156,7 +156,7 @@ def list_accesses(request: HttpRequest, project_id: str, query: Query[AccessList
     url_name="access",
     summary="Get an access",
 )
-def get_access(request: HttpRequest, project_id: str, access_id: int):
+def get_access(request: HttpRequest, project_id: str, access_id: s.PathId):
     """What one access allows, as its details page shows it; never a secret."""
     key = keys_of(request).prefetch_related("buckets").filter(id=access_id).first()
     if key is None:
@@ -289,7 +289,7 @@ def delete_keys(request, ids: list[int]):
     url_name="access_delete",
     summary="Delete an access",
 )
-def delete_access(request: HttpRequest, project_id: str, access_id: int):
+def delete_access(request: HttpRequest, project_id: str, access_id: s.PathId):
     """Revoke one access: every grant and S3 credential made from it stops working."""
     return delete_keys(request, [access_id])
 

@@ -3,7 +3,7 @@
 from datetime import datetime
 from typing import Annotated, Literal
 
-from ninja import Field, Schema
+from ninja import Field, Path, Schema
 from pydantic import AfterValidator
 
 from accesskeys.models import AccessKey
@@ -34,6 +34,13 @@ def _no_surrogates(value: str) -> str:
 
 # Text without NUL characters (PostgreSQL cannot store them).
 Text = Annotated[str, Field(pattern=r"^[^\x00]*$"), AfterValidator(_no_surrogates)]
+
+
+# A database id: larger numbers cannot name anything (and overflow SQLite).
+Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
+
+
+PathId = Annotated[int, Path(ge=1, le=2**63 - 1)]
 
 
 class FieldError(Schema):
@@ -87,6 +94,21 @@ class AccessCreate(Schema):
     Access; give any of them, or `full_access: false`, for Advanced.
     """
 
+    model_config = {
+        "json_schema_extra": {
+            "examples": [
+                {"name": "deploy", "type": "s3", "passphrase": "my project passphrase"},
+                {
+                    "name": "nightly-backup",
+                    "type": "api-key",
+                    "permissions": ["read", "list"],
+                    "buckets": ["backups"],
+                    "expires": "2030-01-01T00:00:00Z",
+                },
+            ]
+        }
+    }
+
     name: Text
     type: TypeName
     description: Text = ""
@@ -131,7 +153,7 @@ class CreatedAccessOut(Schema):
 
 
 class DeleteAccesses(Schema):
-    ids: list[int] = Field(min_length=1, max_length=1000)
+    ids: list[Id] = Field(min_length=1, max_length=1000)
 
 
 class Deleted(Schema):
@@ -145,7 +167,7 @@ class BucketOut(Schema):
 
 
 class BucketCreate(Schema):
-    name: Text
+    name: Text = Field(examples=["backups-2027"])
     object_lock: bool = False
 
 

@@ -1,62 +1,42 @@
-"""The master keys from settings, and the secrets of a project kept under them.
+"""The keys' macaroon secrets at rest, under the console's master keys."""
 
-This is the one place that reads settings.MASTER_KEYS; the service modules
-take keys as arguments.
-"""
+from django.db import transaction
 
-from functools import cache
-
-from django.conf import settings
-
-from accesskeys.services import masterkeys, passphrase
-from accesskeys.services.masterkeys import MasterKey
+from accesskeys.models import AccessKey
+from console import keyring
+from console.masterkeys import MasterKeyError
 
 
-@cache
-def _parse(value: str) -> tuple[MasterKey, ...]:
-    return tuple(masterkeys.parse_master_keys(value))
-
-
-def master_keys() -> tuple[MasterKey, ...]:
-    return _parse(settings.MASTER_KEYS)
-
-
-def current_master_key() -> MasterKey:
-    """The first key encrypts everything new."""
-    return master_keys()[0]
-
-
-def _passphrase_context(project) -> bytes:
-    # Binds the blob to its project, so it cannot be copied to another row.
-    return b"project-passphrase:" + str(project.public_id).encode()
-
-
-def set_managed_passphrase(project, value: str) -> None:
-    """Encrypt a Storj-managed passphrase onto the project (not saved here)."""
-    key = current_master_key()
-    project.managed_passphrase_encrypted = masterkeys.encrypt(
-        value.encode(), key, _passphrase_context(project)
-    )
-    project.managed_passphrase_key_id = key.id
-
-
-def new_managed_passphrase(project) -> None:
-    set_managed_passphrase(project, passphrase.generate_managed_passphrase())
-
-
-def managed_passphrase(project) -> str:
-    """Decrypt the project's managed passphrase, only to derive a root key."""
-    blob = bytes(project.managed_passphrase_encrypted)
-    return masterkeys.decrypt(
-        blob, project.managed_passphrase_key_id, master_keys(), _passphrase_context(project)
-    ).decode()
+def _secret_context(head: bytes) -> bytes:
+    # Binds the blob to its macaroon head, so it cannot be copied to another key.
+    return b"macaroon-secret:" + bytes(head)
 
 
 def encrypt_macaroon_secret(head: bytes, secret: bytes) -> tuple[bytes, str]:
     """Encrypt a macaroon secret bound to its head; returns the blob and key id."""
-    key = current_master_key()
-    return masterkeys.encrypt(secret, key, b"macaroon-secret:" + head), key.id
+    return keyring.encrypt(secret, _secret_context(head))
 
 
 def decrypt_macaroon_secret(head: bytes, blob: bytes, key_id: str) -> bytes:
-    return masterkeys.decrypt(bytes(blob), key_id, master_keys(), b"macaroon-secret:" + head)
+    return keyring.decrypt(blob, key_id, _secret_context(head))
+
+
+def rotate_macaroon_secrets(failures: list[str]) -> int:
+    """Re-encrypt every key's secret not under the current master key.
+
+    Returns how many moved; appends what could not be decrypted to `failures`.
+    """
+    keys = AccessKey.objects.exclude(secret_key_id=keyring.current_master_key().id)
+    rotated = 0
+    for pk in keys.values_list("pk", flat=True).iterator():
+        with transaction.atomic():
+            key = AccessKey.objects.select_for_update().get(pk=pk)
+            try:
+                secret = decrypt_macaroon_secret(key.head, key.secret_encrypted, key.secret_key_id)
+            except MasterKeyError as e:
+                failures.append(f"access key {key.pk}: {e}")
+                continue
+            key.secret_encrypted, key.secret_key_id = encrypt_macaroon_secret(key.head, secret)
+            key.save(update_fields=["secret_encrypted", "secret_key_id"])
+            rotated += 1
+    return rotated

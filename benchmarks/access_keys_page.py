@@ -24,7 +24,7 @@ warnings.filterwarnings("ignore", "No directory at", UserWarning)
 
 TMP = tempfile.mkdtemp(prefix="accesskeys-bench-")
 os.environ["DATABASE_URL"] = f"sqlite:///{Path(TMP) / 'bench.sqlite3'}"
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "console.settings")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 import django  # noqa: E402
 
@@ -39,7 +39,7 @@ from django.test import Client  # noqa: E402
 from django.urls import clear_url_caches, path  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from console.urls import urlpatterns as console_urls  # noqa: E402
+from config.urls import urlpatterns as console_urls  # noqa: E402
 
 BARE_TEMPLATE = engines["django"].from_string("<!doctype html><title>Bare</title><p>{{ n }}</p>")
 

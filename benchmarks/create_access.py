@@ -19,7 +19,7 @@ def setup_django() -> None:
     if "DATABASE_URL" not in os.environ:
         path = os.path.join(tempfile.mkdtemp(), "bench.sqlite3")
         os.environ["DATABASE_URL"] = f"sqlite:///{path}"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "console.settings")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     import django
     from django.core.management import call_command
 

@@ -1,28 +1,19 @@
-"""The Audit page (Admins only): the project's keys and its event log, and CSV exports."""
+"""The event log half of the Audit page (Admins only) and its CSV export.
+
+The page itself is `accesskeys.audit_views.audit`, which shows the project's
+keys above this log.
+"""
 
 import json
 
 from django.core.paginator import Paginator
-from django.http import HttpResponse
-from django.shortcuts import render
-from django.utils import timezone
-from django.utils.text import slugify
 
-from accesskeys.services import key_audit
 from console.audit import project_events
-from console.audit_forms import EVENT_FIELDS, KEY_FIELDS, EventFilterForm, KeyFilterForm
+from console.audit_forms import EVENT_FIELDS, EventFilterForm
+from console.exports import csv_response, to_csv
 from console.membership import load_project
 
-KEYS_PER_PAGE = 50
 EVENTS_PER_PAGE = 25
-
-
-def _keys(request, project, member_ids):
-    form = KeyFilterForm(project, member_ids, request.GET)
-    keys = project.access_keys.select_related("created_by").prefetch_related("buckets")
-    filters = form.filters()
-    keys = keys.none() if filters is None else key_audit.filter_keys(keys, filters)
-    return form, keys.order_by("name", "-created_at", "id")
 
 
 def _events(request, project, member_ids):
@@ -41,12 +32,12 @@ def _details_text(details: dict) -> str:
     return "; ".join(parts)
 
 
-def _query_without(request, names: list[str]) -> list[tuple[str, str]]:
+def query_without(request, names: list[str]) -> list[tuple[str, str]]:
     """The other section's filters, carried along as hidden inputs."""
     return [(k, v) for k, v in request.GET.items() if k not in names and v]
 
 
-def _pager(request, param: str, page) -> dict:
+def pager(request, param: str, page) -> dict:
     """Previous and next links that keep every other filter."""
 
     def url(number):
@@ -60,61 +51,18 @@ def _pager(request, param: str, page) -> dict:
     }
 
 
-def audit(request, public_id):
-    project = load_project(request, public_id, admin=True)
-    member_ids = project.member_ids()
-    now = timezone.now()
-
-    key_form, keys = _keys(request, project, member_ids)
-    key_page = Paginator(keys, KEYS_PER_PAGE).get_page(request.GET.get("kpage"))
-    key_rows = [
-        {
-            "key": key,
-            "creator": key_audit.creator_label(key, member_ids),
-            "permissions": key.permission_labels(),
-            "object_lock": key.object_lock_labels(),
-            "buckets": key_audit.bucket_names(key),
-            "risks": key_audit.risks(key, now),
-        }
-        for key in key_page
-    ]
-
+def event_log_context(request, project, member_ids: set[int]) -> dict:
+    """What the event log section of the Audit page shows."""
     event_form, events = _events(request, project, member_ids)
     event_page = Paginator(events, EVENTS_PER_PAGE).get_page(request.GET.get("page"))
     for event in event_page:
         event.details_text = _details_text(event.details)
-
-    ctx = {
-        "key_form": key_form,
-        "key_page": key_page,
-        "key_rows": key_rows,
-        "key_hidden": _query_without(request, KEY_FIELDS + ["kpage", "page"]),
+    return {
         "event_form": event_form,
         "event_page": event_page,
-        "event_hidden": _query_without(request, EVENT_FIELDS + ["page"]),
-        "key_pages": _pager(request, "kpage", key_page),
-        "event_pages": _pager(request, "page", event_page),
-        "csv_query": request.GET.urlencode(),
-        "page": "audit",
+        "event_hidden": query_without(request, EVENT_FIELDS + ["page"]),
+        "event_pages": pager(request, "page", event_page),
     }
-    return render(request, "console/audit.html", ctx)
-
-
-def _csv_response(text: str, project, what: str) -> HttpResponse:
-    # UTF-8 without a byte-order mark; the csv module writes RFC 4180 CRLF rows.
-    response = HttpResponse(text.encode(), content_type="text/csv; charset=utf-8")
-    stamp = timezone.now().strftime("%Y%m%d-%H%M")
-    filename = f"{slugify(project.name) or 'project'}-{what}-{stamp}.csv"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
-def keys_csv(request, public_id):
-    project = load_project(request, public_id, admin=True)
-    member_ids = project.member_ids()
-    _, keys = _keys(request, project, member_ids)
-    rows = key_audit.key_csv_rows(keys, member_ids)
-    return _csv_response(key_audit.to_csv(key_audit.KEYS_CSV_HEADER, rows), project, "access-keys")
 
 
 EVENTS_CSV_HEADER = ["Time", "Action", "Actor", "IP address", "User agent", "Details"]
@@ -134,4 +82,4 @@ def events_csv(request, public_id):
         ]
         for event in events.iterator()
     )
-    return _csv_response(key_audit.to_csv(EVENTS_CSV_HEADER, rows), project, "audit-events")
+    return csv_response(to_csv(EVENTS_CSV_HEADER, rows), project, "audit-events")

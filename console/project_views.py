@@ -7,8 +7,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django_htmx.http import HttpResponseClientRedirect
 
-from accesskeys import keyring
-from console import audit
+from console import audit, keyring
 from console.membership import load_project
 from console.models import AuditEvent, Membership, Project
 from console.project_forms import NewProjectForm, ProjectDetailsForm

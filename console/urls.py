@@ -1,4 +1,6 @@
-from django.urls import include, path
+"""The console's pages: sign-in, projects, buckets, team, the event log's CSV."""
+
+from django.urls import path
 
 from console import audit_views, invitation_views, project_views, team_views, views
 
@@ -14,7 +16,6 @@ urlpatterns = [
         name="project_settings",
     ),
     path("projects/<uuid:public_id>/buckets/", views.buckets, name="buckets"),
-    path("projects/<uuid:public_id>/access-keys/", include("accesskeys.urls")),
     path("projects/<uuid:public_id>/team/", team_views.team, name="team"),
     path(
         "projects/<uuid:public_id>/team/<int:membership_id>/role/",
@@ -26,8 +27,6 @@ urlpatterns = [
         team_views.remove_member,
         name="team_remove",
     ),
-    path("projects/<uuid:public_id>/audit/", audit_views.audit, name="audit"),
-    path("projects/<uuid:public_id>/audit/keys.csv", audit_views.keys_csv, name="audit_keys_csv"),
     path(
         "projects/<uuid:public_id>/audit/events.csv",
         audit_views.events_csv,
@@ -35,5 +34,4 @@ urlpatterns = [
     ),
     path("invitations/<str:token>/", invitation_views.set_password, name="set_password"),
     path("api/v0/projects/<uuid:public_id>/salt", views.project_salt, name="project_salt"),
-    path("", include("api.urls")),
 ]

@@ -7,7 +7,6 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from accesskeys import keyring
 from accesskeys.models import AccessKey, S3Credential
 from accesskeys.services import caveat, grant, macaroon, passphrase
 from accesskeys.services.access import (
@@ -17,6 +16,7 @@ from accesskeys.services.access import (
     delete_accesses,
 )
 from accesskeys.services.lookup import authorize, find_s3_credentials
+from console import keyring
 from console.models import Bucket, Project
 from tests.factories import make_access_key
 

@@ -7,7 +7,8 @@ from datetime import timedelta
 from django.urls import reverse
 from django.utils import timezone
 
-from accesskeys.services.key_audit import KEYS_CSV_HEADER, safe_cell
+from accesskeys.services.key_audit import KEYS_CSV_HEADER
+from console.exports import safe_cell
 from console.models import AuditEvent, Bucket
 from tests.key_factory import make_key
 

@@ -8,7 +8,7 @@ from django.db import connection, connections
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from accesskeys import keyring
+from console import keyring
 from console.models import AuditEvent, Membership, Project
 from tests.conftest import client_for, make_user
 
@@ -234,3 +234,10 @@ def test_it_never_stores_or_shows_the_managed_passphrase_in_plaintext(
     assert passphrase not in caplog.text
     assert admin_client.session.get("passphrase") is None
     assert passphrase not in str(dict(admin_client.session.items()))
+
+
+def test_it_generates_a_managed_passphrase_of_32_random_bytes():
+    value = keyring.generate_managed_passphrase()
+    assert len(value) == 44
+    assert len(base64.b64decode(value, validate=True)) == 32
+    assert keyring.generate_managed_passphrase() != value

@@ -3,7 +3,7 @@ from io import StringIO
 
 from django.core.management import call_command
 
-from accesskeys import keyring
+from console import keyring
 from console.models import Bucket, Membership, Project, User
 
 

@@ -23,6 +23,7 @@ from accesskeys.models import OBJECT_LOCK_PERMISSIONS, PERMISSIONS, AccessKey, S
 from accesskeys.services import caveat as caveat_mod
 from accesskeys.services import grant as grant_mod
 from accesskeys.services import macaroon, passphrase, s3credentials
+from console import keyring as console_keyring
 from console.models import Membership
 
 PERMISSION_NAMES = ("read", "write", "list", "delete")
@@ -261,7 +262,7 @@ def create_access(
     access_grant = None
     if type_ != AccessKey.Type.API_KEY:
         if project.is_managed:
-            phrase = keyring.managed_passphrase(project)
+            phrase = console_keyring.managed_passphrase(project)
         else:
             phrase = cleaned["passphrase"]
             if phrase is None:

@@ -6,8 +6,6 @@ Admin can ask "which keys can delete data in bucket X" without opening a
 macaroon.
 """
 
-import csv
-import io
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -99,28 +97,6 @@ def filter_keys(keys: QuerySet, filters: KeyFilters, now: datetime | None = None
     if filters.risky:
         keys = keys.filter(risky_q(now))
     return keys
-
-
-# Spreadsheets run a cell starting with one of these as a formula; tab and
-# carriage return are included because some programs strip them first.
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_cell(value) -> str:
-    text = "" if value is None else str(value)
-    if text.startswith(FORMULA_PREFIXES):
-        return "'" + text
-    return text
-
-
-def to_csv(header: list[str], rows: Iterable[Iterable]) -> str:
-    """CSV text per RFC 4180 (CRLF, quoted when needed), formula cells escaped."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(header)
-    for row in rows:
-        writer.writerow([safe_cell(cell) for cell in row])
-    return out.getvalue()
 
 
 def _iso(moment: datetime | None) -> str:

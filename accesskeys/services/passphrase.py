@@ -7,10 +7,8 @@ The derivation follows storj/common ``encryption/password.go``
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import hmac
-import secrets
 
 from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
 from mnemonic import Mnemonic
@@ -23,7 +21,6 @@ ARGON2_MEMORY_KIB = 64 * 1024
 ARGON2_ITERATIONS = 1
 # The lanes value changes the output; Storj's console and uplink use 8.
 ARGON2_LANES = 8
-MANAGED_PASSPHRASE_BYTES = 32
 
 _ENGLISH = Mnemonic("english")
 
@@ -88,8 +85,3 @@ def is_valid_mnemonic(words: str) -> bool:
         return bool(_ENGLISH.check(words))
     except (ValueError, LookupError):
         return False
-
-
-def generate_managed_passphrase() -> str:
-    """A Storj-managed passphrase: standard base64 of 32 random bytes."""
-    return base64.b64encode(secrets.token_bytes(MANAGED_PASSPHRASE_BYTES)).decode("ascii")

@@ -5,10 +5,10 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from accesskeys import keyring
 from accesskeys.models import AccessKey
 from accesskeys.services import grant, macaroon
 from accesskeys.services.passphrase import derive_root_key
+from console import keyring
 from console.models import Membership, Project
 from tests.conftest import PASSWORD, make_user
 from tests.e2e.conftest import sign_in

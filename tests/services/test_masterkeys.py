@@ -2,10 +2,10 @@ import base64
 
 import pytest
 
-from accesskeys.services import masterkeys
-from accesskeys.services.errors import FormatError
-from accesskeys.services.masterkeys import (
+from console import masterkeys
+from console.masterkeys import (
     MasterKey,
+    MasterKeyError,
     decrypt,
     encrypt,
     generate_master_key_value,
@@ -53,7 +53,7 @@ def test_it_decrypts_with_an_older_key_after_rotation():
 
 def test_it_names_an_unknown_key_id():
     blob = encrypt(b"x", MasterKey("k1", K1))
-    with pytest.raises(FormatError, match="'k9'"):
+    with pytest.raises(MasterKeyError, match="'k9'"):
         decrypt(blob, "k9", [MasterKey("k1", K1)])
 
 
@@ -61,27 +61,27 @@ def test_it_rejects_tampered_ciphertext():
     key = MasterKey("k1", K1)
     blob = bytearray(encrypt(b"secret", key, AD))
     blob[-1] ^= 1
-    with pytest.raises(FormatError, match="does not verify"):
+    with pytest.raises(MasterKeyError, match="does not verify"):
         decrypt(bytes(blob), "k1", [key], AD)
 
 
 def test_it_rejects_a_truncated_blob():
-    with pytest.raises(FormatError, match="too short"):
+    with pytest.raises(MasterKeyError, match="too short"):
         decrypt(b"\x00" * 20, "k1", [MasterKey("k1", K1)])
 
 
 def test_it_rejects_the_wrong_associated_data():
     key = MasterKey("k1", K1)
     blob = encrypt(b"secret", key, AD)
-    with pytest.raises(FormatError):
+    with pytest.raises(MasterKeyError):
         decrypt(blob, "k1", [key], b"project-passphrase:other")
-    with pytest.raises(FormatError):
+    with pytest.raises(MasterKeyError):
         decrypt(blob, "k1", [key])
 
 
 def test_it_rejects_a_key_with_the_same_id_but_other_bytes():
     blob = encrypt(b"secret", MasterKey("k1", K1))
-    with pytest.raises(FormatError):
+    with pytest.raises(MasterKeyError):
         decrypt(blob, "k1", [MasterKey("k1", K2)])
 
 
@@ -100,7 +100,7 @@ def test_it_rejects_a_key_with_the_same_id_but_other_bytes():
     ],
 )
 def test_it_rejects_malformed_settings_without_echoing_key_material(value, message):
-    with pytest.raises(FormatError, match=message) as info:
+    with pytest.raises(MasterKeyError, match=message) as info:
         parse_master_keys(value)
     text = str(info.value)
     for secret in (B1, B2, B1[:20], B2[:20], B1[:-4]):
@@ -113,7 +113,7 @@ def test_it_keeps_key_bytes_out_of_the_repr():
 
 
 def test_it_rejects_a_master_key_of_the_wrong_length():
-    with pytest.raises(FormatError, match="32 bytes"):
+    with pytest.raises(MasterKeyError, match="32 bytes"):
         MasterKey("k1", b"short")
 
 
@@ -126,5 +126,5 @@ def test_it_generates_a_parseable_master_key_value():
 
 
 def test_it_refuses_to_generate_a_value_for_a_bad_id():
-    with pytest.raises(FormatError):
+    with pytest.raises(MasterKeyError):
         generate_master_key_value("has,comma")

@@ -1,4 +1,3 @@
-import base64
 import hashlib
 import hmac
 
@@ -9,7 +8,6 @@ from accesskeys.services.errors import FormatError
 from accesskeys.services.passphrase import (
     argon2id_key,
     derive_root_key,
-    generate_managed_passphrase,
     generate_mnemonic,
     is_valid_mnemonic,
     mixed_salt,
@@ -123,10 +121,3 @@ def test_it_rejects_invalid_mnemonics():
     assert not is_valid_mnemonic("not a bip39 phrase at all")
     assert not is_valid_mnemonic(" ".join(words[:11]))
     assert is_valid_mnemonic("abandon " * 11 + "about")
-
-
-def test_it_generates_a_managed_passphrase_of_32_random_bytes():
-    value = generate_managed_passphrase()
-    assert len(value) == 44
-    assert len(base64.b64decode(value, validate=True)) == 32
-    assert generate_managed_passphrase() != value

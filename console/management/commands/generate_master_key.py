@@ -2,8 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from accesskeys.services.errors import FormatError
-from accesskeys.services.masterkeys import generate_master_key_value
+from console.masterkeys import MasterKeyError, generate_master_key_value
 
 
 class Command(BaseCommand):
@@ -20,5 +19,5 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         try:
             self.stdout.write(generate_master_key_value(options["id"]))
-        except FormatError as exc:
+        except MasterKeyError as exc:
             raise CommandError(str(exc)) from None

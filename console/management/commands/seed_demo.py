@@ -5,7 +5,7 @@ import secrets
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from accesskeys import keyring
+from console import keyring
 from console.models import Bucket, Membership, Project, User
 
 DEMO_PROJECT = "Demo"

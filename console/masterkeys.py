@@ -1,4 +1,7 @@
-"""Encryption at rest under rotating server master keys.
+"""Encryption at rest under rotating server master keys (plain Python, no Django).
+
+The settings check MASTER_KEYS with it; `console.keyring` applies it to the
+secrets kept at rest.
 
 Master keys come from one setting such as ``"k2:BASE64KEY,k1:BASE64KEY"``;
 the first key is current and encrypts new data, the rest are kept only so
@@ -20,14 +23,19 @@ from dataclasses import dataclass, field
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from accesskeys.services.errors import FormatError
-
 KEY_LENGTH = 32
 NONCE_LENGTH = 12
 TAG_LENGTH = 16
 # Ids are stored beside every blob and appear in settings and error
 # messages, so keep them short and unambiguous.
 _KEY_ID = re.compile(r"[A-Za-z0-9_.-]{1,64}")
+
+
+class MasterKeyError(ValueError):
+    """A master key setting that is not valid, or a blob that does not decrypt.
+
+    The message names key ids and positions, never key material or secrets.
+    """
 
 
 @dataclass(frozen=True)
@@ -40,9 +48,9 @@ class MasterKey:
 
     def __post_init__(self) -> None:
         if not _KEY_ID.fullmatch(self.id):
-            raise FormatError("A master key id must be 1-64 letters, digits, '.', '_' or '-'.")
+            raise MasterKeyError("A master key id must be 1-64 letters, digits, '.', '_' or '-'.")
         if len(self.key) != KEY_LENGTH:
-            raise FormatError(f"Master key {self.id!r} must be {KEY_LENGTH} bytes.")
+            raise MasterKeyError(f"Master key {self.id!r} must be {KEY_LENGTH} bytes.")
 
 
 def parse_master_keys(value: str) -> list[MasterKey]:
@@ -52,30 +60,30 @@ def parse_master_keys(value: str) -> list[MasterKey]:
     """
     entries = [entry.strip() for entry in value.split(",")] if value.strip() else []
     if not entries:
-        raise FormatError("No master keys are configured; expected 'id:base64key,...'.")
+        raise MasterKeyError("No master keys are configured; expected 'id:base64key,...'.")
     keys: list[MasterKey] = []
     seen: set[str] = set()
     for position, entry in enumerate(entries, start=1):
         if not entry:
             # A stray comma is easy to leave behind when removing a key.
-            raise FormatError(f"Master key #{position} is empty; check for a stray comma.")
+            raise MasterKeyError(f"Master key #{position} is empty; check for a stray comma.")
         key_id, sep, encoded = entry.partition(":")
         key_id = key_id.strip()
         if not sep:
-            raise FormatError(f"Master key #{position} is not in the form 'id:base64key'.")
+            raise MasterKeyError(f"Master key #{position} is not in the form 'id:base64key'.")
         if not _KEY_ID.fullmatch(key_id):
-            raise FormatError(
+            raise MasterKeyError(
                 f"Master key #{position} has an invalid id; use 1-64 letters, "
                 "digits, '.', '_' or '-'."
             )
         if key_id in seen:
-            raise FormatError(f"Master key id {key_id!r} appears more than once.")
+            raise MasterKeyError(f"Master key id {key_id!r} appears more than once.")
         try:
             raw = base64.b64decode(encoded.strip(), validate=True)
         except (binascii.Error, ValueError):
-            raise FormatError(f"Master key {key_id!r} is not valid base64.") from None
+            raise MasterKeyError(f"Master key {key_id!r} is not valid base64.") from None
         if len(raw) != KEY_LENGTH:
-            raise FormatError(
+            raise MasterKeyError(
                 f"Master key {key_id!r} decodes to {len(raw)} bytes; it must be {KEY_LENGTH}."
             )
         seen.add(key_id)
@@ -106,13 +114,13 @@ def decrypt(
     """Decrypt a blob made by :func:`encrypt` with the key named ``key_id``."""
     key = next((k for k in keys if k.id == key_id), None)
     if key is None:
-        raise FormatError(f"Master key {key_id!r} is not configured; it may have been retired.")
+        raise MasterKeyError(f"Master key {key_id!r} is not configured; it may have been retired.")
     if len(blob) < NONCE_LENGTH + TAG_LENGTH:
-        raise FormatError("The encrypted value is too short to be valid.")
+        raise MasterKeyError("The encrypted value is too short to be valid.")
     try:
         return AESGCM(key.key).decrypt(blob[:NONCE_LENGTH], blob[NONCE_LENGTH:], associated_data)
     except InvalidTag:
-        raise FormatError(
+        raise MasterKeyError(
             f"The encrypted value does not verify under master key {key_id!r}: "
             "it was altered or belongs to another record."
         ) from None

@@ -1,4 +1,4 @@
-"""Settings for the Access Keys console.
+"""Settings for the Access Keys console (the project package, apart from both apps).
 
 Everything an operator may change comes from the environment (see the
 README's Configuration section). The embedded defaults run the console on
@@ -14,8 +14,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from accesskeys.services.errors import FormatError
-from accesskeys.services.masterkeys import parse_master_keys
+from console.masterkeys import MasterKeyError, parse_master_keys
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 # Development secrets are generated here once; the folder is git-ignored.
@@ -92,7 +91,7 @@ if not MASTER_KEYS:
 
 try:
     parse_master_keys(MASTER_KEYS)
-except FormatError as exc:
+except MasterKeyError as exc:
     raise ImproperlyConfigured(f"MASTER_KEYS is not valid: {exc}") from None
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]" if DEBUG else "")
@@ -134,8 +133,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
 ]
 
-ROOT_URLCONF = "console.urls"
-WSGI_APPLICATION = "console.wsgi.application"
+ROOT_URLCONF = "config.urls"
+WSGI_APPLICATION = "config.wsgi.application"
 
 TEMPLATES = [
     {

@@ -1,0 +1,62 @@
+"""Key filters of the Audit page, read from the query string."""
+
+from django import forms
+
+from accesskeys.models import AccessKey
+from accesskeys.services.key_audit import PERMISSION_CHOICES, KeyFilters
+from console.models import User
+
+KEY_FIELDS = ["creator", "type", "status", "permission", "bucket", "expiring", "risky"]
+
+
+class KeyFilterForm(forms.Form):
+    creator = forms.TypedChoiceField(
+        label="Created by", required=False, coerce=int, empty_value=None
+    )
+    type = forms.ChoiceField(
+        label="Type", required=False, choices=[("", "Any type"), *AccessKey.Type.choices]
+    )
+    status = forms.ChoiceField(
+        label="Status",
+        required=False,
+        choices=[
+            ("", "Any status"),
+            ("active", "Active"),
+            ("expired", "Expired"),
+            ("revoked", "Revoked"),
+        ],
+    )
+    permission = forms.ChoiceField(
+        label="Can", required=False, choices=[("", "Any permission"), *PERMISSION_CHOICES]
+    )
+    bucket = forms.TypedChoiceField(label="Bucket", required=False, coerce=int, empty_value=None)
+    expiring = forms.BooleanField(label="Expiring within 7 days", required=False)
+    risky = forms.BooleanField(label="Risky keys only", required=False)
+
+    def __init__(self, project, member_ids: set[int], *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        creators = User.objects.filter(access_keys__project=project) | User.objects.filter(
+            id__in=member_ids
+        )
+        self.fields["creator"].choices = [("", "Anyone")] + [
+            (u.id, u.email if u.id in member_ids else f"{u.email} (former member)")
+            for u in creators.distinct().order_by("email")
+        ]
+        self.fields["bucket"].choices = [("", "Any bucket")] + [
+            (b.id, b.name) for b in project.buckets.order_by("name")
+        ]
+
+    def filters(self) -> KeyFilters | None:
+        """The chosen filters, or None when one names something not in the project."""
+        if not self.is_valid():
+            return None
+        data = self.cleaned_data
+        return KeyFilters(
+            creator=data["creator"],
+            type=data["type"],
+            status=data["status"],
+            permission=data["permission"],
+            bucket=data["bucket"],
+            expiring_soon=data["expiring"],
+            risky=data["risky"],
+        )

@@ -11,6 +11,7 @@ from django.utils import timezone
 from accesskeys.models import AccessKey
 from accesskeys.services import grant, passphrase
 from accesskeys.services.lookup import find_s3_credentials
+from console import keyring
 from console.models import AuditEvent, Project
 from tests.conftest import bearer
 from tests.key_factory import make_key
@@ -135,14 +136,15 @@ def assert_nowhere_in_database(secret: str):
 
 
 def test_a_managed_project_needs_no_passphrase(admin, admin_token, project):
-    Project.objects.filter(id=project.id).update(passphrase_mode=Project.PassphraseMode.MANAGED)
-    from accesskeys import keyring
-
-    project.refresh_from_db()
+    project.passphrase_mode = Project.PassphraseMode.MANAGED
     keyring.new_managed_passphrase(project)
     project.save()
     response = create(project, admin_token, name="auto", type="access-grant")
     assert response.status_code == 201, response.content
+    assert response.json()["passphrase"] is None
+    root = passphrase.derive_root_key(keyring.managed_passphrase(project), bytes(project.salt))
+    parsed = grant.parse_grant(response.json()["access_grant"])
+    assert parsed.encryption_access.default_key == root
 
 
 @pytest.mark.parametrize(

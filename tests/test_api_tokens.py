@@ -216,6 +216,8 @@ def test_the_command_prints_a_token_that_works(admin, project):
 def test_the_command_refuses_a_project_the_user_is_not_in(admin, other_project):
     with pytest.raises(CommandError, match="not a member of a project named 'Other'"):
         call_command("create_api_token", user="alice@example.com", project="Other")
+    with pytest.raises(CommandError, match="from 1 to 3650"):
+        call_command("create_api_token", user="alice@example.com", project="Alpha", expires=0)
     with pytest.raises(CommandError, match="No user"):
         call_command("create_api_token", user="nobody@example.com", project="Alpha")
     assert not ApiToken.objects.exists()

@@ -7,6 +7,9 @@ from api import tokens
 from console.models import User
 
 
+MAX_DAYS = 3650
+
+
 class Command(BaseCommand):
     help = (
         "Create an API token that acts as USER in PROJECT, with their role there, and print it "
@@ -20,8 +23,8 @@ class Command(BaseCommand):
         parser.add_argument(
             "--expires",
             type=int,
-            choices=[days for days in tokens.EXPIRY_DAYS if days],
-            help="Days until the token stops working (default: never).",
+            metavar="DAYS",
+            help=f"Days until the token stops working, 1 to {MAX_DAYS} (default: never).",
         )
 
     def handle(self, *args, **options):
@@ -31,6 +34,8 @@ class Command(BaseCommand):
         if not user.is_active:
             raise CommandError(f"{user.email} is deactivated.")
         project = CreateAccessCommand().find_project(options["project"], user)
+        if options["expires"] is not None and not 1 <= options["expires"] <= MAX_DAYS:
+            raise CommandError(f"--expires must be a number of days from 1 to {MAX_DAYS}.")
         name = options["name"].strip() or "script"
         if len(name) > 100:
             raise CommandError("--name can be at most 100 characters long.")

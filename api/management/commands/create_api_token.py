@@ -6,7 +6,6 @@ from accesskeys.management.commands.create_access import Command as CreateAccess
 from api import tokens
 from console.models import User
 
-
 MAX_DAYS = 3650
 
 

@@ -37,7 +37,7 @@ api = NinjaAPI(
     auth=ProjectToken(),
 )
 admins_only = ProjectToken(admin=True)
-project = Router(tags=["project"])
+project = Router()
 # Every resource lives in a project, named by its public id.
 P = "/projects/{project_id}"
 
@@ -125,6 +125,7 @@ class AccessListQuery(s.Schema):
 
 @project.get(
     P + "/accesses",
+    tags=["Access keys"],
     response={200: s.AccessPage, **s.ERRORS},
     url_name="accesses",
     summary="List accesses",
@@ -152,6 +153,7 @@ def list_accesses(request: HttpRequest, project_id: str, query: Query[AccessList
 
 @project.get(
     P + "/accesses/{access_id}",
+    tags=["Access keys"],
     response={200: s.AccessOut, **s.ERRORS},
     url_name="access",
     summary="Get an access",
@@ -166,6 +168,7 @@ def get_access(request: HttpRequest, project_id: str, access_id: s.PathId):
 
 @project.post(
     P + "/accesses",
+    tags=["Access keys"],
     response={201: s.CreatedAccessOut, **s.BODY_ERRORS},
     url_name="accesses_create",
     summary="Create an access",
@@ -285,6 +288,7 @@ def delete_keys(request, ids: list[int]):
 
 @project.delete(
     P + "/accesses/{access_id}",
+    tags=["Access keys"],
     response={200: s.Deleted, 409: s.Error, **s.ERRORS},
     url_name="access_delete",
     summary="Delete an access",
@@ -296,6 +300,7 @@ def delete_access(request: HttpRequest, project_id: str, access_id: s.PathId):
 
 @project.post(
     P + "/accesses:delete",
+    tags=["Access keys"],
     response={200: s.Deleted, 409: s.Error, **s.BODY_ERRORS},
     url_name="accesses_delete",
     summary="Delete several accesses",
@@ -310,6 +315,7 @@ def delete_many(request: HttpRequest, project_id: str, body: s.DeleteAccesses):
 
 @project.get(
     P + "/buckets",
+    tags=["Buckets"],
     response={200: list[s.BucketOut], **s.ERRORS},
     url_name="buckets",
     summary="List buckets",
@@ -320,6 +326,7 @@ def list_buckets(request: HttpRequest, project_id: str):
 
 @project.post(
     P + "/buckets",
+    tags=["Buckets"],
     response={201: s.BucketOut, **s.BODY_ERRORS},
     url_name="buckets_create",
     auth=admins_only,
@@ -356,6 +363,7 @@ def create_bucket(request: HttpRequest, project_id: str, body: s.BucketCreate):
 
 @project.get(
     P + "/members",
+    tags=["Members"],
     response={200: list[s.MemberOut], **s.ERRORS},
     url_name="members",
     summary="List members",
@@ -374,6 +382,7 @@ class EventQuery(s.Schema):
 
 @project.get(
     P + "/audit-events",
+    tags=["Audit log"],
     response={200: s.AuditEventPage, **s.ERRORS},
     url_name="audit_events",
     auth=admins_only,

@@ -1,7 +1,9 @@
 """The REST API's accesses: list, get, delete one or many, as each role."""
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from accesskeys.models import AccessKey
 from console.models import AuditEvent
@@ -158,3 +160,17 @@ def test_it_answers_a_deleted_access_with_404(project, keys, admin_token):
     Client().delete(url(project, f"/{key.id}"), **bearer(admin_token))
     again = Client().delete(url(project, f"/{key.id}"), **bearer(admin_token))
     assert again.status_code == 404
+
+
+def test_the_list_costs_the_same_queries_for_ten_keys_as_for_one(project, admin, admin_token):
+    make_key(project, admin, name="only", buckets=["photos"])
+    client = Client()
+    client.get(url(project), **bearer(admin_token))  # "last used" is written once
+    with CaptureQueriesContext(connection) as one:
+        client.get(url(project), **bearer(admin_token))
+    for i in range(9):
+        make_key(project, admin, name=f"more-{i}", buckets=["logs"])
+    with CaptureQueriesContext(connection) as ten:
+        body = client.get(url(project), **bearer(admin_token)).json()
+    assert len(body["items"]) == 10
+    assert len(ten) == len(one) <= 8

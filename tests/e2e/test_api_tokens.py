@@ -59,3 +59,13 @@ def test_a_user_creates_uses_and_revokes_a_token(page, live_server, admin, proje
         Client().get(f"/api/v1/projects/{project.public_id}/buckets", **bearer(token)).status_code
         == 401
     )
+
+
+def test_the_page_links_to_the_interactive_docs(page, live_server, admin, project, screenshot):
+    sign_in(page, live_server, admin.email, PASSWORD)
+    page.goto(f"{live_server.url}/account/api-tokens/")
+    page.get_by_role("link", name="REST API").click()
+    expect(page).to_have_url(re.compile(r"/api/v1/docs$"))
+    expect(page.get_by_role("heading", name=re.compile("Access Keys console API"))).to_be_visible()
+    expect(page.get_by_text("/api/v1/projects/{project_id}/accesses").first).to_be_visible()
+    screenshot("api-docs-1280")

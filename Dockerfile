@@ -12,7 +12,7 @@ COPY config ./config
 COPY console ./console
 RUN pip install --upgrade pip && pip install .
 
-COPY manage.py ./
+COPY manage.py gunicorn.conf.py ./
 COPY templates ./templates
 COPY static ./static
 # collectstatic needs settings to load; these throwaway values exist only in this build step.

@@ -2,7 +2,8 @@
 
 from django.shortcuts import get_object_or_404, render
 
-from accesskeys.models import OBJECT_LOCK_PERMISSIONS, PERMISSIONS, AccessKey
+from accesskeys import permissions
+from accesskeys.models import AccessKey
 from accesskeys.services import key_audit
 from console.membership import load_project
 
@@ -15,13 +16,16 @@ def detail(request, public_id, key_id):
         project=project,
     )
     member_ids = project.member_ids()
-    allowed = set(key.permission_labels())
-    allowed_lock = set(key.object_lock_labels())
+    granted = key.granted()
     ctx = {
         "key": key,
         "creator": key_audit.creator_label(key, member_ids),
-        "permissions": [(label, label in allowed) for _, label in PERMISSIONS],
-        "object_lock": [(label, label in allowed_lock) for _, label, _ in OBJECT_LOCK_PERMISSIONS],
+        "permissions": [
+            (p.label, p.name in granted) for p in permissions.in_group(permissions.BASIC)
+        ],
+        "object_lock": [
+            (p.label, p.name in granted) for p in permissions.in_group(permissions.OBJECT_LOCK)
+        ],
         "buckets": key_audit.bucket_names(key),
         "risks": key_audit.risks(key),
         "page": "accesskeys",

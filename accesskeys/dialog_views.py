@@ -15,35 +15,17 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django_htmx.http import trigger_client_event
 
 from accesskeys import forms as f
-from accesskeys.models import AccessKey
+from accesskeys import permissions
+from accesskeys.credential_types import PASSPHRASE_DOWNLOAD_LABEL
 from accesskeys.services import access, download, passphrase
-from console import audit
+from console.audit import origin_of
 from console.membership import load_project
-from console.models import AuditEvent
-
-# Which step shows an error the access service reports for a field.
-ERROR_STEPS = {
-    "name": "name",
-    "description": "name",
-    "type": "name",
-    "passphrase": "encryption",
-    "permissions": "permissions",
-    "object_lock": "object_lock",
-    "buckets": "buckets",
-    "expires_at": "expiration",
-}
-
-TYPE_DOWNLOAD_LABELS = {
-    AccessKey.Type.S3_CREDENTIALS: download.S3_CREDENTIALS,
-    AccessKey.Type.ACCESS_GRANT: download.ACCESS_GRANT,
-    AccessKey.Type.API_KEY: download.API_KEY,
-}
 
 
 def steps_for(project, data) -> list[str]:
     """The steps this access goes through, given the choices so far."""
     steps = ["name", "access"]
-    if data.get("type") != AccessKey.Type.API_KEY and not project.is_managed:
+    if access.needs_passphrase(project, data.get("type")):
         steps.append("encryption")
     if data.get("access") == "advanced":
         steps += ["permissions", "object_lock", "buckets", "expiration", "confirm"]
@@ -107,13 +89,11 @@ def step_context(project, step: str, data, seen: set[str], form=None) -> dict:
         "carried": carried(data, step),
         "seen": sorted(seen),
         "choices": choices,
-        "type_descriptions": f.TYPE_DESCRIPTIONS,
-        "object_lock_descriptions": f.OBJECT_LOCK_DESCRIPTIONS,
     }
     if step == "encryption":
         name = data.get("name", "")
         context["passphrase_filename"] = download.download_filename(
-            settings.BRAND_NAME, download.PASSPHRASE, name, timezone.now()
+            settings.BRAND_NAME, PASSPHRASE_DOWNLOAD_LABEL, name, timezone.now()
         )
     if step == "confirm":
         context["summary"] = summary(project, data)
@@ -126,7 +106,7 @@ def render_step(request, project, step: str, data, seen: set[str], form=None, st
 
 
 def summary(project, data) -> list[tuple[str, str]]:
-    labels = dict(f.PERMISSION_CHOICES)
+    labels = {p.name: p.label for p in permissions.PERMISSIONS}
     expiration = dict(f.EXPIRATION_CHOICES).get(data.get("expiration", "none"), "No expiration")
     if data.get("expiration") == "custom":
         expiration = data.get("expiration_date", "")
@@ -135,7 +115,7 @@ def summary(project, data) -> list[tuple[str, str]]:
     )
     return [
         ("Name", data.get("name", "")),
-        ("Type", AccessKey.Type(data.get("type", "s3")).label),
+        ("Type", dict(f.TYPE_CHOICES).get(data.get("type"), "")),
         ("Permissions", ", ".join(labels[p] for p in data.getlist("permissions") if p in labels)),
         ("Object lock permissions", ", ".join(data.getlist("object_lock")) or "None"),
         ("Buckets", buckets),
@@ -188,91 +168,54 @@ def _create(request, project, data, steps, seen):
             return render_step(request, project, step, data, seen, form=form)
         forms[step] = form
 
-    advanced = data.get("access") == "advanced"
     now = timezone.now()
-    enc = forms.get("encryption")
-    choices = access.AccessChoices(
-        name=forms["name"].cleaned_data["name"],
-        type=forms["name"].cleaned_data["type"],
-        description=forms["name"].cleaned_data["description"],
-        full_access=not advanced,
-        permissions=frozenset(forms["permissions"].cleaned_data["permissions"])
-        if advanced
-        else frozenset(access.PERMISSION_NAMES),
-        object_lock=frozenset(forms["object_lock"].cleaned_data["object_lock"])
-        if advanced
-        else access.FULL_ACCESS_OBJECT_LOCK,
-        buckets=tuple(forms["buckets"].cleaned_data["buckets"])
-        if advanced and forms["buckets"].cleaned_data["bucket_mode"] == "select"
-        else None,
-        expires_at=f.expiration_moment(
-            forms["expiration"].cleaned_data["expiration"],
-            forms["expiration"].cleaned_data.get("expiration_date"),
-            now,
-        )
-        if advanced
-        else None,
-        passphrase_choice=enc.passphrase_choice() if enc else "current",
-        passphrase=enc.chosen_passphrase() if enc else None,
-        user_agent=request.headers.get("User-Agent", "")[:512],
-    )
+    access_request = f.access_request(forms, now)
     try:
-        created = access.create_access(project, request.user, choices, now=now)
+        created = access.create_access(
+            project, request.user, access_request, origin_of(request), now=now
+        )
     except access.AccessError as e:
         return _render_access_error(request, project, data, seen, steps, e)
 
-    audit.record(
-        request,
-        AuditEvent.Action.ACCESS_CREATED,
-        project=project,
-        **access.restrictions_of(created.access_key),
-        passphrase=choices.passphrase_choice if enc else None,
-    )
-    response = render(
-        request, "accesskeys/dialog/result.html", result_context(project, choices, created, now)
-    )
+    context = result_context(project, created, now)
+    response = render(request, "accesskeys/dialog/result.html", context)
     return trigger_client_event(response, "accessesChanged")
 
 
 def _render_access_error(request, project, data, seen, steps, error):
-    """Show the service's errors on the earliest step they belong to."""
+    """Show the service's final word (a name taken meanwhile, a bucket deleted) on its step."""
 
     def step_of(field):
-        step = ERROR_STEPS.get(field)
-        return step if step in steps else steps[-1]
+        for step in steps:
+            if field in f.STEP_FORMS[step].request_fields:
+                return step
+        return steps[-1]
 
     step = min((step_of(field) for field in error.errors), key=steps.index)
     form = f.STEP_FORMS[step](data, project=project)
     form.is_valid()
     for field, messages in error.errors.items():
         if step_of(field) == step:
-            form.add_error(field if field in form.fields else None, messages)
+            form.add_error(form.request_fields.get(field), messages)
     return render_step(request, project, step, data, seen, form=form)
 
 
-def result_context(project, choices, created, now) -> dict:
+def result_context(project, created, now) -> dict:
     """The one-time values for the result step and the "Download all" file."""
-    if choices.type == AccessKey.Type.S3_CREDENTIALS:
-        items = download.s3_items(created.s3_access_key, created.s3_secret_key, created.s3_endpoint)
-        secret = {"Secret Key"}
-    elif choices.type == AccessKey.Type.ACCESS_GRANT:
-        items = download.access_grant_items(created.access_grant)
-        secret = {"Access Grant"}
-    else:
-        items = download.api_key_items(created.satellite_address, created.api_key)
-        secret = {"API Key"}
+    key = created.access_key
+    values = created.result()
     return {
         "project": project,
-        "name": choices.name,
-        "type_label": AccessKey.Type(choices.type).label,
+        "name": key.name,
+        "type_label": created.credential_type.label,
         "values": [
-            {"label": label, "value": value, "secret": label in secret, "id": f"na-value-{i}"}
-            for i, (label, value) in enumerate(items)
+            {"label": label, "value": value, "secret": secret, "id": f"na-value-{i}"}
+            for i, (label, value, secret) in enumerate(values)
         ],
         "download": {
             "filename": download.download_filename(
-                settings.BRAND_NAME, TYPE_DOWNLOAD_LABELS[choices.type], choices.name, now
+                settings.BRAND_NAME, created.credential_type.download_label, key.name, now
             ),
-            "content": download.download_content(items),
+            "content": download.download_content([(label, value) for label, value, _ in values]),
         },
     }

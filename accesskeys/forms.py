@@ -1,29 +1,45 @@
 """The New Access dialog's forms: one per step, each validating only its own fields.
 
-The dialog keeps no server-side state: every step's POST carries the choices
-made so far as hidden fields (see `carried_fields`), except passphrases, which
-the browser holds and sends only where they are needed.
+Each step checks its fields with the service's own validators and wording
+(`access.validate_*`, `access.MESSAGES`); `access_request` turns the steps'
+cleaned data into the `CreateAccessRequest` the service takes. The dialog
+keeps no server-side state: every step's POST carries the choices made so far
+as hidden fields (see `dialog_views.carried`), except passphrases, which the
+browser holds and sends only where they are needed.
 """
 
 import calendar
+from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 
 from django import forms
 from django.utils import timezone
 from django.utils.functional import cached_property
 
-from accesskeys.models import OBJECT_LOCK_PERMISSIONS, PERMISSIONS, AccessKey
+from accesskeys import permissions
+from accesskeys.credential_types import CREDENTIAL_TYPES
 from accesskeys.services import access
+from accesskeys.services.access import MESSAGES, AccessError, CreateAccessRequest
 
-TYPE_DESCRIPTIONS = {
-    AccessKey.Type.S3_CREDENTIALS: "Access key, secret key and endpoint for S3-compatible tools.",
-    AccessKey.Type.ACCESS_GRANT: "A single serialized access for uplink and the native libraries.",
-    AccessKey.Type.API_KEY: "A restricted API key for the satellite, without encryption.",
-}
+TYPE_CHOICES = [(t.value, t.label) for t in CREDENTIAL_TYPES]
+TYPE_DESCRIPTIONS = {t.value: t.description for t in CREDENTIAL_TYPES}
 
-PERMISSION_CHOICES = [(field.removeprefix("can_"), label) for field, label in PERMISSIONS]
-OBJECT_LOCK_CHOICES = [(label, label) for _, label, _ in OBJECT_LOCK_PERMISSIONS]
-OBJECT_LOCK_DESCRIPTIONS = {label: text for _, label, text in OBJECT_LOCK_PERMISSIONS}
+
+def permission_choices(group: str) -> list[tuple[str, str]]:
+    return [(p.name, p.label) for p in permissions.in_group(group)]
+
+
+def permission_descriptions(group: str) -> dict[str, str]:
+    return {p.name: p.description for p in permissions.in_group(group)}
+
+
+def service_check(validator, *args):
+    """Run one of the service's validators; its message becomes the field's error."""
+    try:
+        return validator(*args)
+    except AccessError as e:
+        raise forms.ValidationError([m for messages in e.errors.values() for m in messages]) from e
+
 
 EXPIRATION_CHOICES = [
     ("none", "No expiration"),
@@ -66,6 +82,9 @@ class StepForm(forms.Form):
     """A step's form; `project` is there for the steps that look things up."""
 
     step = ""
+    # The CreateAccessRequest fields this step sets, and the form field that
+    # shows the service's error for each (None: the step's own alert).
+    request_fields: dict[str, str | None] = {}
     # Help shown under each choice of a radio or checkbox group: {field: {value: text}}.
     descriptions: dict[str, dict[str, str]] = {}
 
@@ -98,36 +117,50 @@ class StepForm(forms.Form):
 
 class NameForm(StepForm):
     step = "name"
+    request_fields = {"name": "name", "type": "type", "description": "description"}
     descriptions = {"type": TYPE_DESCRIPTIONS}
 
     name = forms.CharField(
         label="Name",
-        max_length=100,
-        error_messages={"required": "Enter a name for this access."},
-        widget=forms.TextInput(attrs={"autocomplete": "off", "placeholder": "e.g. my-access"}),
+        error_messages={"required": MESSAGES["name_required"]},
+        # The browser stops typing at the limit; the service's rule gives the message.
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "off",
+                "placeholder": "e.g. my-access",
+                "maxlength": access.NAME_MAX_LENGTH,
+            }
+        ),
     )
     type = forms.ChoiceField(
         label="Type",
-        choices=AccessKey.Type.choices,
-        initial=AccessKey.Type.S3_CREDENTIALS,
+        choices=TYPE_CHOICES,
+        initial=TYPE_CHOICES[0][0],
         widget=forms.RadioSelect,
+        error_messages={"invalid_choice": MESSAGES["type_unknown"]},
     )
     description = forms.CharField(
         label="Description",
         required=False,
-        max_length=500,
-        widget=forms.Textarea(attrs={"rows": 2, "placeholder": "What is it for? (optional)"}),
+        widget=forms.Textarea(
+            attrs={
+                "rows": 2,
+                "placeholder": "What is it for? (optional)",
+                "maxlength": access.DESCRIPTION_MAX_LENGTH,
+            }
+        ),
     )
 
     def clean_name(self):
-        try:
-            return access.validate_name(self.project, self.cleaned_data["name"])
-        except access.AccessError as e:
-            raise forms.ValidationError(e.errors.get("name") or list(e.errors.values())[0]) from e
+        return service_check(access.validate_name, self.project, self.cleaned_data["name"])
+
+    def clean_description(self):
+        return service_check(access.validate_description, self.cleaned_data["description"])
 
 
 class AccessForm(StepForm):
     step = "access"
+    request_fields = {"full_access": None}
     descriptions = {
         "access": {
             "full": "Read, write, list and delete in every bucket, with no expiration.",
@@ -148,6 +181,7 @@ class EncryptionForm(StepForm):
     here but never carried forward by the server: the browser keeps them."""
 
     step = "encryption"
+    request_fields = {"passphrase": "passphrase"}
     descriptions = {
         "encryption": {
             "current": "The passphrase you already use for this project's data.",
@@ -203,11 +237,15 @@ class EncryptionForm(StepForm):
         if "encryption" not in data or "new_choice" not in data:
             return data
         choice = self.passphrase_choice()
-        if choice == "current" and not data.get("passphrase"):
-            self.add_error("passphrase", "Enter your encryption passphrase.")
-        elif choice == "new" and not data.get("new_passphrase", "").strip():
-            self.add_error("new_passphrase", "Enter a new passphrase.")
-        elif choice == "generate":
+        field = {"current": "passphrase", "new": "new_passphrase"}.get(choice)
+        try:
+            access.validate_passphrase(choice, self.chosen_passphrase())
+        except AccessError as e:
+            self.add_error(field, e.errors["passphrase"])
+            return data
+        # The dialog shows the generated words before it creates anything, and
+        # asks that they were saved: the service alone would make its own.
+        if choice == "generate":
             if not data.get("generated_passphrase"):
                 self.add_error(None, "Generate a passphrase first.")
             elif not data.get("saved_passphrase"):
@@ -217,38 +255,40 @@ class EncryptionForm(StepForm):
 
 class PermissionsForm(StepForm):
     step = "permissions"
-    descriptions = {
-        "permissions": {
-            "read": "Download objects and read their metadata.",
-            "write": "Upload objects and create buckets.",
-            "list": "List buckets and the objects in them.",
-            "delete": "Delete objects and buckets.",
-        }
-    }
+    request_fields = {"permissions": "permissions"}
+    descriptions = {"permissions": permission_descriptions(permissions.BASIC)}
 
     permissions = forms.MultipleChoiceField(
         label="Permissions",
-        choices=PERMISSION_CHOICES,
-        initial=[value for value, _ in PERMISSION_CHOICES],
+        choices=permission_choices(permissions.BASIC),
+        initial=list(permissions.names(permissions.BASIC)),
         widget=forms.CheckboxSelectMultiple,
-        error_messages={"required": "Choose at least one permission."},
+        error_messages={
+            "required": MESSAGES["permission_required"],
+            "invalid_choice": MESSAGES["permission_unknown"],
+        },
     )
+
+    def clean_permissions(self):
+        return sorted(service_check(access.validate_permissions, self.cleaned_data["permissions"]))
 
 
 class ObjectLockForm(StepForm):
     step = "object_lock"
-    descriptions = {"object_lock": OBJECT_LOCK_DESCRIPTIONS}
+    descriptions = {"object_lock": permission_descriptions(permissions.OBJECT_LOCK)}
 
     object_lock = forms.MultipleChoiceField(
         label="Object lock permissions",
-        choices=OBJECT_LOCK_CHOICES,
+        choices=permission_choices(permissions.OBJECT_LOCK),
         required=False,
         widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": MESSAGES["permission_unknown"]},
     )
 
 
 class BucketsForm(StepForm):
     step = "buckets"
+    request_fields = {"buckets": "buckets"}
     descriptions = {
         "bucket_mode": {
             "all": "Every bucket in the project, including buckets created later.",
@@ -263,7 +303,10 @@ class BucketsForm(StepForm):
         widget=forms.RadioSelect,
     )
     buckets = forms.MultipleChoiceField(
-        label="Buckets", required=False, widget=forms.CheckboxSelectMultiple
+        label="Buckets",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": MESSAGES["bucket_unknown"]},
     )
 
     def __init__(self, *args, **kwargs):
@@ -275,15 +318,24 @@ class BucketsForm(StepForm):
             "buckets": {name: "Object lock" for name, lock in buckets if lock},
         }
 
+    def chosen_buckets(self) -> tuple[str, ...] | None:
+        """None for all buckets, current and future."""
+        data = self.cleaned_data
+        return tuple(data.get("buckets", ())) if data.get("bucket_mode") == "select" else None
+
     def clean(self):
         data = super().clean()
-        if data.get("bucket_mode") == "select" and not data.get("buckets"):
-            self.add_error("buckets", "Choose at least one bucket.")
+        if "buckets" not in self.errors:
+            try:
+                access.validate_buckets(self.project, self.chosen_buckets())
+            except AccessError as e:
+                self.add_error("buckets", e.errors["buckets"])
         return data
 
 
 class ExpirationForm(StepForm):
     step = "expiration"
+    request_fields = {"expires_at": "expiration_date"}
 
     expiration = forms.ChoiceField(
         label="Expiration", choices=EXPIRATION_CHOICES, initial="none", widget=forms.RadioSelect
@@ -295,15 +347,22 @@ class ExpirationForm(StepForm):
         error_messages={"invalid": "Enter a date like 2031-12-31."},
     )
 
+    def expires_at(self, now: datetime) -> datetime | None:
+        data = self.cleaned_data
+        return expiration_moment(data.get("expiration", "none"), data.get("expiration_date"), now)
+
     def clean(self):
         data = super().clean()
         if data.get("expiration") != "custom" or "expiration_date" in self.errors:
             return data
-        chosen = data.get("expiration_date")
-        if chosen is None:
+        if data.get("expiration_date") is None:
             self.add_error("expiration_date", "Choose an expiration date.")
-        elif chosen <= timezone.now().astimezone(UTC).date():
-            self.add_error("expiration_date", "Choose a date in the future.")
+            return data
+        now = timezone.now()
+        try:
+            access.validate_expiration(self.expires_at(now), now)
+        except AccessError as e:
+            self.add_error("expiration_date", e.errors["expires_at"])
         return data
 
 
@@ -335,6 +394,35 @@ STEP_TITLES = {
     "expiration": "Expiration",
     "confirm": "Confirm",
 }
+
+
+def access_request(forms: dict[str, StepForm], now: datetime) -> CreateAccessRequest:
+    """The request the steps describe; `forms` holds each step's valid form by step name."""
+    name = forms["name"].cleaned_data
+    advanced = forms["access"].cleaned_data["access"] == "advanced"
+    encryption = forms.get("encryption")
+    request = CreateAccessRequest(
+        name=name["name"],
+        type=name["type"],
+        description=name["description"],
+        full_access=not advanced,
+    )
+    if encryption:
+        request = replace(
+            request,
+            passphrase_choice=encryption.passphrase_choice(),
+            passphrase=encryption.chosen_passphrase(),
+        )
+    if advanced:
+        request = replace(
+            request,
+            permissions=frozenset(forms["permissions"].cleaned_data["permissions"])
+            | frozenset(forms["object_lock"].cleaned_data["object_lock"]),
+            buckets=forms["buckets"].chosen_buckets(),
+            expires_at=forms["expiration"].expires_at(now),
+        )
+    return request
+
 
 # Fields no step carries forward: the browser keeps the passphrases.
 SECRET_FIELDS = frozenset({"passphrase", "new_passphrase", "generated_passphrase"})

@@ -12,72 +12,24 @@ from django.db.models import F, Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from accesskeys import permissions
+from accesskeys.credential_types import CREDENTIAL_TYPES
 from console.models import Bucket, Project
-
-PERMISSIONS = [
-    ("can_read", "Read"),
-    ("can_write", "Write"),
-    ("can_list", "List"),
-    ("can_delete", "Delete"),
-]
-
-# Field name, label and the description users see (from the seed guide).
-OBJECT_LOCK_PERMISSIONS = [
-    (
-        "can_put_object_retention",
-        "PutObjectRetention",
-        "Allows you to set retention policies, protecting objects from deletion or "
-        "modification until the retention period expires.",
-    ),
-    (
-        "can_get_object_retention",
-        "GetObjectRetention",
-        "Allows you to view the retention settings of objects, helping ensure compliance "
-        "with retention policies.",
-    ),
-    (
-        "can_bypass_governance_retention",
-        "BypassGovernanceRetention",
-        "Allows you to bypass governance-mode retention, enabling deletion of objects "
-        "before the retention period ends.",
-    ),
-    (
-        "can_put_object_legal_hold",
-        "PutObjectLegalHold",
-        "Allows you to place a legal hold on objects, preventing deletion or modification "
-        "regardless of retention policies.",
-    ),
-    (
-        "can_get_object_legal_hold",
-        "GetObjectLegalHold",
-        "Allows you to view the legal hold status of objects, which is useful for auditing "
-        "and compliance purposes.",
-    ),
-    (
-        "can_put_object_lock_configuration",
-        "PutObjectLockConfiguration",
-        "Allows you to set retention policies on the specified bucket, automatically "
-        "applying them to every new object added to that bucket.",
-    ),
-    (
-        "can_get_object_lock_configuration",
-        "GetObjectLockConfiguration",
-        "Allows you to view the default retention policies configured for the specified bucket.",
-    ),
-]
 
 
 class AccessKeyQuerySet(models.QuerySet):
-    def active(self):
-        """Keys that have not been deleted (revoked). Expired keys are included."""
+    def not_revoked(self):
+        """Keys that have not been deleted (revoked), expired ones included.
+
+        The Access Keys page lists these; `AccessKey.status` tells "active"
+        (usable now) from "expired" among them.
+        """
         return self.filter(revoked_at__isnull=True)
 
 
 class AccessKey(models.Model):
-    class Type(models.TextChoices):
-        S3_CREDENTIALS = "s3", "S3 Credentials"
-        ACCESS_GRANT = "access_grant", "Access Grant"
-        API_KEY = "api_key", "API Key"
+    # From the credential types table: AccessKey.Type.S3_CREDENTIALS == "s3", and so on.
+    Type = models.TextChoices("Type", [(t.constant, (t.value, t.label)) for t in CREDENTIAL_TYPES])
 
     project = models.ForeignKey(Project, models.CASCADE, related_name="access_keys")
     name = models.CharField(max_length=100)
@@ -94,19 +46,10 @@ class AccessKey(models.Model):
     secret_encrypted = models.BinaryField()
     secret_key_id = models.CharField(max_length=64)
 
-    # The restrictions written into the key's caveat, kept for display and audit.
+    # The restrictions written into the key's caveat, kept for display and audit:
+    # full_access, then one boolean per permission (can_read, ...; added below
+    # from the permissions table), then the buckets and the validity window.
     full_access = models.BooleanField(default=False)
-    can_read = models.BooleanField(default=True)
-    can_write = models.BooleanField(default=True)
-    can_list = models.BooleanField(default=True)
-    can_delete = models.BooleanField(default=True)
-    can_put_object_retention = models.BooleanField(default=False)
-    can_get_object_retention = models.BooleanField(default=False)
-    can_bypass_governance_retention = models.BooleanField(default=False)
-    can_put_object_legal_hold = models.BooleanField(default=False)
-    can_get_object_legal_hold = models.BooleanField(default=False)
-    can_put_object_lock_configuration = models.BooleanField(default=False)
-    can_get_object_lock_configuration = models.BooleanField(default=False)
     all_buckets = models.BooleanField(default=True)
     buckets = models.ManyToManyField(Bucket, blank=True, related_name="access_keys")
     not_before = models.DateTimeField()
@@ -148,11 +91,24 @@ class AccessKey(models.Model):
             return "expired"
         return "active"
 
-    def permission_labels(self) -> list[str]:
-        return [label for field, label in PERMISSIONS if getattr(self, field)]
+    def granted(self) -> frozenset[str]:
+        """The names of the permissions this key allows."""
+        return frozenset(p.name for p in permissions.PERMISSIONS if getattr(self, p.field))
+
+    def permission_labels(self, group: str = permissions.BASIC) -> list[str]:
+        return [p.label for p in permissions.in_group(group) if getattr(self, p.field)]
 
     def object_lock_labels(self) -> list[str]:
-        return [label for field, label, _ in OBJECT_LOCK_PERMISSIONS if getattr(self, field)]
+        return self.permission_labels(permissions.OBJECT_LOCK)
+
+
+# One boolean per permission, named and defaulted by the table: a new
+# permission is a new entry there and the migration makemigrations writes.
+for _permission in permissions.PERMISSIONS:
+    AccessKey.add_to_class(
+        _permission.field, models.BooleanField(default=_permission.model_default)
+    )
+del _permission
 
 
 class S3Credential(models.Model):

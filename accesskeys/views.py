@@ -4,6 +4,8 @@ The table is one htmx fragment: searching, sorting and paging swap it, and the
 URL keeps the state (q, sort, page, size) so a reload shows the same view.
 """
 
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import F, Q
@@ -13,31 +15,70 @@ from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods
-from django_htmx.http import trigger_client_event
+from django_htmx.http import reswap, trigger_client_event
 
 from accesskeys.services.access import AccessError, delete_accesses
-from console import audit
+from console.audit import origin_of
 from console.membership import load_project
-from console.models import AuditEvent
 
 PAGE_SIZES = (10, 25, 50, 100)
 DEFAULT_SIZE = 10
-# Sort key -> ordering; every ordering ends with the id so paging is stable.
-# Names sort case-insensitively, served by the (project, revoked_at, lower(name))
-# index in the default view; emails are stored lowercased already.
+MAX_SEARCH = 100
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of the table: its header, the fields it loads, its cell, its sorts."""
+
+    key: str  # the sort key in the URL ("name", "-name"), and the cell template's name
+    header: str
+    fields: tuple[str, ...]
+    # Orderings, each ending with the id so paging is stable; None: not sortable.
+    ascending: tuple | None = None
+    descending: tuple | None = None
+    # The direction of the first click: newest first for dates.
+    first_descending: bool = False
+    # Shown only when the project has (or had) more than one person.
+    only_with_creators: bool = False
+
+    @property
+    def cell_template(self) -> str:
+        return f"accesskeys/cells/{self.key}.html"
+
+
+COLUMNS = (
+    # Names sort case-insensitively, served by the (project, revoked_at,
+    # lower(name)) index in the default view.
+    Column("name", "Name", ("name",), (Lower("name"), "id"), (Lower("name").desc(), "-id")),
+    Column("type", "Type", ("type",)),
+    # Emails are stored lowercased already.
+    Column(
+        "creator",
+        "Creator",
+        ("created_by__email",),
+        (F("created_by__email").asc(nulls_last=True), "name", "id"),
+        (F("created_by__email").desc(nulls_last=True), "name", "id"),
+        only_with_creators=True,
+    ),
+    Column(
+        "created",
+        "Date Created",
+        ("created_at",),
+        ("created_at", "id"),
+        ("-created_at", "-id"),
+        first_descending=True,
+    ),
+    Column("expires", "Expires", ("not_after",)),
+)
 SORTS = {
-    "name": (Lower("name"), "id"),
-    "-name": (Lower("name").desc(), "-id"),
-    "created": ("created_at", "id"),
-    "-created": ("-created_at", "-id"),
-    "creator": (F("created_by__email").asc(nulls_last=True), "name", "id"),
-    "-creator": (F("created_by__email").desc(nulls_last=True), "name", "id"),
+    sort: ordering
+    for column in COLUMNS
+    if column.ascending
+    for sort, ordering in ((column.key, column.ascending), ("-" + column.key, column.descending))
 }
 DEFAULT_SORT = "name"
-# The direction a column gets on its first click: newest first for dates.
-FIRST_SORT = {"name": "name", "created": "-created", "creator": "creator"}
-MAX_SEARCH = 100
-TABLE_FIELDS = ("project", "name", "type", "created_at", "not_after", "created_by__email")
+# "project" too: the related manager fills in each row's project from it.
+TABLE_FIELDS = ("project", *(field for column in COLUMNS for field in column.fields))
 
 
 class TableState:
@@ -72,7 +113,8 @@ class TableState:
         elif self.sort == "-" + column:
             target = column
         else:
-            target = FIRST_SORT[column]
+            first_descending = next(c.first_descending for c in COLUMNS if c.key == column)
+            target = "-" + column if first_descending else column
         return self.query(sort=target, page=1)
 
     def aria_sort(self, column: str) -> str | None:
@@ -83,21 +125,22 @@ class TableState:
         return None
 
 
+def _has_several_creators(project, member_ids: set[int]) -> bool:
+    """Whether the project has more than one person: members, or former members with keys."""
+    if len(member_ids) > 1:
+        return True
+    keys = project.access_keys.not_revoked().filter(created_by__isnull=False)
+    return keys.exclude(created_by_id__in=member_ids).exists()
+
+
 def _table_context(request, project) -> dict:
     state = TableState(request.GET)
 
     # One query tells who the project's members are: it decides whether the
     # Creator column shows and which creators have left the project.
     member_ids = project.member_ids()
-    keys = project.access_keys.active().select_related("created_by")
-    # Former members who still have keys count as people of the project too.
-    former_creators = (
-        project.access_keys.active()
-        .filter(created_by__isnull=False)
-        .exclude(created_by_id__in=member_ids)
-    )
-    show_creator = len(member_ids) > 1 or former_creators.exists()
-
+    show_creator = _has_several_creators(project, member_ids)
+    keys = project.access_keys.not_revoked().select_related("created_by")
     if state.q:
         keys = keys.filter(Q(name__icontains=state.q) | Q(created_by__email__icontains=state.q))
     # Only the columns shown: the sort then moves small rows, not whole users.
@@ -109,22 +152,21 @@ def _table_context(request, project) -> dict:
         key.creator_is_member = key.created_by_id in member_ids
     base = reverse("accesskeys:index", args=[project.public_id])
     columns = [
-        ("name", "Name"),
-        ("created", "Date Created"),
+        {
+            "column": column,
+            "sort_url": base + state.sort_query(column.key) if column.ascending else None,
+            "aria_sort": state.aria_sort(column.key),
+        }
+        for column in COLUMNS
+        if show_creator or not column.only_with_creators
     ]
-    if show_creator:
-        columns.append(("creator", "Creator"))
-    sort_links = {
-        column: {"url": base + state.sort_query(column), "aria_sort": state.aria_sort(column)}
-        for column, _ in columns
-    }
     return {
         "project": project,
         "page": "accesskeys",
         "state": state,
         "keys_page": page,
+        "columns": columns,
         "show_creator": show_creator,
-        "sort_links": sort_links,
         "page_sizes": PAGE_SIZES,
         "base_url": base,
         "previous_url": base + state.query(page=page.number - 1) if page.has_previous() else "",
@@ -151,7 +193,7 @@ def index(request, public_id):
 def _selected(request, project):
     source = request.POST if request.method == "POST" else request.GET
     ids = [i for i in source.getlist("ids") if i.isdigit()]
-    return list(project.access_keys.active().filter(id__in=ids).order_by("name", "id"))
+    return list(project.access_keys.not_revoked().filter(id__in=ids).order_by("name", "id"))
 
 
 def _deleted_message(names: list[str]) -> str:
@@ -170,19 +212,24 @@ def delete(request, public_id):
 
     if request.method == "POST" and keys:
         try:
-            names = delete_accesses(project, request.user, [key.id for key in keys])
+            names = delete_accesses(
+                project, request.user, [key.id for key in keys], origin_of(request)
+            )
         except AccessError as e:
             ctx["error"] = " ".join(
                 message for messages_ in e.errors.values() for message in messages_
             )
             return render(request, template, ctx)
-        audit.record(request, AuditEvent.Action.ACCESS_DELETED, project=project, accesses=names)
         if not request.htmx:
             messages.success(request, _deleted_message(names))
             return redirect("accesskeys:index", project.public_id)
+        # The status message swaps in out of band; the page refreshes its keys
+        # and the dialog closes on the events, so the dialog host is left alone.
         response = render(
             request, "accesskeys/delete.html#deleted", {"message": _deleted_message(names)}
         )
-        return trigger_client_event(response, "accessesChanged")
+        reswap(response, "none")
+        trigger_client_event(response, "accessesChanged")
+        return trigger_client_event(response, "closeDialog")
 
     return render(request, template, ctx)

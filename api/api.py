@@ -6,6 +6,7 @@ name the token. Errors are JSON: `detail`, and `errors` as a list of
 `{field, message}` with the messages the dialog shows.
 """
 
+from dataclasses import replace
 from datetime import UTC
 
 from django.core.paginator import EmptyPage, Paginator
@@ -15,6 +16,9 @@ from django.http import HttpRequest
 from ninja import NinjaAPI, Query, Router, Status
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
+from accesskeys import permissions
+from accesskeys.credential_types import BY_COMMAND_NAME
+from accesskeys.credential_types import BY_VALUE as CREDENTIAL_TYPES
 from accesskeys.models import AccessKey
 from accesskeys.services import access as access_service
 from accesskeys.views import SORTS
@@ -78,14 +82,25 @@ def invalid(request, exc):
     return error(request, 422, "The request is not valid.", errors)
 
 
+def origin(request) -> audit.Origin:
+    """Where the request came from, marked as made through the API with this token."""
+    return replace(
+        audit.origin_of(request),
+        marks=(("via", "api"), ("api_token", request.api_token.name)),
+    )
+
+
 def audit_via_api(request, action: str, **details) -> None:
-    audit.record(
-        request,
+    """An event the API writes itself, with the same marks as the services' events."""
+    where = origin(request)
+    audit.write(
         action,
         project=request.project,
+        actor=request.user,
+        ip_address=where.ip_address,
+        user_agent=where.user_agent,
         **details,
-        via="api",
-        api_token=request.api_token.name,
+        **dict(where.marks),
     )
 
 
@@ -97,19 +112,23 @@ def access_out(key: AccessKey, member_ids: set[int]) -> dict:
         "id": key.id,
         "name": key.name,
         "description": key.description,
-        "type": s.TYPE_OF_KEY[key.type],
+        "type": CREDENTIAL_TYPES[key.type].command_name,
         "status": key.status,
         "created_at": key.created_at,
         "created_by": key.created_by.email if key.created_by else None,
         "creator_is_member": key.created_by_id in member_ids,
         "full_access": key.full_access,
-        "permissions": [label.lower() for label in key.permission_labels()],
-        "object_lock": key.object_lock_labels(),
+        "permissions": granted(key, permissions.BASIC),
+        "object_lock": granted(key, permissions.OBJECT_LOCK),
         "buckets": None if key.all_buckets else sorted(b.name for b in key.buckets.all()),
         "expires_at": key.not_after,
         "last_used_at": key.last_used_at,
         "revoked_at": key.revoked_at,
     }
+
+
+def granted(key: AccessKey, group: str) -> list[str]:
+    return [p.name for p in permissions.in_group(group) if getattr(key, p.field)]
 
 
 def keys_of(request):
@@ -132,7 +151,7 @@ class AccessListQuery(s.Schema):
 )
 def list_accesses(request: HttpRequest, project_id: str, query: Query[AccessListQuery]):
     """The project's access keys, as the Access Keys page lists them (deleted ones left out)."""
-    keys = keys_of(request).filter(revoked_at__isnull=True).prefetch_related("buckets")
+    keys = keys_of(request).not_revoked().prefetch_related("buckets")
     search = query.search.strip()
     if search:
         keys = keys.filter(Q(name__icontains=search) | Q(created_by__email__icontains=search))
@@ -206,50 +225,43 @@ def create_access(request: HttpRequest, project_id: str, body: s.AccessCreate):
     expires = body.expires
     if expires is not None and expires.tzinfo is None:
         expires = expires.replace(tzinfo=UTC)
-    type_ = s.TYPE_NAMES[body.type]
-    choices = access_service.AccessChoices(
+    chosen = permissions.DEFAULT if body.permissions is None else frozenset(body.permissions)
+    access_request = access_service.CreateAccessRequest(
         name=body.name,
-        type=type_,
+        type=BY_COMMAND_NAME[body.type].value,
         description=body.description,
         full_access=full,
-        permissions=frozenset(
-            access_service.PERMISSION_NAMES if body.permissions is None else body.permissions
-        ),
-        object_lock=frozenset(body.object_lock or ()),
+        permissions=chosen | frozenset(body.object_lock or ()),
         buckets=tuple(body.buckets) if body.buckets else None,
         expires_at=expires,
         passphrase_choice="generate" if body.generate_passphrase else "current",
         passphrase=body.passphrase,
-        user_agent=request.headers.get("User-Agent", "")[:512],
     )
     try:
-        created = access_service.create_access(request.project, request.user, choices)
+        created = access_service.create_access(
+            request.project, request.user, access_request, origin(request)
+        )
     except access_service.AccessError as exc:
         errors = dict(exc.errors)
         if "expires_at" in errors:
             errors["expires"] = errors.pop("expires_at")
         return error(request, 422, "The access was not created.", errors)
 
-    key = created.access_key
-    audit_via_api(
-        request,
-        AuditEvent.Action.ACCESS_CREATED,
-        **access_service.restrictions_of(key),
-        passphrase=choices.passphrase_choice
-        if access_service.needs_passphrase(request.project, type_)
-        else None,
-    )
-    is_api_key = type_ == AccessKey.Type.API_KEY
+    # The values the type's result shows, and the grant behind S3 credentials too,
+    # under the create_access command's keys.
+    shown = {item.attribute for item in created.credential_type.result}
     return Status(
         201,
         {
-            "access": access_out(key, request.project.member_ids()),
+            "access": access_out(created.access_key, request.project.member_ids()),
             "access_key": created.s3_access_key,
             "secret_key": created.s3_secret_key,
             "endpoint": created.s3_endpoint,
             "access_grant": created.access_grant,
-            "api_key": created.api_key if is_api_key else None,
-            "satellite_address": created.satellite_address if is_api_key else None,
+            "api_key": created.api_key if "api_key" in shown else None,
+            "satellite_address": created.satellite_address
+            if "satellite_address" in shown
+            else None,
             "passphrase": created.generated_passphrase,
         },
     )
@@ -259,7 +271,7 @@ def delete_keys(request, ids: list[int]):
     """Delete all or nothing, with the Member rule of the page: 404 for keys that are
     not there, 403 for a Member touching someone else's key."""
     ids = sorted(set(ids))
-    keys = list(keys_of(request).filter(revoked_at__isnull=True, id__in=ids))
+    keys = list(keys_of(request).not_revoked().filter(id__in=ids))
     if len(keys) != len(ids):
         missing = sorted(set(ids) - {key.id for key in keys})
         raise HttpError(
@@ -271,15 +283,10 @@ def delete_keys(request, ids: list[int]):
     if not request.membership.is_admin:
         others = sorted(key.name for key in keys if key.created_by_id != request.user.id)
         if others:
-            raise HttpError(
-                403,
-                "Members can delete only the access keys they created. "
-                f"Not yours: {', '.join(others)}. Nothing was deleted.",
-            )
+            message = access_service.MESSAGES["delete_not_yours"] % {"value": ", ".join(others)}
+            raise HttpError(403, message)
     try:
-        with transaction.atomic():
-            names = access_service.delete_accesses(request.project, request.user, ids)
-            audit_via_api(request, AuditEvent.Action.ACCESS_DELETED, accesses=names)
+        names = access_service.delete_accesses(request.project, request.user, ids, origin(request))
     except access_service.AccessError as exc:
         # Changed between the check above and the delete (e.g. deleted meanwhile).
         return error(request, 409, "Nothing was deleted.", exc.errors)

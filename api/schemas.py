@@ -6,21 +6,13 @@ from typing import Annotated, Literal
 from ninja import Field, Path, Schema
 from pydantic import AfterValidator
 
-from accesskeys.models import AccessKey
-from accesskeys.services.access import OBJECT_LOCK_NAMES, PERMISSION_NAMES
+from accesskeys import credential_types, permissions
 from console.models import AuditEvent
 
-# The type names scripts use, as the create_access command takes them.
-TYPE_NAMES = {
-    "s3": AccessKey.Type.S3_CREDENTIALS,
-    "access-grant": AccessKey.Type.ACCESS_GRANT,
-    "api-key": AccessKey.Type.API_KEY,
-}
-TYPE_OF_KEY = {value: name for name, value in TYPE_NAMES.items()}
-
-TypeName = Literal["s3", "access-grant", "api-key"]
-Permission = Literal[PERMISSION_NAMES]
-ObjectLockPermission = Literal[OBJECT_LOCK_NAMES]
+# Names as the create_access command takes them, from the two tables.
+TypeName = Literal[tuple(credential_types.BY_COMMAND_NAME)]
+Permission = Literal[permissions.names(permissions.BASIC)]
+ObjectLockPermission = Literal[permissions.names(permissions.OBJECT_LOCK)]
 Action = Literal[tuple(AuditEvent.Action.values)]
 Sort = Literal["name", "-name", "created", "-created", "creator", "-creator"]
 

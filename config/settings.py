@@ -9,6 +9,7 @@ real SECRET_KEY and MASTER_KEYS.
 import base64
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -43,6 +44,19 @@ def env_str(name: str, default: str) -> str:
 
 def env_list(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+def env_int(name: str, default: int, minimum: int = 1) -> int:
+    value = os.environ.get(name)
+    if not value:
+        return default
+    try:
+        number = int(value.strip())
+    except ValueError:
+        number = None
+    if number is None or number < minimum:
+        raise ImproperlyConfigured(f"{name} must be a whole number of at least {minimum}.")
+    return number
 
 
 def local_secret(filename: str, make) -> str:
@@ -114,6 +128,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "template_partials",
+    "axes",
     "ninja",
     "console",
     "accesskeys",
@@ -131,6 +146,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, as django-axes asks: turns a locked-out sign-in into the sign-in page's message.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -162,10 +179,16 @@ DATABASES = {
 }
 
 AUTH_USER_MODEL = "console.User"
+# Django's four validators; every form and command that sets a password runs them.
+PASSWORD_MIN_LENGTH = 12
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": PASSWORD_MIN_LENGTH},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "signin"
 LOGIN_REDIRECT_URL = "home"
@@ -200,15 +223,79 @@ if env_bool("BEHIND_TLS_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # Requests are logged by method and path only (Django's default); request
-# bodies, which carry passphrases on creation, are never logged.
+# bodies, which carry passphrases on creation, are never logged. Every handler
+# masks invitation tokens, which arrive in one request's path.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {
+        "redact_invitation_tokens": {"()": "console.log_redaction.RedactInvitationTokens"},
+    },
+    "formatters": {
+        # Django's own format for the development server's request lines.
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["redact_invitation_tokens"],
+        },
+        "django.server": {
+            "class": "logging.StreamHandler",
+            "formatter": "django.server",
+            "filters": ["redact_invitation_tokens"],
+        },
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
+    },
 }
 
 # Behind a reverse proxy, take the client's address for the audit log from
 # X-Forwarded-For; off by default, since clients can forge the header.
 TRUST_X_FORWARDED_FOR = env_bool("TRUST_X_FORWARDED_FOR", False)
+
+# Sign-in throttling (django-axes), kept in the database so that every app
+# process sees the same failures. A failed password counts against the email
+# and against the client address (from X-Forwarded-For when trusted, as in the
+# audit log); at the limit, sign-in for that email or address is refused, even
+# with the right password, until the cool-off has passed since the last failure.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_FAILURE_LIMIT = env_int("SIGNIN_FAILURE_LIMIT", 10)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("SIGNIN_LOCKOUT_MINUTES", 15))
+SIGNIN_LOCKOUT_BY_CHOICES = {
+    "account": "username",
+    "address": "ip_address",
+    "account+address": ["username", "ip_address"],
+}
+try:
+    AXES_LOCKOUT_PARAMETERS = [
+        SIGNIN_LOCKOUT_BY_CHOICES[word] for word in env_list("SIGNIN_LOCKOUT_BY", "account,address")
+    ]
+except KeyError as exc:
+    raise ImproperlyConfigured(
+        f"SIGNIN_LOCKOUT_BY takes account, address or account+address (comma-separated), "
+        f"not {exc.args[0]!r}."
+    ) from None
+if not AXES_LOCKOUT_PARAMETERS:
+    raise ImproperlyConfigured("SIGNIN_LOCKOUT_BY needs at least one of account, address.")
+AXES_USERNAME_FORM_FIELD = "email"
+AXES_USERNAME_CALLABLE = "console.throttling.attempted_email"
+AXES_CLIENT_IP_CALLABLE = "console.audit.client_ip"
+AXES_LOCKOUT_CALLABLE = "console.views.signin_locked_out"
+# A refused attempt during a lockout does not extend it, and a success does not
+# wipe the failures (it would let one's own account reset an address's count).
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_RESET_ON_SUCCESS = False
+# The audit log records sign-ins; axes keeps only the failure counts.
+AXES_DISABLE_ACCESS_LOG = True

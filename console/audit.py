@@ -1,5 +1,8 @@
 """Writing the audit log. Callers pass non-secret details only."""
 
+import ipaddress
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.db.models import Q
 
@@ -7,23 +10,52 @@ from console.models import AuditEvent
 
 
 def client_ip(request) -> str | None:
+    """The client's address, for the audit log and sign-in throttling.
+
+    Behind a trusted proxy it is the last X-Forwarded-For entry, the one the
+    proxy itself added: the entries before it come from the client, who could
+    otherwise pick any address to dodge throttling or blame someone else.
+    """
     if settings.TRUST_X_FORWARDED_FOR:
         forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        if forwarded:
-            return forwarded.split(",")[0].strip()
-    return request.META.get("REMOTE_ADDR") or None
+        address = _valid_ip(forwarded.split(",")[-1])
+        if address:
+            return address
+    return _valid_ip(request.META.get("REMOTE_ADDR", ""))
+
+
+def _valid_ip(text: str) -> str | None:
+    try:
+        return str(ipaddress.ip_address(text.strip()))
+    except ValueError:
+        return None
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where a change came from, for the audit log: a browser, a script, the API."""
+
+    ip_address: str | None = None
+    user_agent: str = ""
+    # Details every event from here carries, e.g. (("via", "api"), ("api_token", name)).
+    marks: tuple[tuple[str, str], ...] = ()
+
+
+def origin_of(request) -> Origin:
+    return Origin(client_ip(request), request.headers.get("User-Agent", ""))
 
 
 def record(request, action: str, project=None, actor=None, **details) -> AuditEvent:
     """Append one event, taking who, from where and with what from the request."""
     if actor is None and request.user.is_authenticated:
         actor = request.user
+    origin = origin_of(request)
     return write(
         action,
         project=project,
         actor=actor,
-        ip_address=client_ip(request),
-        user_agent=request.headers.get("User-Agent", ""),
+        ip_address=origin.ip_address,
+        user_agent=origin.user_agent,
         **details,
     )
 

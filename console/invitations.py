@@ -1,31 +1,43 @@
-"""One-time links with which a newly added user sets a password.
+"""One-time links that let a person join one project as one email.
 
-The token is shown once to the Admin who added the user; only its SHA-256
-is stored, so the database cannot give the link away.
+The console cannot verify that someone owns an email address, so the link is
+the proof: nobody joins a project without it, and nothing lists the pending
+invitations of an email. Whoever opens a link either signs in as its email
+(the account exists) and accepts, or, if the email has no account or only one
+that never had a password, sets the password.
+
+The token is shown once to the Admin who added the email; only its SHA-256
+is stored, so the database cannot give the link away. A browser that opens
+the link keeps only the invitation's id in its session and continues on a
+URL without the token, so the token stays out of access logs and Referer
+headers after the first request.
 """
 
 import hashlib
 import secrets
 from datetime import timedelta
 
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from console.models import Invitation
+from console.models import Invitation, Membership, Project, User
 
 VALID_FOR = timedelta(hours=72)
+SESSION_KEY = "invitation_id"
 
 
 def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def issue(user, project, created_by) -> tuple[Invitation, str]:
-    """A new link for `user`; earlier unused links of theirs for the project stop working."""
-    Invitation.objects.filter(user=user, project=project, used_at__isnull=True).delete()
+def issue(email: str, project: Project, role: str, created_by: User) -> tuple[Invitation, str]:
+    """A new link for `email` to `project`; earlier unused links for the same pair stop working."""
+    pending(project).filter(email=email).delete()
     token = secrets.token_urlsafe(32)
     invitation = Invitation.objects.create(
-        user=user,
+        email=email,
         project=project,
+        role=role,
         created_by=created_by,
         token_hash=hash_token(token),
         expires_at=timezone.now() + VALID_FOR,
@@ -33,15 +45,84 @@ def issue(user, project, created_by) -> tuple[Invitation, str]:
     return invitation, token
 
 
-def find_valid(token: str) -> Invitation | None:
-    """The unused, unexpired invitation for `token`, if its user is still a member."""
-    invitation = (
-        Invitation.objects.select_related("user", "project")
-        .filter(token_hash=hash_token(token), used_at__isnull=True, expires_at__gt=timezone.now())
+def pending(project: Project):
+    """The project's invitations that are neither used nor expired."""
+    return project.invitations.filter(used_at__isnull=True, expires_at__gt=timezone.now())
+
+
+def find_by_token(token: str) -> Invitation | None:
+    return Invitation.objects.filter(token_hash=hash_token(token)).first()
+
+
+def find_valid(invitation_id) -> Invitation | None:
+    """The unused, unexpired invitation with this id, if any."""
+    if not isinstance(invitation_id, int):
+        return None
+    return (
+        Invitation.objects.select_related("project")
+        .filter(pk=invitation_id, used_at__isnull=True, expires_at__gt=timezone.now())
         .first()
     )
-    if invitation is None:
-        return None
-    if not invitation.project.memberships.filter(user=invitation.user).exists():
-        return None
-    return invitation
+
+
+def never_had_password(user: User) -> bool:
+    """True for an account that nobody has ever signed in to or set a password for.
+
+    Only such an account may get its first password through a link; an account
+    that has one is reached by signing in, never by a link.
+    """
+    return not user.has_usable_password() and user.last_login is None
+
+
+class AlreadyUsed(Exception):
+    """The link was used (or cancelled) while this request was on its way."""
+
+
+class AccountHasPassword(Exception):
+    """The email's account has a password: the person must sign in to accept."""
+
+
+def _claim(invitation: Invitation) -> None:
+    # Of two simultaneous submissions only one wins.
+    claimed = Invitation.objects.filter(
+        pk=invitation.pk, used_at__isnull=True, expires_at__gt=timezone.now()
+    ).update(used_at=timezone.now())
+    if not claimed:
+        raise AlreadyUsed
+
+
+def _join(invitation: Invitation, user: User) -> bool:
+    """Make `user` a member with the invited role; False if they already were one."""
+    _, created = Membership.objects.get_or_create(
+        user=user, project=invitation.project, defaults={"role": invitation.role}
+    )
+    return created
+
+
+def accept(invitation: Invitation, user: User) -> bool:
+    """`user`, signed in as the invited email, joins. True if they were not a member yet."""
+    if user.email != invitation.email:
+        raise ValueError("The invitation is for another email.")
+    with transaction.atomic():
+        _claim(invitation)
+        return _join(invitation, user)
+
+
+def set_first_password(invitation: Invitation, password: str) -> User:
+    """Create the email's account (or complete one that never had a password) and join."""
+    try:
+        with transaction.atomic():
+            _claim(invitation)
+            user = User.objects.select_for_update().filter(email=invitation.email).first()
+            if user is None:
+                user = User.objects.create_user(email=invitation.email, password=password)
+            elif never_had_password(user):
+                user.set_password(password)
+                user.save(update_fields=["password"])
+            else:
+                raise AccountHasPassword
+            _join(invitation, user)
+            return user
+    except IntegrityError:
+        # Another link made the account between our look-up and our insert.
+        raise AccountHasPassword from None

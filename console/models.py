@@ -123,10 +123,19 @@ class Bucket(models.Model):
 
 
 class Invitation(models.Model):
-    """A one-time link with which a newly added user sets a password."""
+    """A one-time link that lets whoever holds it join one project as one email.
 
-    user = models.ForeignKey(User, models.CASCADE, related_name="invitations")
+    The console cannot verify that someone owns an email address, so the link
+    itself is the proof: nobody joins a project without it. The invited person
+    either signs in as the email (an existing account) or, if the email has no
+    account yet, sets its password.
+    """
+
+    email = models.EmailField(max_length=254)
     project = models.ForeignKey(Project, models.CASCADE, related_name="invitations")
+    role = models.CharField(
+        max_length=10, choices=Membership.Role.choices, default=Membership.Role.MEMBER
+    )
     created_by = models.ForeignKey(User, models.SET_NULL, null=True, related_name="+")
     # Only the SHA-256 of the token is stored; the link itself is shown once.
     token_hash = models.CharField(max_length=64, unique=True)
@@ -134,8 +143,11 @@ class Invitation(models.Model):
     expires_at = models.DateTimeField()
     used_at = models.DateTimeField(null=True, blank=True)
 
+    class Meta:
+        ordering = ["email", "created_at"]
+
     def __str__(self) -> str:
-        return f"Invitation of {self.user} to {self.project}"
+        return f"Invitation of {self.email} to {self.project}"
 
 
 class AuditEventQuerySet(models.QuerySet):
@@ -155,13 +167,18 @@ class AuditEvent(models.Model):
         SIGN_OUT = "sign_out", "Signed out"
         ACCESS_CREATED = "access_created", "Access created"
         ACCESS_DELETED = "access_deleted", "Access deleted"
+        # Written before invitations needed consent; kept so old events still read.
         MEMBER_ADDED = "member_added", "Member added"
+        MEMBER_INVITED = "member_invited", "Member invited"
+        INVITATION_CANCELLED = "invitation_cancelled", "Invitation cancelled"
+        MEMBER_JOINED = "member_joined", "Member joined"
         MEMBER_REMOVED = "member_removed", "Member removed"
         ROLE_CHANGED = "role_changed", "Role changed"
         BUCKET_CREATED = "bucket_created", "Bucket created"
         PROJECT_CREATED = "project_created", "Project created"
         PROJECT_UPDATED = "project_updated", "Project updated"
         PASSWORD_SET = "password_set", "Password set"
+        SIGN_IN_LOCKED_OUT = "sign_in_locked_out", "Sign-in locked out"
         API_TOKEN_CREATED = "api_token_created", "API token created"
         API_TOKEN_REVOKED = "api_token_revoked", "API token revoked"
 

@@ -1,14 +1,14 @@
 """The Team page: everyone sees the members; Admins add, change roles and remove."""
 
 from django.contrib import messages
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from console import audit, invitations
 from console.membership import load_project
-from console.models import AuditEvent, Membership, User
+from console.models import AuditEvent, Membership
 from console.team_forms import AddMemberForm, RoleForm
 
 LAST_ADMIN = "{email} is the last Admin of {project}. Make another member an Admin first."
@@ -18,6 +18,7 @@ def _render(request, project, form, invite=None, status=200):
     memberships = project.memberships.select_related("user").order_by("user__email")
     ctx = {
         "memberships": memberships,
+        "pending": invitations.pending(project).select_related("created_by"),
         "form": form,
         "invite": invite,
         "roles": Membership.Role.choices,
@@ -35,38 +36,37 @@ def team(request, public_id):
     if not form.is_valid():
         return _render(request, project, form, status=400)
 
+    # The same answer whether or not the email has an account: a link to hand
+    # over. Nobody joins without it, so typing an email reveals nothing and
+    # puts nobody into the project.
     email, role = form.cleaned_data["email"], form.cleaned_data["role"]
-    try:
-        with transaction.atomic():
-            user = User.objects.filter(email=email).first()
-            new_account = user is None
-            if new_account:
-                # No usable password until they follow the one-time link.
-                user = User.objects.create_user(email=email, password=None)
-            Membership.objects.create(user=user, project=project, role=role)
-            token = None
-            if not user.has_usable_password():
-                invitation, token = invitations.issue(user, project, request.user)
-    except IntegrityError:
-        form.add_error("email", f"{email} is already a member of this project.")
-        return _render(request, project, form, status=400)
-
-    audit.record(
-        request,
-        AuditEvent.Action.MEMBER_ADDED,
-        project=project,
-        member=email,
-        role=role,
-        new_account=new_account,
-    )
-    if token is None:
-        messages.success(request, f"{email} was added as {Membership.Role(role).label}.")
-        return redirect("team", public_id)
+    with transaction.atomic():
+        invitation, token = invitations.issue(email, project, role, request.user)
+        audit.record(
+            request, AuditEvent.Action.MEMBER_INVITED, project=project, member=email, role=role
+        )
 
     # The link is shown in this response only; it is stored nowhere in clear.
-    link = request.build_absolute_uri(reverse("set_password", args=[token]))
+    link = request.build_absolute_uri(reverse("invitation_link", args=[token]))
     invite = {"email": email, "link": link, "expires_at": invitation.expires_at}
     return _render(request, project, AddMemberForm(project), invite=invite)
+
+
+@require_POST
+def cancel_invitation(request, public_id, invitation_id):
+    project = load_project(request, public_id, admin=True)
+    with transaction.atomic():
+        invitation = get_object_or_404(invitations.pending(project), id=invitation_id)
+        invitation.delete()
+        audit.record(
+            request,
+            AuditEvent.Action.INVITATION_CANCELLED,
+            project=project,
+            member=invitation.email,
+            role=invitation.role,
+        )
+    messages.success(request, f"The invitation of {invitation.email} no longer works.")
+    return redirect("team", public_id)
 
 
 @require_POST
@@ -117,8 +117,8 @@ def remove_member(request, public_id, membership_id):
         if target.is_admin and _is_last_admin(project):
             messages.error(request, LAST_ADMIN.format(email=target.user.email, project=project))
             return redirect("team", public_id)
-        # Their keys stay; pending links for this project stop working.
-        target.user.invitations.filter(project=project, used_at__isnull=True).delete()
+        # Their keys stay; a pending link for them to this project stops working.
+        invitations.pending(project).filter(email=target.user.email).delete()
         target.delete()
 
     audit.record(

@@ -1,5 +1,6 @@
 import base64
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_not_required
@@ -15,6 +16,11 @@ from console import audit
 from console.forms import BucketForm, SignInForm
 from console.membership import load_project
 from console.models import AuditEvent, Bucket
+
+LOCKED_OUT = (
+    "Too many failed sign-in attempts. Sign-in is paused for up to {minutes} minutes; "
+    "try again later."
+)
 
 
 def _safe_next(request) -> str | None:
@@ -40,11 +46,30 @@ def signin(request):
             audit.record(request, AuditEvent.Action.SIGN_IN, actor=form.user)
             return redirect(_safe_next(request) or "home")
         if form.cleaned_data.get("email"):
-            audit.record(
-                request, AuditEvent.Action.SIGN_IN_FAILED, email=form.cleaned_data["email"]
+            # django-axes marks the request when this attempt is refused or reaches the
+            # limit; its middleware then answers with signin_locked_out below.
+            locked_out = getattr(request, "axes_locked_out", False)
+            action = (
+                AuditEvent.Action.SIGN_IN_LOCKED_OUT
+                if locked_out
+                else AuditEvent.Action.SIGN_IN_FAILED
             )
+            audit.record(request, action, email=form.cleaned_data["email"])
 
     return render(request, "console/signin.html", {"form": form, "next": _safe_next(request)})
+
+
+def signin_locked_out(request, original_response=None, credentials=None):
+    """The sign-in page, saying why it refuses: too many failures for this email or
+    from this address. The same words for every email, so nothing is revealed."""
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    form = SignInForm(request, initial={"email": request.POST.get("email", "")})
+    ctx = {
+        "form": form,
+        "next": _safe_next(request),
+        "locked_out": LOCKED_OUT.format(minutes=minutes),
+    }
+    return render(request, "console/signin.html", ctx, status=429)
 
 
 @require_POST

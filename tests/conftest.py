@@ -9,6 +9,13 @@ from console.models import Bucket, Membership, Project, User
 PASSWORD = "correct-horse-battery"
 
 
+@pytest.fixture(autouse=True)
+def quick_password_hashing(settings):
+    # Tests make accounts and sign in all the time; Django's real password hasher is
+    # slow on purpose (seconds per password on a busy machine).
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def project(db):
     project = Project.objects.create(name="Alpha", passphrase_mode=Project.PassphraseMode.USER)

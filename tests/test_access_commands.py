@@ -10,7 +10,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from accesskeys.models import AccessKey
-from accesskeys.services import grant, passphrase
+from accesskeys.services import grant, passphrase, path_encryption
 from accesskeys.services.lookup import find_s3_credentials
 from tests.services.storj_vectors import grant_named, readme_json_block
 
@@ -69,7 +69,7 @@ def test_it_creates_s3_credentials_from_the_command_line(project, admin):
     assert key.not_after.year == 2099
     root = passphrase.derive_root_key("pw", bytes(project.salt))
     entries = grant.parse_grant(values["access_grant"]).encryption_access.store_entries
-    assert entries[0].key == grant.derive_bucket_key(root, "photos")
+    assert entries[0].key == path_encryption.bucket_key(root, "photos")
 
 
 def test_it_prints_a_generated_passphrase(project, admin):
@@ -110,9 +110,9 @@ def test_it_prints_an_api_key_with_the_satellite(project, admin):
     [
         (["--project", "Nope"], "not a member of a project named 'Nope'"),
         (["--user", "nobody@example.com"], "No user with the email"),
-        (["--passphrase", ""], "passphrase: Enter your passphrase."),
+        (["--passphrase", ""], "passphrase: Enter your encryption passphrase."),
         (["--expires", "tomorrow"], "YYYY-MM-DD"),
-        (["--expires", "2001-01-01"], "expires_at: The expiration date must be in the future."),
+        (["--expires", "2001-01-01"], "expires_at: Choose a date in the future."),
         (["--permissions", "fly"], "permissions: Unknown permission: fly."),
     ],
 )

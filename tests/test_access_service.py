@@ -8,10 +8,10 @@ from django.db import connection
 from django.utils import timezone
 
 from accesskeys.models import AccessKey, S3Credential
-from accesskeys.services import caveat, grant, macaroon, passphrase
+from accesskeys.services import caveat, grant, macaroon, passphrase, path_encryption
 from accesskeys.services.access import (
-    AccessChoices,
     AccessError,
+    CreateAccessRequest,
     create_access,
     delete_accesses,
 )
@@ -23,9 +23,9 @@ from tests.factories import make_access_key
 PHRASE = "my secret passphrase"
 
 
-def choices(**overrides) -> AccessChoices:
+def choices(**overrides) -> CreateAccessRequest:
     values = {"name": "my-access", "type": "access_grant", "passphrase": PHRASE}
-    return AccessChoices(**{**values, **overrides})
+    return CreateAccessRequest(**{**values, **overrides})
 
 
 def restriction_of(api_key_raw: bytes) -> caveat.Caveat:
@@ -76,8 +76,9 @@ def test_it_writes_the_advanced_choices_into_the_caveat_and_the_record(project, 
         admin,
         choices(
             full_access=False,
-            permissions=frozenset({"read", "list"}),
-            object_lock=frozenset({"GetObjectRetention", "BypassGovernanceRetention"}),
+            permissions=frozenset(
+                {"read", "list", "GetObjectRetention", "BypassGovernanceRetention"}
+            ),
             buckets=("photos", "logs"),
             expires_at=expires,
             description="for the backup job",
@@ -98,8 +99,8 @@ def test_it_writes_the_advanced_choices_into_the_caveat_and_the_record(project, 
     access = scope.encryption_access
     assert access.default_key is None
     assert {e.bucket: e.key for e in access.store_entries} == {
-        b"photos": grant.derive_bucket_key(root_key, "photos"),
-        b"logs": grant.derive_bucket_key(root_key, "logs"),
+        b"photos": path_encryption.bucket_key(root_key, "photos"),
+        b"logs": path_encryption.bucket_key(root_key, "logs"),
     }
 
     key = AccessKey.objects.get(pk=created.access_key.pk)
@@ -177,13 +178,13 @@ def test_it_checks_actions_against_the_chosen_restrictions(project, admin):
 @pytest.mark.parametrize(
     ("overrides", "field", "message"),
     [
-        ({"name": "  "}, "name", "Enter a name for the access."),
+        ({"name": "  "}, "name", "Enter a name for this access."),
         ({"name": "x" * 101}, "name", "at most 100 characters"),
         ({"type": "ftp"}, "type", "Choose S3 Credentials"),
         ({"full_access": False, "permissions": frozenset()}, "permissions", "at least one"),
         ({"full_access": False, "buckets": ()}, "buckets", "at least one bucket"),
         ({"full_access": False, "buckets": ("nope",)}, "buckets", "no bucket named nope"),
-        ({"passphrase": ""}, "passphrase", "Enter your passphrase."),
+        ({"passphrase": ""}, "passphrase", "Enter your encryption passphrase."),
         ({"passphrase_choice": "new", "passphrase": ""}, "passphrase", "Enter a new passphrase."),
         ({"description": "d" * 501}, "description", "at most 500"),
     ],
@@ -203,7 +204,7 @@ def test_it_refuses_an_expiration_in_the_past(project, admin):
             admin,
             choices(full_access=False, expires_at=timezone.now() - timedelta(minutes=1)),
         )
-    assert error.value.errors["expires_at"] == ["The expiration date must be in the future."]
+    assert error.value.errors["expires_at"] == ["Choose a date in the future."]
 
 
 def test_it_refuses_a_bucket_of_another_project(project, other_project, admin):
@@ -272,18 +273,18 @@ def test_it_lets_members_delete_only_their_own_keys(project, admin, member):
     with pytest.raises(AccessError) as error:
         delete_accesses(project, member, [mine.pk, admins.pk])
     assert "alices-key" in error.value.errors["__all__"][0]
-    assert AccessKey.objects.active().count() == 2  # all or nothing
+    assert AccessKey.objects.not_revoked().count() == 2  # all or nothing
 
     assert delete_accesses(project, member, [mine.pk]) == ["bobs-key"]
     assert delete_accesses(project, admin, [admins.pk]) == ["alices-key"]
-    assert AccessKey.objects.active().count() == 0
+    assert AccessKey.objects.not_revoked().count() == 0
 
 
 def test_it_refuses_to_delete_keys_of_another_project(project, other_project, admin, outsider):
     theirs = make_access_key(other_project, outsider, "theirs")
     with pytest.raises(AccessError):
         delete_accesses(project, admin, [theirs.pk])
-    assert AccessKey.objects.active().count() == 1
+    assert AccessKey.objects.not_revoked().count() == 1
 
 
 def test_it_revokes_grants_and_s3_credentials_on_delete(project, admin):

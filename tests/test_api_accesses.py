@@ -119,7 +119,7 @@ def test_a_member_cannot_delete_an_admins_access(project, keys, member_token):
     response = Client().delete(url(project, f"/{keys['admin-key'].id}"), **bearer(member_token))
     assert response.status_code == 403
     assert "Members can delete only the access keys they created" in response.json()["detail"]
-    assert AccessKey.objects.active().count() == 3
+    assert AccessKey.objects.not_revoked().count() == 3
     assert not AuditEvent.objects.filter(action=AuditEvent.Action.ACCESS_DELETED).exists()
 
 
@@ -133,7 +133,7 @@ def test_it_deletes_many_all_or_nothing(project, keys, member_token, admin_token
     )
     assert refused.status_code == 403
     assert "Not yours: admin-key. Nothing was deleted." in refused.json()["detail"]
-    assert AccessKey.objects.active().count() == 3
+    assert AccessKey.objects.not_revoked().count() == 3
 
     missing = Client().post(
         url(project, ":delete"),
@@ -142,7 +142,7 @@ def test_it_deletes_many_all_or_nothing(project, keys, member_token, admin_token
         **bearer(admin_token),
     )
     assert missing.status_code == 404
-    assert AccessKey.objects.active().count() == 3
+    assert AccessKey.objects.not_revoked().count() == 3
 
     done = Client().post(
         url(project, ":delete"),
@@ -152,7 +152,7 @@ def test_it_deletes_many_all_or_nothing(project, keys, member_token, admin_token
     )
     assert done.status_code == 200
     assert sorted(done.json()["deleted"]) == ["admin-key", "bob-key"]
-    assert list(AccessKey.objects.active().values_list("name", flat=True)) == ["Zed"]
+    assert list(AccessKey.objects.not_revoked().values_list("name", flat=True)) == ["Zed"]
 
 
 def test_it_answers_a_deleted_access_with_404(project, keys, admin_token):

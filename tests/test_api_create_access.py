@@ -1,5 +1,6 @@
 """Creating an access through the REST API: every choice of the dialog, its
-messages, the one-time values, and the audit event."""
+messages (the service's one wording per rule, which the dialog shows too), the
+one-time values, and the audit event."""
 
 from datetime import timedelta
 
@@ -10,6 +11,7 @@ from django.utils import timezone
 
 from accesskeys.models import AccessKey
 from accesskeys.services import grant, passphrase
+from accesskeys.services.access import MESSAGES
 from accesskeys.services.lookup import find_s3_credentials
 from console import keyring
 from console.models import AuditEvent, Project
@@ -150,28 +152,28 @@ def test_a_managed_project_needs_no_passphrase(admin, admin_token, project):
 @pytest.mark.parametrize(
     "body, field, message",
     [
-        ({"name": "", "type": "api-key"}, "name", "Enter a name for the access."),
+        ({"name": "", "type": "api-key"}, "name", MESSAGES["name_required"]),
         (
             {"name": "x" * 101, "type": "api-key"},
             "name",
-            "The name can be at most 100 characters long.",
+            MESSAGES["name_too_long"],
         ),
-        ({"name": "taken", "type": "api-key"}, "name", "This name is already in use"),
-        ({"name": "n", "type": "s3"}, "passphrase", "Enter your passphrase."),
+        ({"name": "taken", "type": "api-key"}, "name", MESSAGES["name_taken"]),
+        ({"name": "n", "type": "s3"}, "passphrase", MESSAGES["passphrase_current_required"]),
         (
             {"name": "n", "type": "api-key", "buckets": ["nope"]},
             "buckets",
-            "This project has no bucket named nope.",
+            MESSAGES["bucket_unknown"] % {"value": "nope"},
         ),
         (
             {"name": "n", "type": "api-key", "expires": "2001-01-01T00:00:00Z"},
             "expires",
-            "The expiration date must be in the future.",
+            MESSAGES["expiration_past"],
         ),
         (
             {"name": "n", "type": "api-key", "permissions": []},
             "permissions",
-            "Select at least one permission.",
+            MESSAGES["permission_required"],
         ),
         (
             {"name": "n", "type": "api-key", "full_access": True, "permissions": ["read"]},

@@ -46,7 +46,7 @@ def test_it_records_bucket_creation(admin_client, project, admin):
 def test_it_records_team_changes_with_actor_ip_and_agent(admin_client, project, admin, member):
     team = reverse("team", args=[project.public_id])
     admin_client.post(team, {"email": "new@example.com", "role": "member"}, **ctx())
-    added = only_event("member_added")
+    added = only_event("member_invited")
     link = admin_client.post(team, {"email": "new2@example.com", "role": "member"}, **ctx())
     token = link.context["invite"]["link"].rstrip("/").rsplit("/", 1)[1]
 

@@ -25,7 +25,8 @@ from tests.conftest import api_token_for
 from tests.key_factory import make_key
 
 ROLES = ("anonymous", "outsider", "member", "admin")
-SIGNIN = "signin"  # a 302 from anonymous must go to the sign-in page
+SIGNIN = "signin"  # a 302 from anonymous must go to the sign-in page...
+OPEN_TO_ANONYMOUS = {"invitation_link"}  # ...except from these, which go elsewhere
 
 # URL name: {method: expected status as (anonymous, outsider, member, admin)}.
 # POSTs are sent with no data; the admin goes last since theirs may change things.
@@ -50,8 +51,12 @@ TABLE = {
     "audit": {"GET": (302, 404, 403, 200)},
     "audit_keys_csv": {"GET": (302, 404, 403, 200)},
     "audit_events_csv": {"GET": (302, 404, 403, 200)},
-    # The one-time link works for whoever holds it, signed in or not.
-    "set_password": {"GET": (200, 200, 200, 200)},
+    "team_invitation_cancel": {"GET": (302, 405, 405, 405), "POST": (302, 404, 403, 302)},
+    # The one-time link works for whoever holds it, signed in or not: it keeps the
+    # invitation in the session and goes on to the invitation page.
+    "invitation_link": {"GET": (302, 302, 302, 302)},
+    # Without a link opened in this session there is no invitation to show.
+    "invitation": {"GET": (404, 404, 404, 404), "POST": (404, 404, 404, 404)},
     # Storj's salt endpoint: unknown rather than a redirect for API clients.
     "project_salt": {"GET": (404, 404, 200, 200)},
     # The signed-in user's own tokens; someone else's token does not exist for them.
@@ -109,9 +114,10 @@ def test_it_knows_every_url_of_the_console():
 @pytest.fixture
 def cast(project, other_project, admin, member, outsider):
     key = make_key(project, admin, name="authz-key")
-    _, token = invitations.issue(member, project, admin)
+    invitation, token = invitations.issue("dora@example.com", project, "member", admin)
     admins_api_token = api_token_for(admin, project)
     values = {
+        "invitation_id": invitation.id,
         "public_id": project.public_id,
         "key_id": key.id,
         "membership_id": Membership.objects.get(project=project, user=member).id,
@@ -161,7 +167,8 @@ def test_it_answers_each_visitor_as_the_table_says(name, cast):
             assert response.status_code == status, (
                 f"{method} {url} ({name}) as {role}: got {response.status_code}, expected {status}"
             )
-            if role == "anonymous" and status == 302 and not is_api:
+            opens_elsewhere = is_api or name in OPEN_TO_ANONYMOUS
+            if role == "anonymous" and status == 302 and not opens_elsewhere:
                 assert response["Location"].startswith(reverse(SIGNIN)), (
                     f"{method} {name} as anonymous must redirect to sign in"
                 )

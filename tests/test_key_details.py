@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accesskeys.models import AccessKey
-from accesskeys.services.access import AccessChoices, create_access
+from accesskeys.services.access import CreateAccessRequest, create_access
 from tests.key_factory import make_key
 
 ITEM = re.compile(r'<li class="(allowed|denied)"><span aria-hidden="true">.</span> (\w+)<')
@@ -69,12 +69,11 @@ def test_it_shows_what_create_access_was_asked_for(member_client, project, membe
     created = create_access(
         project,
         member,
-        AccessChoices(
+        CreateAccessRequest(
             name=f"made-{key_type}",
             type=key_type,
             full_access=False,
-            permissions=frozenset({"read", "list"}),
-            object_lock=frozenset({"BypassGovernanceRetention"}),
+            permissions=frozenset({"read", "list", "BypassGovernanceRetention"}),
             buckets=("photos",),
             expires_at=expires,
             passphrase="a passphrase for the test",

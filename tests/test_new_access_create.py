@@ -100,7 +100,9 @@ def test_it_shows_a_missing_passphrase_on_the_encryption_step(admin_client, url)
 
 
 def test_it_shows_a_name_taken_meanwhile_on_the_first_step(admin_client, url, admin, project):
-    access.create_access(project, admin, access.AccessChoices(name="my-access", type="api_key"))
+    access.create_access(
+        project, admin, access.CreateAccessRequest(name="my-access", type="api_key")
+    )
     html = create(admin_client, url, **full_access()).content.decode()
     assert 'data-step="name"' in html
     assert "This name is already in use" in html

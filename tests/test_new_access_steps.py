@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from accesskeys import permissions
 from accesskeys.models import AccessKey
 from accesskeys.services import access
 
@@ -76,7 +77,7 @@ def test_it_asks_for_a_name_on_the_first_step(admin_client, url):
 
 
 def test_it_refuses_a_duplicate_name_on_the_first_step(admin_client, url, admin, project):
-    access.create_access(project, admin, access.AccessChoices(name="taken", type="api_key"))
+    access.create_access(project, admin, access.CreateAccessRequest(name="taken", type="api_key"))
     html = html_for(admin_client, url, step="name", name="taken", type="s3")
     assert 'data-step="name"' in html
     assert "This name is already in use" in html
@@ -184,7 +185,7 @@ def test_it_turns_every_permission_on_at_first(admin_client, url):
 def test_it_lists_object_lock_permissions_with_their_descriptions(admin_client, url):
     html = html_for(admin_client, url, **advanced(step="permissions"))
     assert 'data-step="object_lock"' in html
-    for name in access.OBJECT_LOCK_NAMES:
+    for name in permissions.names(permissions.OBJECT_LOCK):
         assert f">{name}<" in html
     assert "enabling deletion of objects before the retention period ends" in html
     assert checked(html, "object_lock") == []

@@ -13,7 +13,7 @@ from django.utils import timezone
 from accesskeys.keyring import decrypt_macaroon_secret, encrypt_macaroon_secret
 from accesskeys.models import AccessKey
 from accesskeys.services import grant, macaroon
-from accesskeys.services.access import AccessChoices, create_access
+from accesskeys.services.access import CreateAccessRequest, create_access
 from accesskeys.services.lookup import authorize
 from accesskeys.services.passphrase import derive_root_key
 from console import keyring
@@ -83,13 +83,15 @@ def test_it_reencrypts_under_the_new_key_and_keeps_the_same_secrets(db):
 def test_it_keeps_grants_before_and_after_on_the_same_root_key(admin):
     project = managed_project()
     project.memberships.create(user=admin, role="admin")
-    before = create_access(project, admin, AccessChoices(name="before", type="access_grant"))
+    before = create_access(project, admin, CreateAccessRequest(name="before", type="access_grant"))
 
     with override_settings(MASTER_KEYS=f"{NEW_KEY},{settings.MASTER_KEYS}"):
         rotate()
     with override_settings(MASTER_KEYS=NEW_KEY):
         project.refresh_from_db()
-        after = create_access(project, admin, AccessChoices(name="after", type="access_grant"))
+        after = create_access(
+            project, admin, CreateAccessRequest(name="after", type="access_grant")
+        )
         # The key made before the rotation still authorizes requests.
         authorize(
             macaroon.to_api_key_string(

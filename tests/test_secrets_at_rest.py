@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from accesskeys.services import grant, macaroon, s3credentials
-from accesskeys.services.access import AccessChoices, create_access
+from accesskeys.services.access import CreateAccessRequest, create_access
 
 
 def dump_every_table() -> bytes:
@@ -33,13 +33,15 @@ def forms_of(value: str) -> list[bytes]:
 
 def create_one_of_each(project, admin):
     return [
-        create_access(project, admin, AccessChoices(name="s3", type="s3", passphrase="pass-one")),
+        create_access(
+            project, admin, CreateAccessRequest(name="s3", type="s3", passphrase="pass-one")
+        ),
         create_access(
             project,
             admin,
-            AccessChoices(name="grant", type="access_grant", passphrase_choice="generate"),
+            CreateAccessRequest(name="grant", type="access_grant", passphrase_choice="generate"),
         ),
-        create_access(project, admin, AccessChoices(name="api", type="api_key")),
+        create_access(project, admin, CreateAccessRequest(name="api", type="api_key")),
     ]
 
 

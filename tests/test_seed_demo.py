@@ -1,7 +1,9 @@
 import base64
 from io import StringIO
 
-from django.core.management import call_command
+import pytest
+from django.contrib.auth import password_validation
+from django.core.management import CommandError, call_command
 
 from console import keyring
 from console.models import Bucket, Membership, Project, User
@@ -14,11 +16,11 @@ def seed(*args) -> str:
 
 
 def test_it_creates_the_demo_account_and_prints_how_to_sign_in(db):
-    output = seed("--password", "pw-123456")
+    output = seed("--password", "pw-123456-demo")
 
-    assert "demo@example.com" in output and "pw-123456" in output and "/signin/" in output
+    assert "demo@example.com" in output and "pw-123456-demo" in output and "/signin/" in output
     user = User.objects.get(email="demo@example.com")
-    assert user.check_password("pw-123456")
+    assert user.check_password("pw-123456-demo")
     project = Project.objects.get(name="Demo")
     assert project.passphrase_mode == Project.PassphraseMode.USER
     assert Membership.objects.get(user=user, project=project).role == "admin"
@@ -29,7 +31,17 @@ def test_it_creates_the_demo_account_and_prints_how_to_sign_in(db):
 def test_it_prints_a_random_password_when_none_is_given(db):
     output = seed()
     password = output.split("Password:")[1].split()[0]
-    assert User.objects.get(email="demo@example.com").check_password(password)
+    user = User.objects.get(email="demo@example.com")
+    assert user.check_password(password)
+    # It passes the validators every password form runs.
+    password_validation.validate_password(password, user)
+
+
+@pytest.mark.parametrize("password", [" " * 8, "98765432101", "demo@example.com"])
+def test_it_refuses_a_weak_password_and_creates_nothing(db, password):
+    with pytest.raises(CommandError, match="too weak"):
+        seed("--password", password)
+    assert not User.objects.exists() and not Project.objects.exists()
 
 
 def test_it_changes_nothing_the_second_time_and_says_so(db):
@@ -44,10 +56,17 @@ def test_it_changes_nothing_the_second_time_and_says_so(db):
 
 
 def test_it_adds_a_member_when_asked(db):
-    seed("--email", "a@example.com", "--member-email", "B@example.com", "--member-password", "x")
+    seed(
+        "--email",
+        "a@example.com",
+        "--member-email",
+        "B@example.com",
+        "--member-password",
+        "members-password-1",
+    )
     member = User.objects.get(email="b@example.com")
     assert member.memberships.get().role == "member"
-    assert member.check_password("x")
+    assert member.check_password("members-password-1")
 
 
 def test_it_does_nothing_with_if_empty_when_users_exist(db):

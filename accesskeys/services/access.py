@@ -1,63 +1,80 @@
-"""Creating and deleting accesses: the one entry point views and commands call.
+"""Creating and deleting accesses: the one path the dialog, the commands and the API take.
 
-`create_access` validates every choice of the New Access dialog, derives the
-key material outside the transaction (Argon2id is the slow part), writes the
-key, its restrictions and its S3 record in one transaction, and returns the
-one-time values. Only the macaroon head, its encrypted secret and the S3
-record encrypted under the access key ID are stored.
+A caller builds a `CreateAccessRequest` and passes it to `create_access`
+with who asks and from where (`Origin`). The service validates every field
+with the same validators the dialog's step forms call (one wording per rule,
+in `MESSAGES`), derives the key material outside the transaction (Argon2id is
+the slow part), then writes the key, its restrictions, its S3 record and its
+audit event in one transaction, and returns the one-time values. Only the
+macaroon head, its encrypted secret and the S3 record encrypted under the
+access key ID are stored.
 """
 
 from __future__ import annotations
 
 import secrets
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from accesskeys import keyring
-from accesskeys.models import OBJECT_LOCK_PERMISSIONS, PERMISSIONS, AccessKey, S3Credential
+from accesskeys import keyring, permissions
+from accesskeys.credential_types import BY_VALUE as CREDENTIAL_TYPES
+from accesskeys.credential_types import CredentialType
+from accesskeys.models import AccessKey, S3Credential
 from accesskeys.services import caveat as caveat_mod
 from accesskeys.services import grant as grant_mod
 from accesskeys.services import macaroon, passphrase, s3credentials
+from console import audit
 from console import keyring as console_keyring
-from console.models import Membership
+from console.audit import Origin
+from console.models import AuditEvent, Membership
 
-PERMISSION_NAMES = ("read", "write", "list", "delete")
-OBJECT_LOCK_NAMES = tuple(label for _, label, _ in OBJECT_LOCK_PERMISSIONS)
-# Full Access: every permission and object-lock permission but bypassing governance.
-FULL_ACCESS_OBJECT_LOCK = frozenset(OBJECT_LOCK_NAMES) - {"BypassGovernanceRetention"}
+NAME_MAX_LENGTH = AccessKey._meta.get_field("name").max_length
+DESCRIPTION_MAX_LENGTH = AccessKey._meta.get_field("description").max_length
+USER_AGENT_MAX_LENGTH = AccessKey._meta.get_field("user_agent").max_length
 PASSPHRASE_CHOICES = ("current", "new", "generate")
-NAME_MAX_LENGTH = 100
-DESCRIPTION_MAX_LENGTH = 500
 
-# Model field and caveat flag for each permission, by the name users see.
-PERMISSION_FIELDS = {label.lower(): field for field, label in PERMISSIONS}
-OBJECT_LOCK_FIELDS = {label: field for field, label, _ in OBJECT_LOCK_PERMISSIONS}
-DISALLOW_FLAGS = {
-    "read": "disallow_reads",
-    "write": "disallow_writes",
-    "list": "disallow_lists",
-    "delete": "disallow_deletes",
-    "PutObjectRetention": "disallow_put_retention",
-    "GetObjectRetention": "disallow_get_retention",
-    "BypassGovernanceRetention": "disallow_bypass_governance_retention",
-    "PutObjectLegalHold": "disallow_put_legal_hold",
-    "GetObjectLegalHold": "disallow_get_legal_hold",
-    "PutObjectLockConfiguration": "disallow_put_bucket_object_lock_configuration",
-    "GetObjectLockConfiguration": "disallow_get_bucket_object_lock_configuration",
+# Every rule's one wording, for the service and the dialog's step forms alike.
+# Rules that list values use %(value)s, as Django's own choice errors do.
+MESSAGES = {
+    "name_required": "Enter a name for this access.",
+    "name_too_long": f"The name can be at most {NAME_MAX_LENGTH} characters long.",
+    "name_taken": "This name is already in use",
+    "description_too_long": (
+        f"The description can be at most {DESCRIPTION_MAX_LENGTH} characters long."
+    ),
+    "type_unknown": "Choose "
+    + ", ".join(t.label for t in list(CREDENTIAL_TYPES.values())[:-1])
+    + f" or {list(CREDENTIAL_TYPES.values())[-1].label}.",
+    "permission_required": "Choose at least one permission.",
+    "permission_unknown": "Unknown permission: %(value)s.",
+    "bucket_required": "Choose at least one bucket.",
+    "bucket_unknown": "This project has no bucket named %(value)s.",
+    "expiration_past": "Choose a date in the future.",
+    "passphrase_choice": "Choose how to set the encryption passphrase.",
+    "passphrase_current_required": "Enter your encryption passphrase.",
+    "passphrase_new_required": "Enter a new passphrase.",
+    "passphrase_generated_invalid": "The generated passphrase is not a valid 12-word phrase.",
+    "delete_none": "Select at least one access key to delete.",
+    "delete_not_member": "You are not a member of this project.",
+    "delete_gone": "Some of the selected access keys no longer exist. Nothing was deleted.",
+    "delete_not_yours": (
+        "Members can delete only the access keys they created. "
+        "Not yours: %(value)s. Nothing was deleted."
+    ),
 }
 
 
 class AccessError(Exception):
     """Bad choices for a new access, or a delete that is not allowed.
 
-    `errors` maps a field to its messages. Fields: "name", "description",
-    "type", "permissions", "object_lock", "buckets", "expires_at",
-    "passphrase", "__all__".
+    `errors` maps a field of CreateAccessRequest ("name", "description",
+    "type", "permissions", "buckets", "expires_at", "passphrase") or
+    "__all__" to its messages.
     """
 
     def __init__(self, errors: dict[str, list[str]]):
@@ -65,25 +82,35 @@ class AccessError(Exception):
         super().__init__("; ".join(" ".join(messages) for messages in errors.values()))
 
 
+def _refuse(field_name: str, rule: str, value: Iterable[str] | None = None) -> AccessError:
+    message = MESSAGES[rule]
+    if value is not None:
+        message = message % {"value": ", ".join(value)}
+    return AccessError({field_name: [message]})
+
+
 @dataclass(frozen=True)
-class AccessChoices:
-    """What the New Access dialog (or the create_access command) chose."""
+class CreateAccessRequest:
+    """What to create: built alike by the dialog, the create_access command and the API."""
 
     name: str
-    type: str  # AccessKey.Type: "s3", "access_grant" or "api_key"
+    type: str  # a CredentialType value: "s3", "access_grant" or "api_key"
     description: str = ""
+    # Full Access grants permissions.FULL_ACCESS on all buckets with no expiration;
+    # the next three fields count only without it.
     full_access: bool = True
-    # Used only when full_access is False:
-    permissions: frozenset[str] = frozenset(PERMISSION_NAMES)
-    object_lock: frozenset[str] = frozenset()
+    permissions: frozenset[str] = permissions.DEFAULT  # names from the permissions table
     buckets: tuple[str, ...] | None = None  # None: all buckets, current and future
     expires_at: datetime | None = None
-    # "current", "new" or "generate"; ignored for API keys and managed projects.
+    # "current", "new" or "generate"; ignored for types without encryption and
+    # for projects with a managed passphrase.
     passphrase_choice: str = "current"
     # The passphrase typed (current/new) or generated in the dialog. With
     # "generate" and no passphrase, one is generated here.
-    passphrase: str | None = None
-    user_agent: str = ""
+    passphrase: str | None = field(default=None, repr=False)
+
+    def granted(self) -> frozenset[str]:
+        return permissions.FULL_ACCESS if self.full_access else self.permissions
 
 
 @dataclass(frozen=True)
@@ -99,45 +126,54 @@ class CreatedAccess:
     s3_endpoint: str | None = None
     generated_passphrase: str | None = None
 
+    @property
+    def credential_type(self) -> CredentialType:
+        return CREDENTIAL_TYPES[self.access_key.type]
 
-# --- validation, usable one step at a time by the dialog ---------------------
+    def result(self) -> list[tuple[str, str, bool]]:
+        """(label, value, secret) for what the result shows and "Download all" holds."""
+        return [
+            (item.label, getattr(self, item.attribute), item.secret)
+            for item in self.credential_type.result
+        ]
+
+
+# --- validation: the same functions the dialog's step forms call --------------
 
 
 def validate_name(project, name: str) -> str:
-    """The cleaned name; required, at most 100 characters, unique in the project."""
+    """The cleaned name; required, not too long, unique among the project's live keys."""
     name = (name or "").strip()
     if not name:
-        raise AccessError({"name": ["Enter a name for the access."]})
+        raise _refuse("name", "name_required")
     if len(name) > NAME_MAX_LENGTH:
-        raise AccessError({"name": [f"The name can be at most {NAME_MAX_LENGTH} characters long."]})
-    if AccessKey.objects.active().filter(project=project, name=name).exists():
-        raise AccessError({"name": ["This name is already in use"]})
+        raise _refuse("name", "name_too_long")
+    if AccessKey.objects.not_revoked().filter(project=project, name=name).exists():
+        raise _refuse("name", "name_taken")
     return name
 
 
+def validate_description(description: str) -> str:
+    description = (description or "").strip()
+    if len(description) > DESCRIPTION_MAX_LENGTH:
+        raise _refuse("description", "description_too_long")
+    return description
+
+
 def validate_type(type_: str) -> str:
-    if type_ not in AccessKey.Type.values:
-        raise AccessError({"type": ["Choose S3 Credentials, Access Grant or API Key."]})
+    if type_ not in CREDENTIAL_TYPES:
+        raise _refuse("type", "type_unknown")
     return type_
 
 
-def validate_permissions(permissions: Iterable[str]) -> frozenset[str]:
-    chosen = frozenset(permissions)
-    unknown = chosen - set(PERMISSION_NAMES)
+def validate_permissions(names: Iterable[str]) -> frozenset[str]:
+    """Known names, at least one of them a basic permission (read, write, list, delete)."""
+    chosen = frozenset(names)
+    unknown = chosen - set(permissions.BY_NAME)
     if unknown:
-        raise AccessError({"permissions": [f"Unknown permission: {', '.join(sorted(unknown))}."]})
-    if not chosen:
-        raise AccessError({"permissions": ["Select at least one permission."]})
-    return chosen
-
-
-def validate_object_lock(permissions: Iterable[str]) -> frozenset[str]:
-    chosen = frozenset(permissions)
-    unknown = chosen - set(OBJECT_LOCK_NAMES)
-    if unknown:
-        raise AccessError(
-            {"object_lock": [f"Unknown object lock permission: {', '.join(sorted(unknown))}."]}
-        )
+        raise _refuse("permissions", "permission_unknown", sorted(unknown))
+    if not chosen & set(permissions.names(permissions.BASIC)):
+        raise _refuse("permissions", "permission_required")
     return chosen
 
 
@@ -146,182 +182,200 @@ def validate_buckets(project, buckets: Iterable[str] | None) -> tuple[str, ...] 
         return None
     names = tuple(dict.fromkeys(buckets))  # keep order, drop repeats
     if not names:
-        raise AccessError({"buckets": ["Select at least one bucket, or choose All Buckets."]})
+        raise _refuse("buckets", "bucket_required")
     known = set(project.buckets.filter(name__in=names).values_list("name", flat=True))
     unknown = [name for name in names if name not in known]
     if unknown:
-        raise AccessError({"buckets": [f"This project has no bucket named {', '.join(unknown)}."]})
+        raise _refuse("buckets", "bucket_unknown", unknown)
     return names
 
 
 def validate_expiration(expires_at: datetime | None, now: datetime) -> datetime | None:
     if expires_at is not None and expires_at <= now:
-        raise AccessError({"expires_at": ["The expiration date must be in the future."]})
+        raise _refuse("expires_at", "expiration_past")
     return expires_at
 
 
 def needs_passphrase(project, type_: str) -> bool:
-    """Whether the user must give a passphrase: not for API keys or managed projects."""
-    return type_ != AccessKey.Type.API_KEY and not project.is_managed
+    """Whether the user gives a passphrase: only for types that encrypt, in self-managed projects.
+
+    An unknown type counts as encrypting, so the dialog keeps its Encryption step.
+    """
+    credential_type = CREDENTIAL_TYPES.get(type_)
+    encrypts = credential_type.encrypts if credential_type else True
+    return encrypts and not project.is_managed
 
 
 def validate_passphrase(choice: str, value: str | None) -> str | None:
     """The passphrase to use; None when one must be generated here."""
     if choice not in PASSPHRASE_CHOICES:
-        raise AccessError({"passphrase": ["Choose how to set the encryption passphrase."]})
+        raise _refuse("passphrase", "passphrase_choice")
     if choice == "generate":
         if value and not passphrase.is_valid_mnemonic(value):
-            raise AccessError(
-                {"passphrase": ["The generated passphrase is not a valid 12-word phrase."]}
-            )
+            raise _refuse("passphrase", "passphrase_generated_invalid")
         return value or None
-    if not value:
-        message = "Enter your passphrase." if choice == "current" else "Enter a new passphrase."
-        raise AccessError({"passphrase": [message]})
+    # A new passphrase of spaces alone is refused; a current one is whatever the user has.
+    if not value or (choice == "new" and not value.strip()):
+        rule = "passphrase_current_required" if choice == "current" else "passphrase_new_required"
+        raise _refuse("passphrase", rule)
     return value
+
+
+def clean(project, request: CreateAccessRequest, now: datetime) -> CreateAccessRequest:
+    """The request with every field validated; one AccessError names every bad field."""
+    errors: dict[str, list[str]] = {}
+    cleaned: dict = {}
+
+    def attempt(name, check, *args):
+        try:
+            cleaned[name] = check(*args)
+        except AccessError as exc:
+            errors.update(exc.errors)
+
+    attempt("name", validate_name, project, request.name)
+    attempt("description", validate_description, request.description)
+    attempt("type", validate_type, request.type)
+    if request.full_access:
+        cleaned.update(permissions=permissions.FULL_ACCESS, buckets=None, expires_at=None)
+    else:
+        attempt("permissions", validate_permissions, request.permissions)
+        attempt("buckets", validate_buckets, project, request.buckets)
+        attempt("expires_at", validate_expiration, request.expires_at, now)
+    if "type" not in errors and needs_passphrase(project, request.type):
+        attempt("passphrase", validate_passphrase, request.passphrase_choice, request.passphrase)
+    else:
+        cleaned["passphrase"] = None
+    if errors:
+        raise AccessError(errors)
+    return replace(request, **cleaned)
 
 
 # --- creation ----------------------------------------------------------------
 
 
-def _restriction_caveat(
-    permissions: frozenset[str],
-    object_lock: frozenset[str],
-    buckets: tuple[str, ...] | None,
-    not_before: datetime,
-    not_after: datetime | None,
-) -> caveat_mod.Caveat:
-    """One disallow flag per permission not granted, one Path per bucket."""
-    granted = permissions | object_lock
-    flags = {flag: name not in granted for name, flag in DISALLOW_FLAGS.items()}
-    return caveat_mod.Caveat(
-        **flags,
-        allowed_paths=[caveat_mod.CaveatPath(bucket=name.encode()) for name in buckets or ()],
-        not_before=not_before,
-        not_after=not_after,
-        nonce=secrets.token_bytes(4),
-    )
-
-
-def _clean(project, choices: AccessChoices, now: datetime) -> dict:
-    """Validate every choice, gathering every field's error into one AccessError."""
-    errors: dict[str, list[str]] = {}
-    cleaned: dict = {}
-
-    def attempt(key, check, *args):
-        try:
-            cleaned[key] = check(*args)
-        except AccessError as exc:
-            errors.update(exc.errors)
-
-    attempt("name", validate_name, project, choices.name)
-    if len(choices.description or "") > DESCRIPTION_MAX_LENGTH:
-        errors["description"] = [
-            f"The description can be at most {DESCRIPTION_MAX_LENGTH} characters long."
-        ]
-    attempt("type", validate_type, choices.type)
-    if choices.full_access:
-        cleaned.update(
-            permissions=frozenset(PERMISSION_NAMES),
-            object_lock=FULL_ACCESS_OBJECT_LOCK,
-            buckets=None,
-            expires_at=None,
-        )
-    else:
-        attempt("permissions", validate_permissions, choices.permissions)
-        attempt("object_lock", validate_object_lock, choices.object_lock)
-        attempt("buckets", validate_buckets, project, choices.buckets)
-        attempt("expires_at", validate_expiration, choices.expires_at, now)
-    if errors.get("type") is None and needs_passphrase(project, choices.type):
-        attempt("passphrase", validate_passphrase, choices.passphrase_choice, choices.passphrase)
-    if errors:
-        raise AccessError(errors)
-    return cleaned
-
-
 def create_access(
-    project, user, choices: AccessChoices, now: datetime | None = None
+    project,
+    actor,
+    request: CreateAccessRequest,
+    origin: Origin | None = None,
+    now: datetime | None = None,
 ) -> CreatedAccess:
-    """Validate everything, write it in one transaction, return the one-time values."""
+    """Validate, derive the key material, write the key and its audit event in one
+    transaction, and return the one-time values."""
     now = now or timezone.now()
-    cleaned = _clean(project, choices, now)
-    type_ = cleaned["type"]
+    origin = origin or Origin()
+    request = clean(project, request, now)
+    credential_type = CREDENTIAL_TYPES[request.type]
 
     root, secret = macaroon.new_root_key()
-    restriction = _restriction_caveat(
-        cleaned["permissions"],
-        cleaned["object_lock"],
-        cleaned["buckets"],
-        not_before=now,
-        not_after=cleaned["expires_at"],
-    )
-    api_key = macaroon.restrict(root, caveat_mod.encode(restriction))
-    api_key_string = macaroon.to_api_key_string(api_key)
-
-    generated = None
+    api_key = macaroon.restrict(root, caveat_mod.encode(_restriction(request, now)))
+    phrase, generated = None, None
     access_grant = None
-    if type_ != AccessKey.Type.API_KEY:
-        if project.is_managed:
-            phrase = console_keyring.managed_passphrase(project)
-        else:
-            phrase = cleaned["passphrase"]
-            if phrase is None:
-                phrase = generated = passphrase.generate_mnemonic()
-        root_key = passphrase.derive_root_key(phrase, bytes(project.salt))
-        buckets = list(cleaned["buckets"]) if cleaned["buckets"] is not None else None
-        access_grant = grant_mod.serialize_grant(
-            grant_mod.Scope(
-                satellite_addr=settings.SATELLITE_ADDRESS,
-                api_key=macaroon.serialize(api_key),
-                encryption_access=grant_mod.encryption_access_for(root_key, buckets),
-            )
-        )
+    if credential_type.encrypts:
+        phrase, generated = _encryption_passphrase(project, request)
+        access_grant = _access_grant(project, api_key, phrase, request.buckets)
 
-    secret_encrypted, secret_key_id = keyring.encrypt_macaroon_secret(root.head, secret)
-    permissions, object_lock = cleaned["permissions"], cleaned["object_lock"]
-    key = AccessKey(
-        project=project,
-        name=cleaned["name"],
-        description=(choices.description or "").strip(),
-        type=type_,
-        created_by=user,
-        created_at=now,
-        user_agent=(choices.user_agent or "")[:512],
-        head=root.head,
-        secret_encrypted=secret_encrypted,
-        secret_key_id=secret_key_id,
-        full_access=choices.full_access,
-        all_buckets=cleaned["buckets"] is None,
-        not_before=now,
-        not_after=cleaned["expires_at"],
-        **{field: name in permissions for name, field in PERMISSION_FIELDS.items()},
-        **{field: name in object_lock for name, field in OBJECT_LOCK_FIELDS.items()},
-    )
-
-    s3 = {}
-    try:
-        with transaction.atomic():
-            key.save()
-            if cleaned["buckets"] is not None:
-                key.buckets.set(project.buckets.filter(name__in=cleaned["buckets"]))
-            if type_ == AccessKey.Type.S3_CREDENTIALS:
-                s3 = _register_s3_credentials(key, access_grant, now)
-    except IntegrityError as exc:
-        # Two creations with the same name at once: the unique index picks one.
-        if AccessKey.objects.active().filter(project=project, name=key.name).exists():
-            raise AccessError({"name": ["This name is already in use"]}) from exc
-        raise
-
+    key = _key_row(project, actor, request, root.head, secret, origin, now)
+    s3 = _save(project, actor, key, request, credential_type, access_grant, origin, now)
     return CreatedAccess(
         access_key=key,
         satellite_address=settings.SATELLITE_ADDRESS,
-        api_key=api_key_string,
+        api_key=macaroon.to_api_key_string(api_key),
         access_grant=access_grant,
         s3_access_key=s3.get("access_key"),
         s3_secret_key=s3.get("secret_key"),
         s3_endpoint=settings.S3_ENDPOINT if s3 else None,
         generated_passphrase=generated,
     )
+
+
+def _restriction(request: CreateAccessRequest, now: datetime) -> caveat_mod.Caveat:
+    """One disallow flag per permission not granted, one Path per bucket."""
+    granted = request.granted()
+    return caveat_mod.Caveat(
+        **{p.caveat_flag: p.name not in granted for p in permissions.PERMISSIONS},
+        allowed_paths=[
+            caveat_mod.CaveatPath(bucket=name.encode()) for name in request.buckets or ()
+        ],
+        not_before=now,
+        not_after=request.expires_at,
+        nonce=secrets.token_bytes(4),
+    )
+
+
+def _encryption_passphrase(project, request: CreateAccessRequest) -> tuple[str, str | None]:
+    """The passphrase to derive from, and the one generated here (to show once), if any."""
+    if project.is_managed:
+        return console_keyring.managed_passphrase(project), None
+    if request.passphrase is None:
+        generated = passphrase.generate_mnemonic()
+        return generated, generated
+    return request.passphrase, None
+
+
+def _access_grant(project, api_key, phrase: str, buckets: tuple[str, ...] | None) -> str:
+    root_key = passphrase.derive_root_key(phrase, bytes(project.salt))
+    return grant_mod.serialize_grant(
+        grant_mod.Scope(
+            satellite_addr=settings.SATELLITE_ADDRESS,
+            api_key=macaroon.serialize(api_key),
+            encryption_access=grant_mod.encryption_access_for(
+                root_key, list(buckets) if buckets is not None else None
+            ),
+        )
+    )
+
+
+def _key_row(project, actor, request, head, secret, origin: Origin, now) -> AccessKey:
+    secret_encrypted, secret_key_id = keyring.encrypt_macaroon_secret(head, secret)
+    granted = request.granted()
+    return AccessKey(
+        project=project,
+        name=request.name,
+        description=request.description,
+        type=request.type,
+        created_by=actor,
+        created_at=now,
+        user_agent=origin.user_agent[:USER_AGENT_MAX_LENGTH],
+        head=head,
+        secret_encrypted=secret_encrypted,
+        secret_key_id=secret_key_id,
+        full_access=request.full_access,
+        all_buckets=request.buckets is None,
+        not_before=now,
+        not_after=request.expires_at,
+        **{p.field: p.name in granted for p in permissions.PERMISSIONS},
+    )
+
+
+def _save(project, actor, key, request, credential_type, access_grant, origin, now) -> dict:
+    """Key, buckets, S3 record and audit event: all or nothing. Returns the S3 values."""
+    s3 = {}
+    try:
+        with transaction.atomic():
+            key.save()
+            if request.buckets is not None:
+                key.buckets.set(project.buckets.filter(name__in=request.buckets))
+            if credential_type.registers_s3:
+                s3 = _register_s3_credentials(key, access_grant, now)
+            audit.write(
+                AuditEvent.Action.ACCESS_CREATED,
+                project=project,
+                actor=actor,
+                ip_address=origin.ip_address,
+                user_agent=origin.user_agent,
+                **restrictions_of(key),
+                **dict(origin.marks),
+                passphrase=request.passphrase_choice
+                if needs_passphrase(project, request.type)
+                else None,
+            )
+    except IntegrityError as exc:
+        # Two creations with the same name at once: the unique index picks one.
+        if AccessKey.objects.not_revoked().filter(project=project, name=key.name).exists():
+            raise _refuse("name", "name_taken") from exc
+        raise
+    return s3
 
 
 def _register_s3_credentials(key: AccessKey, access_grant: str, now: datetime) -> dict:
@@ -357,47 +411,55 @@ def restrictions_of(key: AccessKey) -> dict:
 # --- deletion ----------------------------------------------------------------
 
 
-def delete_accesses(project, user, ids: Iterable[int], now: datetime | None = None) -> list[str]:
-    """Revoke the accesses with these ids, all or nothing; returns their names.
+def delete_accesses(
+    project,
+    actor,
+    ids: Iterable[int],
+    origin: Origin | None = None,
+    now: datetime | None = None,
+) -> list[str]:
+    """Revoke the accesses with these ids and audit it, all or nothing; returns their names.
 
     A Member may delete only the accesses they created, an Admin any. Revoking
     makes every grant and S3 credential made from the key stop working.
     """
     now = now or timezone.now()
+    origin = origin or Origin()
     ids = {int(i) for i in ids}
     if not ids:
-        raise AccessError({"__all__": ["Select at least one access key to delete."]})
-    role = (
-        Membership.objects.filter(project=project, user=user).values_list("role", flat=True).first()
-    )
-    if role is None:
-        raise AccessError({"__all__": ["You are not a member of this project."]})
+        raise _refuse("__all__", "delete_none")
+    role = Membership.objects.filter(project=project, user=actor).values_list("role", flat=True)
+    if not role:
+        raise _refuse("__all__", "delete_not_member")
 
     with transaction.atomic():
-        keys = list(
-            AccessKey.objects.active()
-            .select_for_update()
-            .filter(project=project, id__in=ids)
-            .order_by("name")
-        )
-        if len(keys) != len(ids):
-            raise AccessError(
-                {
-                    "__all__": [
-                        "Some of the selected access keys no longer exist. Nothing was deleted."
-                    ]
-                }
-            )
-        if role != Membership.Role.ADMIN:
-            others = [key.name for key in keys if key.created_by_id != user.id]
-            if others:
-                raise AccessError(
-                    {
-                        "__all__": [
-                            "Members can delete only the access keys they created. "
-                            f"Not yours: {', '.join(others)}. Nothing was deleted."
-                        ]
-                    }
-                )
+        keys = _deletable_keys(project, actor, role[0], ids)
         AccessKey.objects.filter(id__in=[key.id for key in keys]).update(revoked_at=now)
-    return [key.name for key in keys]
+        names = [key.name for key in keys]
+        audit.write(
+            AuditEvent.Action.ACCESS_DELETED,
+            project=project,
+            actor=actor,
+            ip_address=origin.ip_address,
+            user_agent=origin.user_agent,
+            accesses=names,
+            **dict(origin.marks),
+        )
+    return names
+
+
+def _deletable_keys(project, actor, role: str, ids: set[int]) -> list[AccessKey]:
+    """The keys, locked for the deletion, once every one of them may go."""
+    keys = list(
+        AccessKey.objects.not_revoked()
+        .select_for_update()
+        .filter(project=project, id__in=ids)
+        .order_by("name")
+    )
+    if len(keys) != len(ids):
+        raise _refuse("__all__", "delete_gone")
+    if role != Membership.Role.ADMIN:
+        others = [key.name for key in keys if key.created_by_id != actor.id]
+        if others:
+            raise _refuse("__all__", "delete_not_yours", others)
+    return keys

@@ -3,7 +3,8 @@
 Mirrors storj/storj ``web/satellite/src/components/dialogs/commonPassphraseSteps/
 SaveButtons.vue``: file name ``{brand}-{type}-{name}-{new Date().toISOString()}.txt``
 and content where each item is either ``"{label}:\\n{value}"`` or a bare value,
-joined by a blank line with no trailing newline.
+joined by a blank line with no trailing newline. What each credential type's
+file holds is in the credential types table (`accesskeys.credential_types`).
 """
 
 from __future__ import annotations
@@ -11,11 +12,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
-S3_CREDENTIALS = "S3-Credentials"
-ACCESS_GRANT = "Access-Grant"
-API_KEY = "API-Key"
-PASSPHRASE = "passphrase"  # lower case in Storj's console too
-TYPE_LABELS = (S3_CREDENTIALS, ACCESS_GRANT, API_KEY, PASSPHRASE)
+from accesskeys.credential_types import CREDENTIAL_TYPES, PASSPHRASE_DOWNLOAD_LABEL
+
+TYPE_LABELS = (*(t.download_label for t in CREDENTIAL_TYPES), PASSPHRASE_DOWNLOAD_LABEL)
 
 # A labelled item, or a bare value as Storj writes for a grant or passphrase.
 Item = tuple[str, str] | str
@@ -46,30 +45,3 @@ def download_content(items: Sequence[Item]) -> str:
     """Items as ``Label:\\nvalue`` (or a bare value), blank-line separated."""
     parts = [item if isinstance(item, str) else f"{item[0]}:\n{item[1]}" for item in items]
     return "\n\n".join(parts)
-
-
-def s3_items(access_key: str, secret_key: str, endpoint: str) -> list[Item]:
-    """What the S3 credentials file holds."""
-    return [("Access Key", access_key), ("Secret Key", secret_key), ("Endpoint", endpoint)]
-
-
-def access_grant_items(grant: str) -> list[Item]:
-    """What the access grant file holds: the labelled grant.
-
-    Our product spec (storj-formats.md) labels every item, the grant too;
-    Storj's own AccessCreatedStep.vue writes the bare grant.
-    """
-    return [("Access Grant", grant)]
-
-
-def api_key_items(satellite_address: str, api_key: str) -> list[Item]:
-    """What the API key file holds."""
-    return [("Satellite Address", satellite_address), ("API Key", api_key)]
-
-
-def passphrase_items(passphrase: str) -> list[Item]:
-    """What the passphrase file holds: the passphrase alone, with no label.
-
-    Storj's PassphraseGeneratedStep.vue passes ``[ passphrase ]``.
-    """
-    return [passphrase]

@@ -6,12 +6,10 @@ Mirrors storj/common ``grant/`` and ``pb/`` (scope.proto, encryption_access.prot
 from __future__ import annotations
 
 import base64
-import hashlib
-import hmac
 from dataclasses import dataclass, field
 from typing import Any
 
-from accesskeys.services import base58check
+from accesskeys.services import base58check, path_encryption
 from accesskeys.services import caveat as caveat_mod
 from accesskeys.services import macaroon as macaroon_mod
 from accesskeys.services import protobuf as pb
@@ -156,12 +154,6 @@ def parse_grant(text: str) -> Scope:
 # --- keys -------------------------------------------------------------------
 
 
-def derive_bucket_key(root_key: bytes, bucket: str | bytes) -> bytes:
-    """The key for one bucket: HMAC-SHA512(root, "path:" + bucket), first 32 bytes."""
-    name = bucket.encode("utf-8") if isinstance(bucket, str) else bucket
-    return hmac.new(root_key, b"path:" + name, hashlib.sha512).digest()[:32]
-
-
 def encryption_access_for(root_key: bytes, buckets: list[str] | None) -> EncryptionAccess:
     """Encryption access for all buckets (None) or only the listed ones."""
     if buckets is None:
@@ -170,7 +162,7 @@ def encryption_access_for(root_key: bytes, buckets: list[str] | None) -> Encrypt
     entries = [
         StoreEntry(
             bucket=name.encode("utf-8"),
-            key=derive_bucket_key(root_key, name),
+            key=path_encryption.bucket_key(root_key, name),
             path_cipher=ENC_AESGCM,
         )
         for name in buckets

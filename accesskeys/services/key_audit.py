@@ -13,13 +13,12 @@ from datetime import UTC, datetime, timedelta
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from accesskeys.models import OBJECT_LOCK_PERMISSIONS, PERMISSIONS, AccessKey
+from accesskeys.models import AccessKey
+from accesskeys.permissions import PERMISSIONS
 
-# Permission filter choices: (field, label), basic permissions first.
-PERMISSION_CHOICES: list[tuple[str, str]] = PERMISSIONS + [
-    (field, label) for field, label, _ in OBJECT_LOCK_PERMISSIONS
-]
-PERMISSION_FIELDS = {field for field, _ in PERMISSION_CHOICES}
+# Permission filter choices: the model field (kept in the URL) and the label.
+PERMISSION_CHOICES: list[tuple[str, str]] = [(p.field, p.label) for p in PERMISSIONS]
+PERMISSION_FIELDS = {p.field for p in PERMISSIONS}
 
 EXPIRING_SOON = timedelta(days=7)
 OLD_WITHOUT_EXPIRATION = timedelta(days=90)

@@ -224,7 +224,7 @@ class Op(IntEnum):
     GET_BUCKET_NOTIFICATION_CONFIGURATION = 15
 
 
-# the flag that denies each operation (GetObjectRetention is special-cased)
+# the flag that denies each operation (Op.GET_OBJECT_RETENTION is special-cased)
 _DENYING_FLAG: dict[Op, str] = {
     Op.READ: "disallow_reads",
     Op.WRITE: "disallow_writes",

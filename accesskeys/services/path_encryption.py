@@ -61,11 +61,18 @@ def encrypt_path_with_key(key: bytes, path: str | bytes) -> bytes:
     return b"/".join(parts)
 
 
+def bucket_key(root_key: bytes, bucket: str | bytes) -> bytes:
+    """The key of one bucket's object keys: the bucket name is the first derivation step.
+
+    A grant limited to some buckets carries these keys instead of the root key.
+    """
+    name = bucket.encode("utf-8") if isinstance(bucket, str) else bucket
+    return _path_component_key(root_key, name)
+
+
 def encrypt_path(root_key: bytes, bucket: str | bytes, path: str | bytes) -> bytes:
     """Encrypt an object key for ``bucket`` under a default (root) key, AES-GCM."""
-    name = bucket.encode("utf-8") if isinstance(bucket, str) else bucket
-    # with the default key the bucket name is the first derivation step
-    return encrypt_path_with_key(_path_component_key(root_key, name), path)
+    return encrypt_path_with_key(bucket_key(root_key, bucket), path)
 
 
 def encrypt_prefix(root_key: bytes, bucket: str | bytes, prefix: str | bytes) -> bytes:

@@ -1,9 +1,7 @@
-// The Access Keys page: row selection, row menus and the delete confirmation.
-// Everything else (search, sort, paging, deleting) is htmx talking to the server.
+// The Access Keys page: row selection and row menus. Everything else (search, sort,
+// paging, deleting) is htmx talking to the server; dialog.js runs the dialogs.
 (function () {
   "use strict";
-
-  var opener = null; // what had focus when a dialog opened, to return focus there
 
   function table() {
     return document.getElementById("access-table");
@@ -63,18 +61,9 @@
       }
       return;
     }
-    var item = e.target.closest('[role="menuitem"]');
-    if (item) {
-      // The dialog that opens returns focus to the menu's button.
-      var menuOf = item.closest('[role="menu"]');
-      opener = document.querySelector('[aria-controls="' + menuOf.id + '"]');
+    if (e.target.closest('[role="menuitem"]') || !e.target.closest('[role="menu"]')) {
+      // A menu item opens a dialog; dialog.js returns focus to the menu's button.
       closeMenus(false);
-      return;
-    }
-    if (!e.target.closest('[role="menu"]')) closeMenus(false);
-
-    if (e.target.closest("[data-close-dialog]")) {
-      e.target.closest("dialog").close();
     }
   });
 
@@ -85,45 +74,16 @@
     }
   });
 
-  // ----- The delete confirmation -----
-
-  document.addEventListener("htmx:beforeRequest", function (e) {
-    var target = e.detail.target;
-    if (target && target.id === "dialog-host" && !document.querySelector("#dialog-host dialog[open]")) {
-      var active = document.activeElement;
-      if (!active || !active.closest('[role="menu"]')) opener = active;
-    }
-  });
-
-  function restoreFocus() {
-    var target = opener && document.body.contains(opener) ? opener : null;
-    if (!target && opener && opener.id) target = document.getElementById(opener.id);
-    if (!target) target = document.getElementById("access-search") || document.getElementById("content");
-    if (target) target.focus();
-  }
-
   document.addEventListener("htmx:afterSettle", function (e) {
-    var dialog = document.querySelector("#dialog-host dialog[data-access-delete]");
-    if (dialog && !dialog.open) dialog.showModal();
-    if (e.detail.target && e.detail.target.id === "dialog-host" && !dialog) restoreFocus();
     if (e.detail.target && e.detail.target.id === "access-keys") {
-      // The refresh after deleting replaces the section: keep focus on the page.
-      if (!document.activeElement || document.activeElement === document.body) restoreFocus();
+      // The refresh after creating or deleting replaces the section: keep focus on the page.
+      var active = document.activeElement;
+      if (!active || active === document.body) {
+        (document.getElementById("access-search") || document.getElementById("content")).focus();
+      }
     }
     updateSelection();
   });
-
-  // Escape or Cancel closes the dialog; it is then removed so the next one starts afresh.
-  document.addEventListener(
-    "close",
-    function (e) {
-      if (e.target.matches && e.target.matches("dialog[data-access-delete]")) {
-        e.target.remove();
-        restoreFocus();
-      }
-    },
-    true
-  );
 
   document.addEventListener("DOMContentLoaded", updateSelection);
 })();

@@ -1,5 +1,6 @@
-/* The New Access dialog: opening, focus, the browser-held passphrase, and the result's
- * Show / Copy / Download. The server renders every step; this file only wires them up.
+/* The New Access dialog's own behaviour: the browser-held passphrase, each step's
+ * focus and show/hide rules, and the result's Show / Copy / Download. The server
+ * renders every step; dialog.js opens and closes the dialog and returns focus.
  *
  * Passphrases never travel back from the server: the one typed or generated on the
  * Encryption step is kept here (the current one also in sessionStorage, per project,
@@ -7,13 +8,8 @@
  */
 (function () {
   "use strict";
-  if (window.NewAccess) {
-    window.NewAccess.init();
-    return;
-  }
 
   var FIELD_FOR = { current: "passphrase", new: "new_passphrase", generate: "generated_passphrase" };
-  var opener = null;
   var draft = null; // {choice, value}: the passphrase chosen on the Encryption step
   var generated = null; // the 12 words shown first in this dialog, kept if the user comes back
   var saved = false; // result copied or downloaded
@@ -53,34 +49,14 @@
     }, 50);
   }
 
-  function init() {
-    var d = dialog();
-    if (!d || d.dataset.ready) return;
-    d.dataset.ready = "1";
-    opener = document.activeElement && document.activeElement !== document.body ? document.activeElement : null;
+  function init(d) {
     draft = null;
     generated = null;
     saved = false;
     d.addEventListener("click", onClick);
     d.addEventListener("change", onChange);
     d.addEventListener("input", onInput);
-    d.addEventListener("keydown", function (e) {
-      if (e.key === "Escape") {
-        // Handled here so the result step can ask before closing.
-        e.preventDefault();
-        requestClose();
-      }
-    });
-    d.addEventListener("cancel", function (e) {
-      e.preventDefault();
-      requestClose();
-    });
-    d.addEventListener("close", function () {
-      d.remove();
-      var target = opener && opener.isConnected ? opener : document.querySelector('[hx-get$="/new/"]');
-      if (target) target.focus();
-    });
-    d.showModal();
+    d.addEventListener("dialog:beforeclose", onBeforeClose);
     enterStep(d);
   }
 
@@ -208,17 +184,15 @@
     }
   }
 
-  function requestClose() {
-    var d = dialog();
-    if (!d) return;
-    var confirm = d.querySelector("[data-close-confirm]");
-    if (confirm && !saved && confirm.hidden) {
+  function onBeforeClose(e) {
+    // Credentials neither copied nor downloaded: ask before they are gone for good.
+    var confirm = e.target.querySelector("[data-close-confirm]");
+    if (!confirm || saved) return;
+    e.preventDefault();
+    if (confirm.hidden) {
       confirm.hidden = false;
       confirm.querySelector("[data-cancel-close]").focus();
-      return;
-    }
-    if (confirm && !saved) return; // the question is on screen: answer it
-    d.close();
+    } // else the question is on screen: answer it
   }
 
   function onClick(e) {
@@ -226,9 +200,7 @@
     var t = e.target.closest("button");
     if (!t || !d) return;
     var f = form(d);
-    if (t.hasAttribute("data-close")) {
-      requestClose();
-    } else if (t.hasAttribute("data-confirm-close")) {
+    if (t.hasAttribute("data-confirm-close")) {
       d.close();
     } else if (t.hasAttribute("data-cancel-close")) {
       d.querySelector("[data-close-confirm]").hidden = true;
@@ -297,15 +269,12 @@
   }
 
   document.addEventListener("htmx:configRequest", onConfigRequest);
+  document.addEventListener("dialog:opened", function (e) {
+    if (e.target.id === "new-access") init(e.target);
+  });
   // After settling: htmx binds the new step's hx- attributes only then, and a key
   // pressed on a focused control before that would submit the form natively.
   document.addEventListener("htmx:afterSettle", function (e) {
-    var target = e.detail.target;
-    if (!target) return;
-    if (target.id === "dialog-host") init();
-    else if (target.id === "new-access-step") enterStep(dialog());
+    if (e.detail.target && e.detail.target.id === "new-access-step") enterStep(dialog());
   });
-
-  window.NewAccess = { init: init };
-  init();
 })();

@@ -7,6 +7,7 @@ from playwright.sync_api import expect
 
 from accesskeys.models import AccessKey
 from accesskeys.services import access
+from tests.e2e.conftest import wait_for_htmx
 from tests.e2e.test_new_access_flow import PASSPHRASE, name_step, open_dialog
 
 pytestmark = pytest.mark.e2e
@@ -14,12 +15,15 @@ pytestmark = pytest.mark.e2e
 
 def next_(dialog):
     dialog.get_by_role("button", name="Next").click()
+    # Under load the next click could land on this step's button while its
+    # request is in flight, and htmx drops it.
+    wait_for_htmx(dialog.page)
 
 
 def test_it_shows_errors_on_the_step_that_caused_them(
     page, live_server, project, admin, screenshot
 ):
-    access.create_access(project, admin, access.AccessChoices(name="taken", type="api_key"))
+    access.create_access(project, admin, access.CreateAccessRequest(name="taken", type="api_key"))
     dialog = open_dialog(page, live_server, project, admin)
 
     next_(dialog)

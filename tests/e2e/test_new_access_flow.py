@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 from accesskeys.models import AccessKey
 from accesskeys.services import caveat, grant, macaroon, passphrase
 from tests.conftest import PASSWORD
-from tests.e2e.conftest import sign_in
+from tests.e2e.conftest import sign_in, wait_for_htmx
 
 pytestmark = pytest.mark.e2e
 
@@ -32,6 +32,7 @@ def name_step(dialog, name, type_label):
     dialog.get_by_label("Name", exact=True).fill(name)
     dialog.get_by_label(type_label, exact=True).check()
     dialog.get_by_role("button", name="Next").click()
+    wait_for_htmx(dialog.page)
 
 
 def download(page, button):

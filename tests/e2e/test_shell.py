@@ -1,6 +1,8 @@
 import re
 
 import pytest
+from axes.models import AccessAttempt
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from tests.conftest import PASSWORD
@@ -36,3 +38,24 @@ def test_it_signs_out(page, live_server, admin, project):
     page.get_by_role("button", name="Sign out").click()
     expect(page).to_have_url(re.compile(r"/signin/$"))
     expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
+
+
+def test_it_says_when_sign_in_is_paused(page, live_server, admin, screenshot):
+    # Ten failures from this browser's address were recorded a moment ago.
+    AccessAttempt.objects.create(
+        username="someone@example.com",
+        ip_address="127.0.0.1",
+        user_agent="",
+        failures_since_start=10,
+        attempt_time=timezone.now(),
+        get_data="",
+        post_data="",
+        http_accept="",
+        path_info="/signin/",
+    )
+    sign_in(page, live_server, admin.email, PASSWORD)
+    expect(page.get_by_role("alert")).to_have_text(re.compile("Too many failed sign-in attempts"))
+    expect(page.get_by_label("Email")).to_have_value(admin.email)
+    screenshot("signin-locked-out")
+    page.set_viewport_size({"width": 390, "height": 800})
+    screenshot("signin-locked-out-390")

@@ -6,10 +6,16 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from accesskeys.services.access import AccessChoices, create_access
+from accesskeys.services.access import CreateAccessRequest, create_access
 from tests.conftest import PASSWORD
 from tests.e2e.conftest import SCREENSHOTS, sign_in
 from tests.key_factory import make_key
+
+
+def key_rows(page):
+    """Rows of the Audit page's keys table (the event log names keys too)."""
+    return page.get_by_role("table", name=re.compile("^Access keys")).get_by_role("row")
+
 
 pytestmark = pytest.mark.e2e
 
@@ -21,12 +27,11 @@ def test_it_lets_an_admin_answer_who_can_delete_in_a_bucket(
     created = create_access(
         project,
         admin,
-        AccessChoices(
+        CreateAccessRequest(
             name="backup-cleaner",
             type="api_key",
             full_access=False,
-            permissions=frozenset({"read", "list", "delete"}),
-            object_lock=frozenset({"GetObjectRetention"}),
+            permissions=frozenset({"read", "list", "delete", "GetObjectRetention"}),
             buckets=("backups",),
             expires_at=timezone.now() + timedelta(days=5),
         ),
@@ -55,7 +60,7 @@ def test_it_lets_an_admin_answer_who_can_delete_in_a_bucket(
     sign_in(page, live_server, admin.email, PASSWORD)
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Audit").click()
     expect(page.get_by_role("heading", name="Audit", exact=True)).to_be_visible()
-    old_root = page.get_by_role("row").filter(has_text="old-root")
+    old_root = key_rows(page).filter(has_text="old-root")
     expect(old_root).to_contain_text("Full access, no expiration")
     expect(old_root).to_contain_text("No expiration, older than 90 days")
     screenshot("audit-page")
@@ -65,11 +70,11 @@ def test_it_lets_an_admin_answer_who_can_delete_in_a_bucket(
     keys.get_by_label("Can").select_option(label="Delete")
     keys.get_by_label("Status").select_option(label="Active")
     keys.get_by_role("button", name="Filter keys").click()
-    row = page.get_by_role("row").filter(has_text="backup-cleaner")
+    row = key_rows(page).filter(has_text="backup-cleaner")
     expect(row).to_contain_text("alice@example.com")
     expect(row).to_contain_text("Never")  # last used
-    expect(page.get_by_role("row").filter(has_text="old-root")).to_be_visible()
-    expect(page.get_by_role("row").filter(has_text="photos-only")).to_have_count(0)
+    expect(key_rows(page).filter(has_text="old-root")).to_be_visible()
+    expect(key_rows(page).filter(has_text="photos-only")).to_have_count(0)
     screenshot("audit-page-filtered")
 
     row.get_by_role("link", name="backup-cleaner").click()
@@ -112,10 +117,16 @@ def test_it_adds_a_member_who_sets_a_password(
     page.get_by_label("Email").fill("dana@example.com")
     page.get_by_label("Role", exact=True).select_option(label="Member")
     page.get_by_role("button", name="Add member").click()
-    expect(page.get_by_role("heading", name="Account created for dana@example.com")).to_be_visible()
+    expect(page.get_by_role("heading", name="Invitation link for dana@example.com")).to_be_visible()
     link = page.get_by_label("One-time link").input_value()
     assert "/invitations/" in link
+    expect(page.get_by_role("rowheader", name="dana@example.com")).to_be_visible()
     screenshot("team-added-with-link")
+    page.set_viewport_size({"width": 390, "height": 800})
+    # The page fits a phone: the tables scroll inside their cards, nothing past the edge.
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    screenshot("team-added-with-link-390")
+    page.set_viewport_size({"width": 1280, "height": 860})
 
     # The last Admin cannot step down.
     alice_row = page.get_by_role("row").filter(has_text="alice@example.com")
@@ -128,15 +139,48 @@ def test_it_adds_a_member_who_sets_a_password(
     dana_page = dana.new_page()
     dana_page.goto(link)
     expect(dana_page.get_by_role("heading", name="Set your password")).to_be_visible()
+    # The address bar no longer holds the token.
+    assert dana_page.url.endswith("/invitation/")
     dana_page.get_by_label("New password").fill("dana-picks-a-good-one")
     dana_page.get_by_label("Confirm password").fill("dana-picks-a-good-one")
     SCREENSHOTS.mkdir(exist_ok=True)
     dana_page.screenshot(path=str(SCREENSHOTS / "set-password.png"), full_page=True)
-    dana_page.get_by_role("button", name="Set password and sign in").click()
+    dana_page.get_by_role("button", name="Set password and join").click()
     expect(dana_page.get_by_role("heading", name="Access Keys", exact=True)).to_be_visible()
     expect(dana_page.get_by_text("dana@example.com")).to_be_visible()
 
     # The link works once.
     dana_page.goto(link)
     expect(dana_page.get_by_role("heading", name="This link is not valid")).to_be_visible()
+    dana_page.screenshot(path=str(SCREENSHOTS / "invitation-invalid.png"), full_page=True)
     dana.close()
+
+
+def test_it_invites_someone_who_has_an_account(
+    page, browser, live_server, admin, outsider, project, screenshot
+):
+    sign_in(page, live_server, admin.email, PASSWORD)
+    page.goto(f"{live_server.url}/projects/{project.public_id}/team/")
+    page.get_by_label("Email").fill(outsider.email)
+    page.get_by_role("button", name="Add member").click()
+    link = page.get_by_label("One-time link").input_value()
+
+    charlie = browser.new_context(viewport={"width": 390, "height": 800})
+    charlie_page = charlie.new_page()
+    charlie_page.goto(link)
+    expect(charlie_page.get_by_role("heading", name="Sign in to join Alpha")).to_be_visible()
+    SCREENSHOTS.mkdir(exist_ok=True)
+    charlie_page.screenshot(path=str(SCREENSHOTS / "invitation-sign-in.png"), full_page=True)
+    charlie_page.get_by_role("link", name=f"Sign in as {outsider.email}").click()
+    charlie_page.get_by_label("Email").fill(outsider.email)
+    charlie_page.get_by_label("Password").fill(PASSWORD)
+    charlie_page.get_by_role("button", name="Sign in").click()
+    expect(charlie_page.get_by_role("heading", name="Join Alpha")).to_be_visible()
+    charlie_page.screenshot(path=str(SCREENSHOTS / "invitation-join.png"), full_page=True)
+    charlie_page.get_by_role("button", name="Join Alpha").click()
+    expect(charlie_page.get_by_role("heading", name="Access Keys", exact=True)).to_be_visible()
+    expect(charlie_page.get_by_text("Welcome to Alpha.")).to_be_visible()
+    charlie.close()
+
+    page.reload()
+    expect(page.get_by_role("rowheader", name=re.compile(outsider.email))).to_be_visible()

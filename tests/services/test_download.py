@@ -2,19 +2,21 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from accesskeys.services.download import (
-    ACCESS_GRANT,
-    API_KEY,
-    PASSPHRASE,
-    S3_CREDENTIALS,
-    access_grant_items,
-    api_key_items,
-    download_content,
-    download_filename,
-    iso_timestamp,
-    passphrase_items,
-    s3_items,
+from accesskeys.credential_types import BY_VALUE
+from accesskeys.services.download import download_content, download_filename, iso_timestamp
+
+S3_CREDENTIALS, ACCESS_GRANT, API_KEY, PASSPHRASE = (
+    "S3-Credentials",
+    "Access-Grant",
+    "API-Key",
+    "passphrase",
 )
+
+
+def items(type_value: str, **values) -> list[tuple[str, str]]:
+    """The file's items as the credential types table lays them out."""
+    return [(item.label, values[item.attribute]) for item in BY_VALUE[type_value].result]
+
 
 NOW = datetime(2026, 1, 5, 10, 0, 0, 123456, tzinfo=UTC)
 
@@ -61,24 +63,29 @@ def test_it_rejects_an_unknown_type():
 
 
 def test_it_writes_the_s3_credentials_file():
-    content = download_content(s3_items("jwkey", "jysecret", "https://gateway.storjshare.io"))
+    content = download_content(
+        items(
+            "s3",
+            s3_access_key="jwkey",
+            s3_secret_key="jysecret",
+            s3_endpoint="https://gateway.storjshare.io",
+        )
+    )
     assert content == (
         "Access Key:\njwkey\n\nSecret Key:\njysecret\n\nEndpoint:\nhttps://gateway.storjshare.io"
     )
 
 
 def test_it_writes_the_api_key_file():
-    content = download_content(api_key_items("12abc@us1.storj.io:7777", "13Yq"))
+    content = download_content(
+        items("api_key", satellite_address="12abc@us1.storj.io:7777", api_key="13Yq")
+    )
     assert content == "Satellite Address:\n12abc@us1.storj.io:7777\n\nAPI Key:\n13Yq"
 
 
 def test_it_writes_the_access_grant_file_with_its_label():
-    assert download_content(access_grant_items("1Dv4grant")) == "Access Grant:\n1Dv4grant"
-
-
-def test_it_writes_the_passphrase_file_as_the_bare_passphrase():
-    words = "abandon ability able about above absent absorb abstract absurd abuse access accident"
-    assert download_content(passphrase_items(words)) == words
+    content = download_content(items("access_grant", access_grant="1Dv4grant"))
+    assert content == "Access Grant:\n1Dv4grant"
 
 
 def test_it_joins_mixed_items_without_a_trailing_newline():

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from accesskeys.services import base58check, grant
+from accesskeys.services import base58check, grant, path_encryption
 from accesskeys.services import caveat as cav
 from accesskeys.services import macaroon as mac
 from accesskeys.services import protobuf as pb
@@ -69,7 +69,7 @@ def test_it_inspects_store_entries_and_caveats():
     )
     scope = Scope("sat@host:7777", mac.serialize(m), grant.encryption_access_for(ROOT, ["photos"]))
     inspected = grant.inspect(grant.serialize_grant(scope))
-    key = grant.derive_bucket_key(ROOT, "photos")
+    key = path_encryption.bucket_key(ROOT, "photos")
     assert inspected["encryption_access"] == {
         "store_entries": [
             {
@@ -102,15 +102,15 @@ def test_it_builds_bucket_restricted_access_without_the_root_key():
     assert access.default_key is None
     assert access.default_path_cipher == 2
     assert access.store_entries == [
-        StoreEntry(bucket=b"a", key=grant.derive_bucket_key(ROOT, "a"), path_cipher=2),
-        StoreEntry(bucket=b"b", key=grant.derive_bucket_key(ROOT, "b"), path_cipher=2),
+        StoreEntry(bucket=b"a", key=path_encryption.bucket_key(ROOT, "a"), path_cipher=2),
+        StoreEntry(bucket=b"b", key=path_encryption.bucket_key(ROOT, "b"), path_cipher=2),
     ]
     assert ROOT not in grant.encode_encryption_access(access)
 
 
 def test_it_derives_bucket_keys_that_encrypt_like_the_root_key():
     # Storj's path vector pins the derivation: a bucket key must encrypt the same paths
-    bucket_key = grant.derive_bucket_key(ROOT, "bucket")
+    bucket_key = path_encryption.bucket_key(ROOT, "bucket")
     path = "fold1/fold2/fold3/file.txt"
     assert encrypt_path_with_key(bucket_key, path) == encrypt_path(ROOT, "bucket", path)
     assert len(bucket_key) == 32

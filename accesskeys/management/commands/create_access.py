@@ -3,26 +3,27 @@
 import contextlib
 import json
 import uuid
+from dataclasses import replace
 from datetime import UTC, datetime, time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from accesskeys.services.access import (
-    OBJECT_LOCK_NAMES,
-    PERMISSION_NAMES,
-    AccessChoices,
-    AccessError,
-    create_access,
-    restrictions_of,
-)
-from console import audit
-from console.models import AuditEvent, Project, User
+from accesskeys import permissions
+from accesskeys.credential_types import BY_COMMAND_NAME
+from accesskeys.services.access import AccessError, CreateAccessRequest, create_access
+from console.audit import Origin
+from console.models import Project, User
 
-TYPES = {"s3": "s3", "access-grant": "access_grant", "api-key": "api_key"}
+ORIGIN = Origin(user_agent="manage.py create_access")
 
 
 def comma_list(value: str | None) -> list[str]:
     return [item.strip() for item in (value or "").split(",") if item.strip()]
+
+
+def permission_names(values: list[str]) -> frozenset[str]:
+    """Names in any case; unknown ones are kept for the service to name in its error."""
+    return frozenset(permissions.name_for(value) or value for value in values)
 
 
 class Command(BaseCommand):
@@ -32,15 +33,13 @@ class Command(BaseCommand):
         parser.add_argument("--project", required=True, help="Project name (or public id).")
         parser.add_argument("--user", required=True, help="Email of a member of the project.")
         parser.add_argument("--name", required=True)
-        parser.add_argument("--type", required=True, choices=sorted(TYPES))
+        parser.add_argument("--type", required=True, choices=sorted(BY_COMMAND_NAME))
         parser.add_argument("--description", default="")
         parser.add_argument("--full-access", action="store_true")
-        parser.add_argument(
-            "--permissions", help=f"Comma-separated, from: {','.join(PERMISSION_NAMES)}."
-        )
-        parser.add_argument(
-            "--object-lock", help=f"Comma-separated, from: {','.join(OBJECT_LOCK_NAMES)}."
-        )
+        basic = ",".join(permissions.names(permissions.BASIC))
+        parser.add_argument("--permissions", help=f"Comma-separated, from: {basic}.")
+        object_lock = ",".join(permissions.names(permissions.OBJECT_LOCK))
+        parser.add_argument("--object-lock", help=f"Comma-separated, from: {object_lock}.")
         parser.add_argument("--buckets", help="Comma-separated bucket names (default: all).")
         parser.add_argument(
             "--expires", help="YYYY-MM-DD: the key stops working at its start (UTC)."
@@ -53,6 +52,17 @@ class Command(BaseCommand):
         if user is None:
             raise CommandError(f"No user with the email {options['user']}.")
         project = self.find_project(options["project"], user)
+        try:
+            created = create_access(project, user, self.access_request(options), ORIGIN)
+        except AccessError as exc:
+            problems = "; ".join(
+                f"{field}: {' '.join(messages)}" for field, messages in exc.errors.items()
+            )
+            raise CommandError(f"The access was not created. {problems}") from None
+        self.stdout.write(json.dumps(self.output(created), indent=2))
+
+    def access_request(self, options) -> CreateAccessRequest:
+        """The same request the dialog builds, from the command's options."""
         advanced = any(options[o] for o in ("permissions", "object_lock", "buckets", "expires"))
         if options["full_access"] and advanced:
             raise CommandError(
@@ -61,47 +71,40 @@ class Command(BaseCommand):
             )
         if options["passphrase"] and options["generate_passphrase"]:
             raise CommandError("Use either --passphrase or --generate-passphrase, not both.")
-
-        choices = AccessChoices(
+        request = CreateAccessRequest(
             name=options["name"],
-            type=TYPES[options["type"]],
+            type=BY_COMMAND_NAME[options["type"]].value,
             description=options["description"],
             full_access=not advanced,
-            permissions=frozenset(
-                p.lower() for p in comma_list(options["permissions"]) or PERMISSION_NAMES
-            ),
-            object_lock=frozenset(comma_list(options["object_lock"])),
-            buckets=tuple(comma_list(options["buckets"])) or None,
-            expires_at=self.parse_date(options["expires"]),
             passphrase_choice="generate" if options["generate_passphrase"] else "current",
             passphrase=options["passphrase"],
-            user_agent="manage.py create_access",
         )
-        try:
-            created = create_access(project, user, choices)
-        except AccessError as exc:
-            problems = "; ".join(
-                f"{field}: {' '.join(messages)}" for field, messages in exc.errors.items()
-            )
-            raise CommandError(f"The access was not created. {problems}") from None
-        audit.write(
-            AuditEvent.Action.ACCESS_CREATED,
-            project=project,
-            actor=user,
-            user_agent=choices.user_agent,
-            **restrictions_of(created.access_key),
+        if not advanced:
+            return request
+        chosen = comma_list(options["permissions"]) or list(permissions.DEFAULT)
+        return replace(
+            request,
+            permissions=permission_names(chosen + comma_list(options["object_lock"])),
+            buckets=tuple(comma_list(options["buckets"])) or None,
+            expires_at=self.parse_date(options["expires"]),
         )
 
-        values = {
+    def output(self, created) -> dict:
+        """The one-time values under stable JSON keys: what the type's result shows,
+        and the grant behind S3 credentials too."""
+        shown = {item.attribute for item in created.credential_type.result}
+        out = {
             "access_key": created.s3_access_key,
             "secret_key": created.s3_secret_key,
             "endpoint": created.s3_endpoint,
             "access_grant": created.access_grant,
-            "api_key": created.api_key if choices.type == "api_key" else None,
-            "satellite_address": created.satellite_address if choices.type == "api_key" else None,
+            "api_key": created.api_key if "api_key" in shown else None,
+            "satellite_address": created.satellite_address
+            if "satellite_address" in shown
+            else None,
             "passphrase": created.generated_passphrase,
         }
-        self.stdout.write(json.dumps({k: v for k, v in values.items() if v}, indent=2))
+        return {k: v for k, v in out.items() if v}
 
     def find_project(self, name: str, user):
         projects = Project.objects.filter(memberships__user=user)

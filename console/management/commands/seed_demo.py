@@ -2,7 +2,9 @@
 
 import secrets
 
-from django.core.management.base import BaseCommand
+from django.contrib.auth import password_validation
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from console import keyring
@@ -84,7 +86,13 @@ class Command(BaseCommand):
         user = User.objects.filter(email=email).first()
         if user is not None:
             return user, None
+        # 16 random characters: past every validator, as a given password must be.
         password = password or secrets.token_urlsafe(12)
+        try:
+            password_validation.validate_password(password, User(email=email))
+        except ValidationError as exc:
+            problems = " ".join(exc.messages)
+            raise CommandError(f"The password for {email} is too weak: {problems}") from None
         user = User.objects.create_user(email=email, password=password)
         changes.append(f"user {email}")
         return user, password

@@ -1,0 +1,95 @@
+/* One dialog pattern for the whole console (django-htmx-patterns' modal).
+ *
+ * The server renders a <dialog> into #dialog-host (hx-target="#dialog-host"); this
+ * script opens it as a modal, and closes it on Escape, on any [data-close-dialog]
+ * button, or when a response sends the HX-Trigger event "closeDialog". A closed
+ * dialog leaves the page, so the next one starts afresh, and focus returns to what
+ * opened it (or to another control that opens the same dialog, if that one is gone).
+ *
+ * A dialog may ask before closing: cancel its "dialog:beforeclose" event (the New
+ * Access result does, until its credentials are saved). "dialog:opened" fires once
+ * the dialog is shown.
+ */
+(function () {
+  "use strict";
+
+  var HOST_ID = "dialog-host";
+  var opener = null; // {element, id, opens}: what to give focus back to
+
+  function openDialog() {
+    var host = document.getElementById(HOST_ID);
+    var dialog = host && host.querySelector("dialog");
+    return dialog && dialog.open ? dialog : null;
+  }
+
+  function remember(element) {
+    // A menu item leaves with its menu: return to the button that opened the menu.
+    var menu = element.closest('[role="menu"]');
+    if (menu && menu.id) element = document.querySelector('[aria-controls="' + menu.id + '"]') || element;
+    opener = { element: element, id: element.id, opens: element.getAttribute("hx-get") };
+  }
+
+  function restoreFocus() {
+    var target = null;
+    if (opener) {
+      if (opener.element.isConnected) target = opener.element;
+      else if (opener.id) target = document.getElementById(opener.id);
+      if (!target && opener.opens) target = document.querySelector('[hx-get="' + opener.opens + '"]');
+    }
+    opener = null;
+    target = target || document.getElementById("content");
+    if (target) target.focus();
+  }
+
+  function requestClose(dialog) {
+    var event = new CustomEvent("dialog:beforeclose", { cancelable: true });
+    if (dialog.dispatchEvent(event)) dialog.close();
+  }
+
+  function show(dialog) {
+    dialog.addEventListener("cancel", function (e) {
+      // Escape goes through requestClose, so the dialog may ask first.
+      e.preventDefault();
+      requestClose(dialog);
+    });
+    dialog.addEventListener("keydown", function (e) {
+      // Handled here too: Chromium skips "cancel" on a second Escape once one was prevented.
+      if (e.key === "Escape") {
+        e.preventDefault();
+        requestClose(dialog);
+      }
+    });
+    dialog.addEventListener("close", function () {
+      dialog.remove();
+      restoreFocus();
+    });
+    dialog.showModal();
+    dialog.dispatchEvent(new CustomEvent("dialog:opened", { bubbles: true }));
+  }
+
+  document.addEventListener("htmx:beforeRequest", function (e) {
+    var target = e.detail.target;
+    if (!target || target.id !== HOST_ID || openDialog()) return;
+    var active = document.activeElement;
+    if (active && active !== document.body) remember(active);
+    else if (e.detail.elt) remember(e.detail.elt);
+  });
+
+  document.addEventListener("htmx:afterSettle", function () {
+    var host = document.getElementById(HOST_ID);
+    var dialog = host && host.querySelector("dialog");
+    if (dialog && !dialog.open) show(dialog);
+  });
+
+  document.addEventListener("click", function (e) {
+    var button = e.target.closest && e.target.closest("[data-close-dialog]");
+    var dialog = button && button.closest("dialog");
+    if (dialog && dialog.open) requestClose(dialog);
+  });
+
+  // The server's word that the dialog's work is done (HX-Trigger: closeDialog).
+  document.addEventListener("closeDialog", function () {
+    var dialog = openDialog();
+    if (dialog) dialog.close();
+  });
+})();

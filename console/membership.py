@@ -2,13 +2,15 @@
 
 Every view of a project calls `load_project`. A project the user is not a
 member of does not exist for them (404); an Admin-only page answers a
-Member with 403 and a message.
+Member with 403 and a message; a project that requires two-factor sign-in
+is closed to a session signed in without it (see console.middleware).
 """
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from console.models import Membership, Project
+from console.two_factor import TwoFactorRequired
 
 
 def load_project(request, public_id, *, admin: bool = False) -> Project:
@@ -19,6 +21,8 @@ def load_project(request, public_id, *, admin: bool = False) -> Project:
     )
     if membership is None:
         raise Http404("No such project.")
+    if membership.project.require_two_factor and not request.user.is_verified():
+        raise TwoFactorRequired(membership.project)
     if admin and not membership.is_admin:
         raise PermissionDenied("Only project Admins can do this.")
     # The shell (menu, project switcher) reads these through a context processor.

@@ -63,6 +63,8 @@ class Project(models.Model):
     managed_passphrase_encrypted = models.BinaryField(null=True, blank=True, editable=False)
     managed_passphrase_key_id = models.CharField(max_length=64, blank=True, editable=False)
     path_encryption = models.BooleanField(default=True)
+    # Members must sign in with two-factor authentication to open the project.
+    require_two_factor = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -178,6 +180,10 @@ class AuditEvent(models.Model):
         PROJECT_CREATED = "project_created", "Project created"
         PROJECT_UPDATED = "project_updated", "Project updated"
         PASSWORD_SET = "password_set", "Password set"
+        TWO_FACTOR_ENABLED = "two_factor_enabled", "Two-factor turned on"
+        TWO_FACTOR_DISABLED = "two_factor_disabled", "Two-factor turned off"
+        RECOVERY_CODES_REGENERATED = "recovery_codes_regenerated", "Recovery codes regenerated"
+        TWO_FACTOR_REQUIREMENT_CHANGED = "two_factor_requirement", "Two-factor requirement changed"
         SIGN_IN_LOCKED_OUT = "sign_in_locked_out", "Sign-in locked out"
         API_TOKEN_CREATED = "api_token_created", "API token created"
         API_TOKEN_REVOKED = "api_token_revoked", "API token revoked"

@@ -5,12 +5,14 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from console import audit, keyring
 from console.membership import load_project
 from console.models import AuditEvent, Membership, Project
 from console.project_forms import NewProjectForm, ProjectDetailsForm
+from console.two_factor_forms import RequireTwoFactorForm
 
 NEW_PROJECT_TEMPLATE = "console/project_new.html"
 
@@ -97,5 +99,45 @@ def project_settings(request, public_id):
             return redirect("project_settings", project.public_id)
         _focus_first_error(form)
 
-    ctx = {"form": form, "is_admin": is_admin, "page": "settings"}
+    ctx = {
+        "form": form,
+        "is_admin": is_admin,
+        "page": "settings",
+        "two_factor_form": RequireTwoFactorForm(
+            initial={"require_two_factor": project.require_two_factor}
+        ),
+    }
     return render(request, "console/project_settings.html", ctx)
+
+
+@require_POST
+def project_two_factor(request, public_id):
+    """An Admin requires two-factor sign-in of the project's members, or stops."""
+    project = load_project(request, public_id, admin=True)
+    form = RequireTwoFactorForm(request.POST)
+    form.is_valid()
+    required = form.cleaned_data["require_two_factor"]
+    if required == project.require_two_factor:
+        messages.info(request, "Nothing changed.")
+    elif required and not request.user.is_verified():
+        # Otherwise the Admin would lock themselves out of the project at once.
+        messages.error(
+            request,
+            "Turn on two-factor authentication for your own account (and sign in with it) "
+            "before you require it of the project's members.",
+        )
+    else:
+        with transaction.atomic():
+            project.require_two_factor = required
+            project.save(update_fields=["require_two_factor"])
+            audit.record(
+                request,
+                AuditEvent.Action.TWO_FACTOR_REQUIREMENT_CHANGED,
+                project=project,
+                required=required,
+            )
+        if required:
+            messages.success(request, "Members now need two-factor authentication.")
+        else:
+            messages.success(request, "Members no longer need two-factor authentication.")
+    return redirect("project_settings", project.public_id)

@@ -92,15 +92,14 @@ def change_role(request, public_id, membership_id):
             return redirect("team", public_id)
         target.role = role
         target.save(update_fields=["role"])
-
-    audit.record(
-        request,
-        AuditEvent.Action.ROLE_CHANGED,
-        project=project,
-        member=target.user.email,
-        old_role=old_role,
-        new_role=role,
-    )
+        audit.record(
+            request,
+            AuditEvent.Action.ROLE_CHANGED,
+            project=project,
+            member=target.user.email,
+            old_role=old_role,
+            new_role=role,
+        )
     messages.success(request, f"{target.user.email} is now {target.get_role_display()}.")
     return redirect("team", public_id)
 
@@ -120,14 +119,13 @@ def remove_member(request, public_id, membership_id):
         # Their keys stay; a pending link for them to this project stops working.
         invitations.pending(project).filter(email=target.user.email).delete()
         target.delete()
-
-    audit.record(
-        request,
-        AuditEvent.Action.MEMBER_REMOVED,
-        project=project,
-        member=target.user.email,
-        role=target.role,
-    )
+        audit.record(
+            request,
+            AuditEvent.Action.MEMBER_REMOVED,
+            project=project,
+            member=target.user.email,
+            role=target.role,
+        )
     messages.success(request, f"{target.user.email} was removed from {project.name}.")
     if target.user_id == request.user.id:
         return redirect("home")

@@ -2,18 +2,43 @@
 
 from django.urls import path
 
-from console import audit_views, invitation_views, project_views, team_views, views
+from console import (
+    account_views,
+    audit_views,
+    invitation_views,
+    project_views,
+    team_views,
+    views,
+)
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("signin/", views.signin, name="signin"),
+    path("signin/code/", views.signin_code, name="signin_code"),
     path("signout/", views.signout, name="signout"),
+    path("account/", account_views.account, name="account"),
+    path("account/two-factor/", account_views.two_factor_setup, name="two_factor_setup"),
+    path(
+        "account/two-factor/recovery-codes/",
+        account_views.two_factor_recovery_codes,
+        name="two_factor_recovery_codes",
+    ),
+    path(
+        "account/two-factor/turn-off/",
+        account_views.two_factor_turn_off,
+        name="two_factor_turn_off",
+    ),
     path("healthz", views.healthz, name="healthz"),
     path("projects/new/", project_views.new_project, name="project_new"),
     path(
         "projects/<uuid:public_id>/settings/",
         project_views.project_settings,
         name="project_settings",
+    ),
+    path(
+        "projects/<uuid:public_id>/settings/two-factor/",
+        project_views.project_two_factor,
+        name="project_two_factor",
     ),
     path("projects/<uuid:public_id>/buckets/", views.buckets, name="buckets"),
     path("projects/<uuid:public_id>/team/", team_views.team, name="team"),

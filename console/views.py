@@ -1,4 +1,5 @@
 import base64
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -7,15 +8,18 @@ from django.contrib.auth.decorators import login_not_required
 from django.db import IntegrityError, connection, transaction
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
+from django_otp import login as otp_login
 
-from console import audit
+from console import audit, two_factor
 from console.forms import BucketForm, SignInForm
 from console.membership import load_project
-from console.models import AuditEvent, Bucket
+from console.models import AuditEvent, Bucket, User
+from console.two_factor_forms import CodeForm
 
 LOCKED_OUT = (
     "Too many failed sign-in attempts. Sign-in is paused for up to {minutes} minutes; "
@@ -42,6 +46,10 @@ def signin(request):
     form = SignInForm(request, request.POST or None)
     if request.method == "POST":
         if form.is_valid():
+            if two_factor.has_two_factor(form.user):
+                # The password was right; the code step signs them in.
+                two_factor.start_pending_sign_in(request, form.user)
+                return redirect(_with_next(reverse("signin_code"), _safe_next(request)))
             login(request, form.user)
             audit.record(request, AuditEvent.Action.SIGN_IN, actor=form.user)
             return redirect(_safe_next(request) or "home")
@@ -70,6 +78,49 @@ def signin_locked_out(request, original_response=None, credentials=None):
         "locked_out": LOCKED_OUT.format(minutes=minutes),
     }
     return render(request, "console/signin.html", ctx, status=429)
+
+
+def _with_next(url: str, next_url: str | None) -> str:
+    return f"{url}?{urlencode({'next': next_url})}" if next_url else url
+
+
+@login_not_required
+@sensitive_post_parameters("code")
+@never_cache
+def signin_code(request):
+    """The second step of signing in with two-factor: a code after the password."""
+    pending = two_factor.pending_sign_in(request)
+    user = pending and User.objects.filter(pk=pending["user_id"], is_active=True).first()
+    if not user:
+        two_factor.end_pending_sign_in(request)
+        messages.info(request, "Sign in with your email and password first.")
+        return redirect(_with_next(reverse("signin"), _safe_next(request)))
+
+    form = CodeForm(user, request.POST or None)
+    if request.method == "POST":
+        if form.is_valid():
+            two_factor.end_pending_sign_in(request)
+            login(request, user, backend=pending["backend"])
+            otp_login(request, form.device)
+            method = "recovery code" if form.used_recovery_code else "authenticator app"
+            audit.record(request, AuditEvent.Action.SIGN_IN, actor=user, two_factor=method)
+            if form.used_recovery_code:
+                left = two_factor.recovery_codes_left(user)
+                messages.warning(
+                    request,
+                    f"You signed in with a recovery code; {left} left. "
+                    "Make new ones on your account page if you are running out.",
+                )
+            return redirect(_safe_next(request) or "home")
+        audit.record(
+            request,
+            AuditEvent.Action.SIGN_IN_FAILED,
+            email=user.email,
+            reason="wrong two-factor code",
+        )
+
+    ctx = {"form": form, "next": _safe_next(request)}
+    return render(request, "console/signin_code.html", ctx)
 
 
 @require_POST
@@ -107,17 +158,17 @@ def buckets(request, public_id):
                         name=form.cleaned_data["name"],
                         object_lock=form.cleaned_data["object_lock"],
                     )
+                    audit.record(
+                        request,
+                        AuditEvent.Action.BUCKET_CREATED,
+                        project=project,
+                        bucket=bucket.name,
+                        object_lock=bucket.object_lock,
+                    )
             except IntegrityError:
                 # Another request created the same name between the check and the insert.
                 form.add_error("name", "A bucket with this name already exists in the project.")
             else:
-                audit.record(
-                    request,
-                    AuditEvent.Action.BUCKET_CREATED,
-                    project=project,
-                    bucket=bucket.name,
-                    object_lock=bucket.object_lock,
-                )
                 messages.success(request, f"Bucket “{bucket.name}” created.")
                 return redirect("buckets", public_id)
 

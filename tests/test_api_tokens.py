@@ -33,7 +33,7 @@ def token_shown(response) -> str:
     return html[start : html.index('"', start)]
 
 
-def test_it_is_reachable_from_the_user_menu(admin_client, project):
+def test_it_is_reachable_from_the_user_menu_on_every_page(admin_client, project):
     html = admin_client.get(reverse("accesskeys:index", args=[project.public_id])).content
     assert b'href="/account/api-tokens/"' in html
     assert b"API tokens" in html

@@ -3,8 +3,10 @@
 import pytest
 from django.urls import reverse
 
+from accesskeys.models import AccessKey, S3Credential
 from console.models import AuditEvent, Membership
 from tests.conftest import PASSWORD
+from tests.factories import make_access_key
 
 UA = "AuditTest/2.0"
 IP = "198.51.100.7"
@@ -96,3 +98,57 @@ def test_it_keeps_events_when_their_actor_goes_away(admin, project):
     admin.delete()
     event = AuditEvent.objects.get(action="sign_in")
     assert event.actor is None and event.actor_email == "alice@example.com"
+
+
+class AuditDown(Exception):
+    pass
+
+
+@pytest.fixture
+def failing_audit(monkeypatch):
+    """The audit log refuses writes: the change it would record must not happen either."""
+
+    def refuse(*args, **kwargs):
+        raise AuditDown
+
+    monkeypatch.setattr("console.audit.write", refuse)
+
+
+def test_no_key_is_created_without_its_event(admin_client, project, failing_audit):
+    data = {
+        "step": "encryption",
+        "name": "unrecorded",
+        "type": "s3",
+        "access": "full",
+        "encryption": "current",
+        "new_choice": "enter",
+        "passphrase": "a passphrase",
+        "seen": ["name", "access"],
+    }
+    url = reverse("accesskeys:new", args=[project.public_id])
+    with pytest.raises(AuditDown):
+        admin_client.post(url, data, headers={"HX-Request": "true"})
+    assert not AccessKey.objects.exists() and not S3Credential.objects.exists()
+
+
+def test_no_key_is_deleted_without_its_event(admin_client, project, admin, failing_audit):
+    key = make_access_key(project, admin, "kept")
+    url = reverse("accesskeys:delete", args=[project.public_id])
+    with pytest.raises(AuditDown):
+        admin_client.post(url, {"ids": [key.id]})
+    key.refresh_from_db()
+    assert key.revoked_at is None
+
+
+def test_no_bucket_or_role_changes_without_its_event(admin_client, project, member, failing_audit):
+    with pytest.raises(AuditDown):
+        admin_client.post(reverse("buckets", args=[project.public_id]), {"name": "media"})
+    assert not project.buckets.filter(name="media").exists()
+
+    bob = Membership.objects.get(user=member)
+    with pytest.raises(AuditDown):
+        admin_client.post(reverse("team_role", args=[project.public_id, bob.id]), {"role": "admin"})
+    with pytest.raises(AuditDown):
+        admin_client.post(reverse("team_remove", args=[project.public_id, bob.id]))
+    bob.refresh_from_db()
+    assert bob.role == Membership.Role.MEMBER

@@ -35,6 +35,14 @@ TABLE = {
     "home": {"GET": (302, 302, 302, 302)},
     "signin": {"GET": (200, 302, 302, 302)},
     "signout": {"POST": (302, 302, 302, 302)},
+    # Without a correct password first, the code step goes back to sign in.
+    "signin_code": {"GET": (302, 302, 302, 302), "POST": (302, 302, 302, 302)},
+    "account": {"GET": (302, 200, 200, 200)},
+    "two_factor_setup": {"GET": (302, 200, 200, 200), "POST": (302, 200, 200, 200)},
+    # Without two-factor on, there is nothing to regenerate or turn off.
+    "two_factor_recovery_codes": {"GET": (302, 405, 405, 405), "POST": (302, 302, 302, 302)},
+    "two_factor_turn_off": {"GET": (302, 405, 405, 405), "POST": (302, 302, 302, 302)},
+    "project_two_factor": {"GET": (302, 405, 405, 405), "POST": (302, 404, 403, 302)},
     "healthz": {"GET": (200, 200, 200, 200)},
     "buckets": {"GET": (302, 404, 200, 200)},
     "accesskeys:index": {"GET": (302, 404, 200, 200)},

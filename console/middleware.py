@@ -1,0 +1,64 @@
+"""Headers every response of the console carries."""
+
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
+from django_htmx.http import HttpResponseClientRedirect
+
+from console import two_factor
+from console.two_factor import TwoFactorRequired
+
+
+def private_pages(get_response):
+    """No response of the console may be kept by a browser or a proxy cache: pages,
+    dialog fragments, downloads and CSV exports carry private data, and the
+    sign-in and invitation pages carry one-time tokens. Static files, which
+    WhiteNoise serves before this, keep their long cache lifetimes."""
+
+    def middleware(request):
+        response = get_response(request)
+        add_never_cache_headers(response)
+        response.headers.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
+        return response
+
+    return middleware
+
+
+class TwoFactorRequiredMiddleware:
+    """A project that requires two-factor sign-in (see membership.load_project)
+    sends a member without it to set it up, and a member who has it but signed
+    in to this session without a code back to sign in with one."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, TwoFactorRequired):
+            return None
+        name = exception.project.name
+        if two_factor.has_two_factor(request.user):
+            logout(request)
+            target = reverse("signin")
+            messages.info(
+                request, f"“{name}” requires two-factor authentication: sign in again with a code."
+            )
+        else:
+            target = reverse("two_factor_setup")
+            messages.warning(
+                request,
+                f"“{name}” requires two-factor authentication. Set it up to open the project.",
+            )
+        next_url = request.get_full_path() if request.method == "GET" and not request.htmx else ""
+        if next_url:
+            target += "?" + urlencode({"next": next_url})
+        if request.htmx:
+            return HttpResponseClientRedirect(target)
+        return redirect(target)

@@ -13,7 +13,7 @@ from django.core.paginator import EmptyPage, Paginator
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.http import HttpRequest
-from ninja import NinjaAPI, Query, Router, Status
+from ninja import NinjaAPI, Query, Router, Status, Swagger
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from accesskeys import permissions
@@ -28,6 +28,13 @@ from console import audit
 from console.forms import BucketForm
 from console.models import AuditEvent, Bucket
 
+
+class Docs(Swagger):
+    """Swagger UI from our static files, with no inline script (see the template)."""
+
+    template = "api/swagger.html"
+
+
 api = NinjaAPI(
     title="Access Keys console API",
     version="1",
@@ -38,6 +45,7 @@ api = NinjaAPI(
         "user, with their role, in the project it was made for."
     ),
     urls_namespace="api-v1",
+    docs=Docs(),
     auth=ProjectToken(),
 )
 admins_only = ProjectToken(admin=True)

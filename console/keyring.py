@@ -1,8 +1,8 @@
 """The master keys from settings, and the secrets kept at rest under them.
 
 This is the one place that reads settings.MASTER_KEYS. It encrypts the
-projects' managed passphrases here; `accesskeys.keyring` encrypts the keys'
-macaroon secrets with the same master keys.
+projects' managed passphrases and the authenticator apps' TOTP secrets here;
+`accesskeys.keyring` encrypts the keys' macaroon secrets with the same master keys.
 """
 
 import base64
@@ -14,9 +14,11 @@ from django.db import transaction
 
 from console import masterkeys
 from console.masterkeys import MasterKey, MasterKeyError
-from console.models import Project
+from console.models import EncryptedTOTPDevice, Project
 
 MANAGED_PASSPHRASE_BYTES = 32
+# As django-otp makes them (RFC 4226 recommends 160 bits).
+TOTP_SECRET_BYTES = 20
 
 
 @cache
@@ -98,5 +100,47 @@ def rotate_managed_passphrases(failures: list[str]) -> int:
             project.save(
                 update_fields=["managed_passphrase_encrypted", "managed_passphrase_key_id"]
             )
+            rotated += 1
+    return rotated
+
+
+def _totp_context(user_id: int) -> bytes:
+    # Binds the blob to its user, so it cannot be copied to another account's device.
+    return b"totp-secret:" + str(user_id).encode()
+
+
+def generate_totp_secret() -> bytes:
+    return secrets.token_bytes(TOTP_SECRET_BYTES)
+
+
+def encrypt_totp_secret(user_id: int, secret: bytes) -> tuple[bytes, str]:
+    """Encrypt an authenticator app's secret bound to its user; the blob and key id.
+
+    Takes plain values so that migrations can use it on their historical models.
+    """
+    return encrypt(secret, _totp_context(user_id))
+
+
+def decrypt_totp_secret(user_id: int, blob: bytes, key_id: str) -> bytes:
+    return decrypt(blob, key_id, _totp_context(user_id))
+
+
+def rotate_totp_secrets(failures: list[str]) -> int:
+    """Re-encrypt every authenticator app secret not under the current master key.
+
+    Returns how many moved; appends what could not be decrypted to `failures`.
+    """
+    devices = EncryptedTOTPDevice.objects.exclude(secret_key_id=current_master_key().id)
+    rotated = 0
+    for pk in devices.values_list("pk", flat=True).iterator():
+        with transaction.atomic():
+            device = EncryptedTOTPDevice.objects.select_for_update().get(pk=pk)
+            try:
+                secret = device.bin_key
+            except MasterKeyError as e:
+                failures.append(f"TOTP device {device.pk} of user {device.user_id}: {e}")
+                continue
+            device.set_secret(secret)
+            device.save(update_fields=["secret_encrypted", "secret_key_id"])
             rotated += 1
     return rotated

@@ -6,6 +6,8 @@ import uuid
 from django.contrib.auth.base_user import BaseUserManager
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django_otp.models import Device, ThrottlingMixin, TimestampMixin
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from console.bucket_names import validate_bucket_name
 
@@ -216,3 +218,45 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("Audit events are append-only.")
+
+
+class EncryptedTOTPDevice(TimestampMixin, ThrottlingMixin, Device):
+    """A user's authenticator app: django-otp's TOTPDevice with its shared secret
+    encrypted under the master keys (bound to the user), decrypted only in memory
+    to check a code or to show it on the setup page."""
+
+    secret_encrypted = models.BinaryField()
+    secret_key_id = models.CharField(max_length=64)
+    # As django-otp's TOTPDevice: 6-digit codes every 30 seconds, one step of
+    # tolerance, the app's clock drift learnt, and the step of the last code
+    # accepted (a code is never accepted twice).
+    step = models.PositiveSmallIntegerField(default=30)
+    t0 = models.BigIntegerField(default=0)
+    digits = models.PositiveSmallIntegerField(choices=[(6, 6), (8, 8)], default=6)
+    tolerance = models.PositiveSmallIntegerField(default=1)
+    drift = models.SmallIntegerField(default=0)
+    last_t = models.BigIntegerField(default=-1)
+
+    class Meta:
+        verbose_name = "TOTP device"
+
+    # django-otp's own code checking (throttling, drift, no replay) and otpauth URI;
+    # they read the secret only through bin_key.
+    verify_token = TOTPDevice.verify_token
+    config_url = TOTPDevice.config_url
+    get_throttle_factor = TOTPDevice.get_throttle_factor
+    _read_str_from_settings = TOTPDevice._read_str_from_settings
+
+    def set_secret(self, secret: bytes) -> None:
+        """Encrypt the secret onto the device (not saved here)."""
+        from console import keyring  # keyring imports this module
+
+        self.secret_encrypted, self.secret_key_id = keyring.encrypt_totp_secret(
+            self.user_id, secret
+        )
+
+    @property
+    def bin_key(self) -> bytes:
+        from console import keyring
+
+        return keyring.decrypt_totp_secret(self.user_id, self.secret_encrypted, self.secret_key_id)

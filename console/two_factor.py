@@ -2,7 +2,8 @@
 one-time recovery codes.
 
 A user has two-factor on when they have a confirmed TOTP device. Setting it up
-makes an unconfirmed device, whose secret the user copies into their app; a
+makes an unconfirmed device, whose secret the user copies into their app (the
+secret is kept encrypted under the master keys, see EncryptedTOTPDevice); a
 correct code confirms it and makes the recovery codes. django-otp refuses a
 TOTP code that was already used, deletes a recovery code once used, and slows
 down guessing (each wrong code doubles the wait), with its state in the
@@ -23,7 +24,9 @@ from django.db import transaction
 from django.utils import timezone
 from django_otp import devices_for_user
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
-from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from console import keyring
+from console.models import EncryptedTOTPDevice
 
 RECOVERY_CODE_COUNT = 10
 RECOVERY_CODE_BYTES = 10  # 80 bits: 16 base32 characters
@@ -43,22 +46,24 @@ class TwoFactorRequired(Exception):
 
 
 def has_two_factor(user) -> bool:
-    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+    return EncryptedTOTPDevice.objects.filter(user=user, confirmed=True).exists()
 
 
 def recovery_codes_left(user) -> int:
     return StaticToken.objects.filter(device__user=user, device__confirmed=True).count()
 
 
-def unconfirmed_app(user) -> TOTPDevice:
+def unconfirmed_app(user) -> EncryptedTOTPDevice:
     """The device being set up: the same one (and secret) until it is confirmed."""
-    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("id").first()
+    device = EncryptedTOTPDevice.objects.filter(user=user, confirmed=False).order_by("id").first()
     if device is None:
-        device = TOTPDevice.objects.create(user=user, name=APP_DEVICE_NAME, confirmed=False)
+        device = EncryptedTOTPDevice(user=user, name=APP_DEVICE_NAME, confirmed=False)
+        device.set_secret(keyring.generate_totp_secret())
+        device.save()
     return device
 
 
-def secret_text(device: TOTPDevice) -> str:
+def secret_text(device: EncryptedTOTPDevice) -> str:
     """The secret as authenticator apps take it when typed: base32, in groups of four."""
     secret = b32encode(device.bin_key).decode()
     return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
@@ -98,17 +103,17 @@ def new_recovery_codes(user) -> list[str]:
     return codes
 
 
-def confirm(device: TOTPDevice, code: str) -> list[str] | None:
+def confirm(device: EncryptedTOTPDevice, code: str) -> list[str] | None:
     """Turn two-factor on when the code matches the device being set up; the
     recovery codes to show once, or None for a wrong code."""
     with transaction.atomic():
-        device = TOTPDevice.objects.select_for_update().get(pk=device.pk)
+        device = EncryptedTOTPDevice.objects.select_for_update().get(pk=device.pk)
         if not device.verify_token(normalize(code)):
             return None
         device.confirmed = True
         device.save(update_fields=["confirmed"])
         # Any other half-set-up device of the user goes.
-        TOTPDevice.objects.filter(user=device.user, confirmed=False).delete()
+        EncryptedTOTPDevice.objects.filter(user=device.user, confirmed=False).delete()
         return new_recovery_codes(device.user)
 
 
@@ -120,7 +125,7 @@ def verify(user, code: str):
         return None
     # Six digits are the app's code; anything else can only be a recovery code.
     if code.isdigit() and len(code) == 6:
-        model, token = TOTPDevice, code
+        model, token = EncryptedTOTPDevice, code
     else:
         model, token = StaticDevice, recovery_code_hash(code)
     with transaction.atomic():

@@ -16,8 +16,9 @@ from accesskeys.services import grant, macaroon
 from accesskeys.services.access import CreateAccessRequest, create_access
 from accesskeys.services.lookup import authorize
 from accesskeys.services.passphrase import derive_root_key
-from console import keyring
-from console.models import Project
+from console import keyring, two_factor
+from console.models import EncryptedTOTPDevice, Project
+from tests.two_factor_helpers import app_code, turn_on
 
 NEW_KEY = "k-new:" + base64.b64encode(os.urandom(32)).decode()
 
@@ -129,4 +130,37 @@ def test_it_reports_what_it_cannot_decrypt_and_rotates_the_rest(db):
         assert readable.managed_passphrase_key_id == "k-new"
         assert keyring.managed_passphrase(readable) == passphrase
     assert str(orphan.public_id) in err.getvalue()
+    assert "'retired' is not configured" in err.getvalue()
+
+
+def test_it_reencrypts_authenticator_app_secrets_and_their_codes_still_work(admin):
+    device, _ = turn_on(admin)
+    secret = device.bin_key
+    old_blob = bytes(device.secret_encrypted)
+
+    with override_settings(MASTER_KEYS=f"{NEW_KEY},{settings.MASTER_KEYS}"):
+        assert "1 authenticator app secret(s)" in rotate()
+        device.refresh_from_db()
+        assert device.secret_key_id == "k-new"
+        assert bytes(device.secret_encrypted) != old_blob
+
+    with override_settings(MASTER_KEYS=NEW_KEY):
+        device = EncryptedTOTPDevice.objects.get(pk=device.pk)
+        assert device.bin_key == secret
+        # The app set up before the rotation signs in after it (next step: the
+        # current one was used to turn two-factor on).
+        assert two_factor.verify(admin, app_code(device, steps_ahead=1)) == device
+        assert "0 authenticator app secret(s)" in rotate()
+
+
+def test_it_reports_an_authenticator_app_secret_it_cannot_decrypt(admin):
+    device, _ = turn_on(admin)
+    EncryptedTOTPDevice.objects.filter(pk=device.pk).update(secret_key_id="retired")
+    err = StringIO()
+    with (
+        override_settings(MASTER_KEYS=f"{NEW_KEY},{settings.MASTER_KEYS}"),
+        pytest.raises(CommandError, match="1 secret"),
+    ):
+        call_command("rotate_master_keys", stdout=StringIO(), stderr=err)
+    assert f"TOTP device {device.pk} of user {admin.pk}" in err.getvalue()
     assert "'retired' is not configured" in err.getvalue()

@@ -2,10 +2,14 @@
 
 import base64
 import logging
+import re
+from base64 import b32decode
 
 from django.apps import apps
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django_otp.oath import totp
 
 from accesskeys.services import grant, macaroon, s3credentials
 from accesskeys.services.access import CreateAccessRequest, create_access
@@ -89,4 +93,45 @@ def test_it_logs_no_one_time_value(project, admin, caplog):
     text = caplog.text.encode()
     assert b"INSERT" in text  # the statements were logged
     for value in one_time_values(created):
+        assert value not in text
+
+
+def turn_on_two_factor_as_a_person_would(client) -> bytes:
+    """Set up two-factor from the setup page; the secret the page showed, as bytes."""
+    html = client.get(reverse("two_factor_setup")).content.decode()
+    text = re.search(r'id="two-factor-secret"[^>]*>([A-Z2-7 ]+)<', html).group(1)
+    secret = b32decode(text.replace(" ", ""))
+    response = client.post(reverse("two_factor_setup"), {"code": f"{totp(secret):06d}"})
+    assert "Two-factor authentication is on" in response.content.decode()
+    return secret
+
+
+def authenticator_secret_forms(secret: bytes) -> list[bytes]:
+    """The authenticator app's secret as bytes, hex (either case), base32 and base64."""
+    return [
+        secret,
+        secret.hex().encode(),
+        secret.hex().upper().encode(),
+        base64.b32encode(secret),
+        base64.b64encode(secret),
+    ]
+
+
+def test_it_stores_no_authenticator_app_secret_in_any_table(admin_client):
+    secret = turn_on_two_factor_as_a_person_would(admin_client)
+    dump = dump_every_table()
+    for value in authenticator_secret_forms(secret):
+        assert value not in dump
+
+
+def test_it_logs_no_authenticator_app_secret(admin_client, caplog):
+    with (
+        CaptureQueriesContext(connection),
+        caplog.at_level(logging.DEBUG),
+        caplog.at_level(logging.DEBUG, "django.db.backends"),
+    ):
+        secret = turn_on_two_factor_as_a_person_would(admin_client)
+    text = caplog.text.encode()
+    assert b"INSERT" in text  # the statements were logged
+    for value in authenticator_secret_forms(secret):
         assert value not in text

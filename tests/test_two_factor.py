@@ -8,10 +8,9 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 from django_otp.plugins.otp_static.models import StaticToken
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from console import two_factor
-from console.models import AuditEvent
+from console.models import AuditEvent, EncryptedTOTPDevice
 from tests.conftest import PASSWORD
 from tests.two_factor_helpers import app_code, turn_on
 
@@ -50,7 +49,7 @@ def test_it_is_reached_from_the_email_in_the_menu(admin_client, project):
 def test_it_shows_the_secret_as_qr_code_uri_and_text(admin_client, admin):
     response = admin_client.get(reverse("two_factor_setup"))
     html = response.content.decode()
-    device = TOTPDevice.objects.get(user=admin)
+    device = EncryptedTOTPDevice.objects.get(user=admin)
     assert not device.confirmed
     assert "<svg" in html and "QR code" in html
     assert "otpauth://totp/" in html and "issuer=Storj%20Console" in html
@@ -59,7 +58,7 @@ def test_it_shows_the_secret_as_qr_code_uri_and_text(admin_client, admin):
     # Reloading keeps the same secret, so a scanned code stays valid.
     again = admin_client.get(reverse("two_factor_setup")).content.decode()
     assert secret in again
-    assert TOTPDevice.objects.filter(user=admin).count() == 1
+    assert EncryptedTOTPDevice.objects.filter(user=admin).count() == 1
 
 
 def test_it_stays_off_until_a_code_confirms_it(admin_client, admin):
@@ -73,7 +72,7 @@ def test_it_stays_off_until_a_code_confirms_it(admin_client, admin):
 
 def test_it_refuses_a_wrong_code_at_setup(admin_client, admin):
     admin_client.get(reverse("two_factor_setup"))
-    device = TOTPDevice.objects.get(user=admin)
+    device = EncryptedTOTPDevice.objects.get(user=admin)
     wrong = f"{(int(app_code(device)) + 1) % 1_000_000:06d}"
     response = admin_client.post(reverse("two_factor_setup"), {"code": wrong})
     assert response.status_code == 200
@@ -89,7 +88,7 @@ def test_it_says_a_code_is_six_digits(admin_client):
 
 def test_it_turns_on_with_the_apps_code_and_shows_recovery_codes_once(admin_client, admin):
     admin_client.get(reverse("two_factor_setup"))
-    device = TOTPDevice.objects.get(user=admin)
+    device = EncryptedTOTPDevice.objects.get(user=admin)
     response = admin_client.post(reverse("two_factor_setup"), {"code": app_code(device)})
     html = response.content.decode()
     assert response.status_code == 200
@@ -343,7 +342,7 @@ def test_every_page_of_the_project_is_closed_to_them(member_client, strict_proje
 def test_after_setting_it_up_the_member_gets_in(member_client, member, strict_project):
     url = reverse("accesskeys:index", args=[strict_project.public_id])
     member_client.get(reverse("two_factor_setup"))
-    device = TOTPDevice.objects.get(user=member)
+    device = EncryptedTOTPDevice.objects.get(user=member)
     response = member_client.post(
         f"{reverse('two_factor_setup')}?next={url}", {"code": app_code(device), "next": url}
     )
@@ -375,7 +374,7 @@ def test_other_projects_do_not_ask(outsider_client, strict_project, other_projec
 
 def test_it_says_when_setup_is_slowed_down_by_wrong_codes(admin_client, admin):
     admin_client.get(reverse("two_factor_setup"))
-    device = TOTPDevice.objects.get(user=admin)
+    device = EncryptedTOTPDevice.objects.get(user=admin)
     wrong = f"{(int(app_code(device)) + 1) % 1_000_000:06d}"
     admin_client.post(reverse("two_factor_setup"), {"code": wrong})
     response = admin_client.post(reverse("two_factor_setup"), {"code": app_code(device)})

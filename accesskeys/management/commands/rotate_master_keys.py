@@ -8,22 +8,28 @@ keys, remove them from the setting.
 from django.core.management.base import BaseCommand, CommandError
 
 from accesskeys.keyring import rotate_macaroon_secrets
-from console.keyring import current_master_key, rotate_managed_passphrases
+from console.keyring import (
+    current_master_key,
+    rotate_managed_passphrases,
+    rotate_totp_secrets,
+)
 
 
 class Command(BaseCommand):
     help = (
-        "Re-encrypt managed project passphrases and access key secrets under the current "
-        "(first) master key in MASTER_KEYS."
+        "Re-encrypt managed project passphrases, access key secrets and authenticator app "
+        "secrets under the current (first) master key in MASTER_KEYS."
     )
 
     def handle(self, *args, **options):
         failures: list[str] = []
         rotated_projects = rotate_managed_passphrases(failures)
         rotated_keys = rotate_macaroon_secrets(failures)
+        rotated_apps = rotate_totp_secrets(failures)
         self.stdout.write(
             f"Re-encrypted under master key {current_master_key().id!r}: {rotated_projects} "
-            f"managed passphrase(s), {rotated_keys} access key secret(s)."
+            f"managed passphrase(s), {rotated_keys} access key secret(s), {rotated_apps} "
+            "authenticator app secret(s)."
         )
         if failures:
             for failure in failures:

@@ -13,6 +13,7 @@ COPY console ./console
 RUN pip install --upgrade pip && pip install .
 
 COPY manage.py gunicorn.conf.py ./
+COPY bin/start ./bin/start
 COPY templates ./templates
 COPY static ./static
 # collectstatic needs settings to load; these throwaway values exist only in this build step.
@@ -25,4 +26,5 @@ USER console
 EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
     CMD python -c "import urllib.request,sys; sys.exit(urllib.request.urlopen('http://127.0.0.1:8000/healthz').status != 200)"
-CMD ["sh", "-c", "python manage.py migrate --noinput && exec gunicorn config.wsgi:application --bind 0.0.0.0:8000 --workers ${GUNICORN_WORKERS:-3} --access-logfile -"]
+# Migrations (one server at a time, so several can start at once), then gunicorn.
+CMD ["bin/start"]

@@ -1,12 +1,13 @@
 """Key filters of the Audit page, read from the query string."""
 
 from django import forms
+from django.db.models import Exists, OuterRef, Q
 
 from accesskeys.models import AccessKey
 from accesskeys.services.key_audit import PERMISSION_CHOICES, KeyFilters
 from console.models import User
 
-KEY_FIELDS = ["creator", "type", "status", "permission", "bucket", "expiring", "risky"]
+KEY_FIELDS = ["creator", "type", "status", "permission", "bucket", "expiring", "risky", "unused"]
 
 
 class KeyFilterForm(forms.Form):
@@ -32,15 +33,17 @@ class KeyFilterForm(forms.Form):
     bucket = forms.TypedChoiceField(label="Bucket", required=False, coerce=int, empty_value=None)
     expiring = forms.BooleanField(label="Expiring within 7 days", required=False)
     risky = forms.BooleanField(label="Risky keys only", required=False)
+    unused = forms.BooleanField(label="Not used in 90 days", required=False)
 
     def __init__(self, project, member_ids: set[int], *args, **kwargs):
         super().__init__(*args, **kwargs)
-        creators = User.objects.filter(access_keys__project=project) | User.objects.filter(
-            id__in=member_ids
-        )
+        # Members, and anyone else with a key here: one index probe per user,
+        # not a join over every key of the project.
+        has_keys = AccessKey.objects.filter(project=project, created_by=OuterRef("pk"))
+        creators = User.objects.filter(Q(id__in=member_ids) | Exists(has_keys))
         self.fields["creator"].choices = [("", "Anyone")] + [
             (u.id, u.email if u.id in member_ids else f"{u.email} (former member)")
-            for u in creators.distinct().order_by("email")
+            for u in creators.order_by("email")
         ]
         self.fields["bucket"].choices = [("", "Any bucket")] + [
             (b.id, b.name) for b in project.buckets.order_by("name")
@@ -59,4 +62,5 @@ class KeyFilterForm(forms.Form):
             bucket=data["bucket"],
             expiring_soon=data["expiring"],
             risky=data["risky"],
+            not_used_recently=data["unused"],
         )

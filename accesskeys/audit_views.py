@@ -1,23 +1,26 @@
 """The Audit page (Admins only): the project's keys above its event log, and the keys' CSV."""
 
-from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils import timezone
 
 from accesskeys.audit_forms import KEY_FIELDS, KeyFilterForm
 from accesskeys.services import key_audit
 from console.audit_views import event_log_context, pager, query_without
-from console.exports import csv_response, to_csv
+from console.exports import EXPORT_CHUNK, csv_response
 from console.membership import load_project
+from console.paging import BoundedPaginator
 
 KEYS_PER_PAGE = 50
 
 
-def _keys(request, project, member_ids):
+def _keys(request, project, member_ids, keys=None):
     form = KeyFilterForm(project, member_ids, request.GET)
-    keys = project.access_keys.select_related("created_by").prefetch_related("buckets")
+    if keys is None:
+        keys = project.access_keys.prefetch_related("buckets")
+    keys = keys.select_related("created_by")
     filters = form.filters()
     keys = keys.none() if filters is None else key_audit.filter_keys(keys, filters)
+    # The order of the access_audit index: a page is a short index range.
     return form, keys.order_by("name", "-created_at", "id")
 
 
@@ -27,7 +30,7 @@ def audit(request, public_id):
     now = timezone.now()
 
     key_form, keys = _keys(request, project, member_ids)
-    key_page = Paginator(keys, KEYS_PER_PAGE).get_page(request.GET.get("kpage"))
+    key_page = BoundedPaginator(keys, KEYS_PER_PAGE).get_page(request.GET.get("kpage"))
     key_rows = [
         {
             "key": key,
@@ -56,6 +59,9 @@ def audit(request, public_id):
 def keys_csv(request, public_id):
     project = load_project(request, public_id, admin=True)
     member_ids = project.member_ids()
-    _, keys = _keys(request, project, member_ids)
-    rows = key_audit.key_csv_rows(keys, member_ids)
-    return csv_response(to_csv(key_audit.KEYS_CSV_HEADER, rows), project, "access-keys")
+    # Bucket names come in each key's row (no prefetch), so the whole export is one
+    # query read through a cursor.
+    keys = key_audit.with_bucket_list(project.access_keys.all())
+    _, keys = _keys(request, project, member_ids, keys=keys)
+    rows = key_audit.key_csv_rows(keys.iterator(chunk_size=EXPORT_CHUNK), member_ids)
+    return csv_response(key_audit.KEYS_CSV_HEADER, rows, project, "access-keys")

@@ -11,7 +11,7 @@ from console.membership import load_project
 def detail(request, public_id, key_id):
     project = load_project(request, public_id)
     key = get_object_or_404(
-        AccessKey.objects.select_related("created_by").prefetch_related("buckets"),
+        AccessKey.objects.select_related("created_by", "parent").prefetch_related("buckets"),
         id=key_id,
         project=project,
     )

@@ -154,9 +154,24 @@ def _post_step(request, project):
     form = f.STEP_FORMS[step](data, project=project)
     if not form.is_valid():
         return render_step(request, project, step, data, seen, form=form)
+    # Earlier steps' choices come back as hidden fields a request can forge:
+    # a bad one sends the user to its step with its message.
+    for earlier in steps[:position]:
+        earlier_form = f.STEP_FORMS[earlier](data, project=project)
+        if not earlier_form.is_valid() and _carried_errors(earlier_form):
+            return render_step(request, project, earlier, data, seen, form=earlier_form)
     if position + 1 < len(steps):
         return render_step(request, project, steps[position + 1], data, seen)
     return _create(request, project, data, steps, seen)
+
+
+def _carried_errors(form) -> bool:
+    """Whether a step has errors in the choices carried as hidden fields.
+
+    Passphrases are not carried (the browser keeps them): their errors, and
+    the step-wide ones they cause, wait for the creation request.
+    """
+    return any(field not in f.SECRET_FIELDS and field != "__all__" for field in form.errors)
 
 
 def _create(request, project, data, steps, seen):

@@ -26,7 +26,10 @@ def rotate_macaroon_secrets(failures: list[str]) -> int:
 
     Returns how many moved; appends what could not be decrypted to `failures`.
     """
-    keys = AccessKey.objects.exclude(secret_key_id=keyring.current_master_key().id)
+    # S3 credentials registered through the API hold no macaroon secret of their own.
+    keys = AccessKey.objects.filter(secret_encrypted__isnull=False).exclude(
+        secret_key_id=keyring.current_master_key().id
+    )
     rotated = 0
     for pk in keys.values_list("pk", flat=True).iterator():
         with transaction.atomic():

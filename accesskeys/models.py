@@ -10,11 +10,22 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Lower
+from django.db.models.signals import post_save, pre_delete
+from django.dispatch import receiver
 from django.utils import timezone
 
 from accesskeys import permissions
 from accesskeys.credential_types import CREDENTIAL_TYPES
 from console.models import Bucket, Project
+
+# Keys not deleted (revoked): the Access Keys table shows these.
+LIVE = Q(revoked_at__isnull=True)
+# Keys with any object-lock permission: few in most projects, so filtering the
+# Audit page by one of them reads a small partial index.
+ANY_OBJECT_LOCK = Q(
+    *[Q(**{p.field: True}) for p in permissions.in_group(permissions.OBJECT_LOCK)],
+    _connector=Q.OR,
+)
 
 
 class AccessKeyQuerySet(models.QuerySet):
@@ -38,13 +49,26 @@ class AccessKey(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="access_keys"
     )
+    # The creator's email beside the key, so that the Access Keys table sorts and
+    # searches by creator through an index of this table instead of a join over
+    # every key. Set on save, kept in step by signals; NULL once the user is deleted
+    # (NULL, not "", so that deleted creators sort last both ways, as NULLS LAST).
+    creator_email = models.EmailField(  # noqa: DJ001
+        max_length=254, null=True, blank=True, editable=False
+    )
     created_at = models.DateTimeField(default=timezone.now)
     user_agent = models.CharField(max_length=512, blank=True)
 
     # The macaroon's public head, and its secret encrypted under a master key.
-    head = models.BinaryField(max_length=32, unique=True)
-    secret_encrypted = models.BinaryField()
-    secret_key_id = models.CharField(max_length=64)
+    # S3 credentials registered through the auth service API (POST /v1/access)
+    # carry a grant made from another key's macaroon: they have no head or
+    # secret of their own, only the key they were made from.
+    head = models.BinaryField(max_length=32, unique=True, null=True)
+    secret_encrypted = models.BinaryField(null=True)
+    secret_key_id = models.CharField(max_length=64, blank=True)
+    parent = models.ForeignKey(
+        "self", models.CASCADE, null=True, blank=True, related_name="registered"
+    )
 
     # The restrictions written into the key's caveat, kept for display and audit:
     # full_access, then one boolean per permission (can_read, ...; added below
@@ -56,6 +80,7 @@ class AccessKey(models.Model):
     not_after = models.DateTimeField(null=True, blank=True)
 
     revoked_at = models.DateTimeField(null=True, blank=True)
+    # Written at most once a minute per key (see services/lookup.py).
     last_used_at = models.DateTimeField(null=True, blank=True)
 
     objects = AccessKeyQuerySet.as_manager()
@@ -69,15 +94,59 @@ class AccessKey(models.Model):
                 name="access_name_unique_in_project",
             )
         ]
+        # Every ordering of the Access Keys table and of the Audit page has an index
+        # that yields it, so a page of a million keys reads ten index entries, not a
+        # million rows. Trigram indexes for substring search exist on PostgreSQL only
+        # (migration 0005).
         indexes = [
-            models.Index(fields=["project", "revoked_at", "name"]),
-            # Names sort case-insensitively on the page, on every database.
-            models.Index(F("project"), F("revoked_at"), Lower("name"), name="access_name_ci"),
-            models.Index(fields=["project", "revoked_at", "created_at"]),
+            # Access Keys table (live keys): by name (without case), date, creator.
+            models.Index(
+                F("project"), Lower("name"), F("id"), name="access_live_name", condition=LIVE
+            ),
+            models.Index(
+                fields=["project", "created_at", "id"], name="access_live_created", condition=LIVE
+            ),
+            # Ascending puts NULLs (deleted creators) last on PostgreSQL; the descending
+            # order, NULLs last too, has its own index there (migration 0005), as
+            # SQLite cannot index NULLS LAST.
+            models.Index(
+                F("project"),
+                F("creator_email"),
+                Lower("name"),
+                F("id"),
+                name="access_live_creator",
+                condition=LIVE,
+            ),
+            # Audit page: every key by name, and the filters that pick few keys.
+            models.Index(fields=["project", "name", "-created_at", "id"], name="access_audit"),
+            models.Index(
+                fields=["project", "created_by", "name", "-created_at", "id"],
+                name="access_audit_creator",
+            ),
+            models.Index(
+                fields=["project", "name", "-created_at", "id"],
+                name="access_audit_revoked",
+                condition=Q(revoked_at__isnull=False),
+            ),
+            models.Index(
+                fields=["project", "not_after"],
+                name="access_audit_expiry",
+                condition=Q(not_after__isnull=False),
+            ),
+            models.Index(
+                fields=["project", "name", "-created_at", "id"],
+                name="access_audit_object_lock",
+                condition=ANY_OBJECT_LOCK,
+            ),
         ]
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs):
+        if self.created_by_id is not None and self.creator_email is None:
+            self.creator_email = self.created_by.email
+        super().save(*args, **kwargs)
 
     @property
     def is_expired(self) -> bool:
@@ -90,6 +159,10 @@ class AccessKey(models.Model):
         if self.is_expired:
             return "expired"
         return "active"
+
+    @property
+    def registered_through_api(self) -> bool:
+        return self.parent_id is not None
 
     def granted(self) -> frozenset[str]:
         """The names of the permissions this key allows."""
@@ -122,8 +195,25 @@ class S3Credential(models.Model):
     access_grant_encrypted = models.BinaryField()
     expires_at = models.DateTimeField(null=True, blank=True)
     public = models.BooleanField(default=False)
+    # Edge's usage tags, lowercased and comma-joined ("mcp" is the only one edge knows).
+    usage_tags = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
-    last_used_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
         return f"S3 credentials of {self.access_key}"
+
+
+@receiver(post_save, sender=settings.AUTH_USER_MODEL)
+def keep_creator_email(sender, instance, update_fields=None, **kwargs):
+    """A changed email shows (and sorts) on the keys its owner created."""
+    if update_fields is not None and "email" not in update_fields:
+        return  # e.g. a sign-in updating last_login
+    AccessKey.objects.filter(created_by=instance).exclude(creator_email=instance.email).update(
+        creator_email=instance.email
+    )
+
+
+@receiver(pre_delete, sender=settings.AUTH_USER_MODEL)
+def forget_creator_email(sender, instance, **kwargs):
+    """Keys of a deleted user show "Deleted user" and sort last, as before."""
+    AccessKey.objects.filter(created_by=instance).update(creator_email=None)

@@ -7,7 +7,6 @@ URL keeps the state (q, sort, page, size) so a reload shows the same view.
 from dataclasses import dataclass
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.db.models import F, Q
 from django.db.models.functions import Lower
 from django.shortcuts import redirect, render
@@ -20,10 +19,12 @@ from django_htmx.http import reswap, trigger_client_event
 from accesskeys.services.access import AccessError, delete_accesses
 from console.audit import origin_of
 from console.membership import load_project
+from console.paging import BoundedPaginator
 
 PAGE_SIZES = (10, 25, 50, 100)
 DEFAULT_SIZE = 10
 MAX_SEARCH = 100
+SEARCH_COUNT_BOUND = 1_000
 
 
 @dataclass(frozen=True)
@@ -46,18 +47,20 @@ class Column:
         return f"accesskeys/cells/{self.key}.html"
 
 
+# Every ordering is exactly the order of one index of live keys (AccessKey.Meta and
+# migration 0005), so a page reads a few index entries however many keys there are.
 COLUMNS = (
-    # Names sort case-insensitively, served by the (project, revoked_at,
-    # lower(name)) index in the default view.
+    # Names sort case-insensitively.
     Column("name", "Name", ("name",), (Lower("name"), "id"), (Lower("name").desc(), "-id")),
     Column("type", "Type", ("type",)),
-    # Emails are stored lowercased already.
+    # Sorted by the creator's email kept on the key (lowercased already), deleted
+    # creators last both ways.
     Column(
         "creator",
         "Creator",
         ("created_by__email",),
-        (F("created_by__email").asc(nulls_last=True), "name", "id"),
-        (F("created_by__email").desc(nulls_last=True), "name", "id"),
+        (F("creator_email").asc(nulls_last=True), Lower("name"), "id"),
+        (F("creator_email").desc(nulls_last=True), Lower("name"), "id"),
         only_with_creators=True,
     ),
     Column(
@@ -69,6 +72,15 @@ COLUMNS = (
         first_descending=True,
     ),
     Column("expires", "Expires", ("not_after",)),
+    # Most recently used first; ascending puts never-used keys first, then the stalest.
+    Column(
+        "last_used",
+        "Last used",
+        ("last_used_at",),
+        (F("last_used_at").asc(nulls_first=True), "id"),
+        (F("last_used_at").desc(nulls_last=True), "-id"),
+        first_descending=True,
+    ),
 )
 SORTS = {
     sort: ordering
@@ -125,12 +137,19 @@ class TableState:
         return None
 
 
-def _has_several_creators(project, member_ids: set[int]) -> bool:
-    """Whether the project has more than one person: members, or former members with keys."""
+def _has_several_creators(project, member_ids: set[int], user) -> bool:
+    """Whether the project has more than one person: members, or former members with keys.
+
+    With one member (the user looking), two probes of the creator index, one on
+    each side of their email, rather than a scan of every key for another creator.
+    """
     if len(member_ids) > 1:
         return True
-    keys = project.access_keys.not_revoked().filter(created_by__isnull=False)
-    return keys.exclude(created_by_id__in=member_ids).exists()
+    keys = project.access_keys.not_revoked().filter(creator_email__isnull=False)
+    return (
+        keys.filter(creator_email__lt=user.email).exists()
+        or keys.filter(creator_email__gt=user.email).exists()
+    )
 
 
 def _table_context(request, project) -> dict:
@@ -139,14 +158,19 @@ def _table_context(request, project) -> dict:
     # One query tells who the project's members are: it decides whether the
     # Creator column shows and which creators have left the project.
     member_ids = project.member_ids()
-    show_creator = _has_several_creators(project, member_ids)
+    show_creator = _has_several_creators(project, member_ids, request.user)
     keys = project.access_keys.not_revoked().select_related("created_by")
     if state.q:
-        keys = keys.filter(Q(name__icontains=state.q) | Q(created_by__email__icontains=state.q))
+        # On PostgreSQL a search matching few keys reads two trigram indexes (migration
+        # 0005); one matching many reads the sorted index until the page is full.
+        keys = keys.filter(Q(name__icontains=state.q) | Q(creator_email__icontains=state.q))
     # Only the columns shown: the sort then moves small rows, not whole users.
     keys = keys.only(*TABLE_FIELDS).order_by(*SORTS[state.sort])
 
-    page = Paginator(keys, state.size).get_page(state.page)
+    # A search counts its matches only up to SEARCH_COUNT_BOUND: finding them means
+    # testing each key in the page's order, and "more than 1,000 match" says enough.
+    bound = SEARCH_COUNT_BOUND if state.q else None
+    page = BoundedPaginator(keys, state.size, bound=bound).get_page(state.page)
     state.page = page.number
     for key in page.object_list:
         key.creator_is_member = key.created_by_id in member_ids
@@ -190,9 +214,25 @@ def index(request, public_id):
     return response
 
 
+# The largest id a 64-bit primary key holds.
+MAX_ID = 2**63 - 1
+
+
+def parse_ids(values) -> list[int]:
+    """The values that are plain ASCII decimal ids in range; anything else is ignored.
+
+    str.isdigit() and int() also take other scripts' digits ("٣", "０１").
+    """
+    ids = []
+    for value in values:
+        if value.isascii() and value.isdecimal() and len(value) <= 19 and int(value) <= MAX_ID:
+            ids.append(int(value))
+    return ids
+
+
 def _selected(request, project):
     source = request.POST if request.method == "POST" else request.GET
-    ids = [i for i in source.getlist("ids") if i.isdigit()]
+    ids = parse_ids(source.getlist("ids"))
     return list(project.access_keys.not_revoked().filter(id__in=ids).order_by("name", "id"))
 
 

@@ -39,7 +39,7 @@ def main() -> None:
 
     from accesskeys.models import AccessKey
     from accesskeys.services import passphrase
-    from accesskeys.services.access import AccessChoices, create_access
+    from accesskeys.services.access import CreateAccessRequest, create_access
     from console.models import Membership, Project, User
 
     user = User.objects.create_user(email=f"bench-{time.time_ns()}@example.com", password="x")
@@ -58,7 +58,7 @@ def main() -> None:
     def time_creations(type_, label: str) -> float:
         samples = []
         for i in range(runs):
-            choices = AccessChoices(
+            choices = CreateAccessRequest(
                 name=f"{label}-{type_.value}-{i}", type=type_.value, passphrase="bench passphrase"
             )
             start = time.perf_counter()

@@ -9,6 +9,7 @@ real SECRET_KEY and MASTER_KEYS.
 import base64
 import os
 import secrets
+import tempfile
 from datetime import timedelta
 from pathlib import Path
 
@@ -121,6 +122,17 @@ S3_ENDPOINT = env_str("S3_ENDPOINT", "https://gateway.storjshare.io")
 # Used in the names of downloaded files, as Storj's console does.
 BRAND_NAME = env_str("BRAND_NAME", "Storj")
 
+# Bearer tokens gateways present to the auth service API (GET /v1/access/{id}),
+# comma-separated so that a new one can be added before the old one is removed.
+# Without any, the API resolves nothing.
+AUTH_SERVICE_TOKENS = env_list("AUTH_SERVICE_TOKENS", "")
+for _token in AUTH_SERVICE_TOKENS:
+    if len(_token) < 16:
+        raise ImproperlyConfigured(
+            "AUTH_SERVICE_TOKENS: each token must be at least 16 characters long "
+            '(python -c "import secrets; print(secrets.token_urlsafe(32))").'
+        )
+
 INSTALLED_APPS = [
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -186,6 +198,26 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Writers wait their turn for the write lock from BEGIN, up to the timeout,
+    # instead of failing at once with "database is locked" when two
+    # transactions that both read try to write (two Admins changing roles).
+    DATABASES["default"].setdefault("OPTIONS", {}).update(transaction_mode="IMMEDIATE", timeout=20)
+    # Tests use a file: shared-cache memory databases lock whole tables and
+    # fail concurrent writers at once, which the tests of parallel requests need.
+    DATABASES["default"]["TEST"] = {
+        "NAME": os.path.join(tempfile.gettempdir(), f"accesskeys-test-{os.getpid()}.sqlite3")
+    }
+
+# Several app servers share every piece of state through the database: sessions
+# (Django's default database backend) and the cache, whose table a migration makes.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "django_cache",
+    }
+}
 
 AUTH_USER_MODEL = "console.User"
 # Django's four validators; every form and command that sets a password runs them.
@@ -211,7 +243,7 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT") or BASE_DIR / "staticfiles")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -266,12 +298,14 @@ PERMISSIONS_POLICY = (
 
 # Requests are logged by method and path only (Django's default); request
 # bodies, which carry passphrases on creation, are never logged. Every handler
-# masks invitation tokens, which arrive in one request's path.
+# masks the secrets some paths carry: invitation tokens, and the access key IDs
+# of the auth service API (which decrypt S3 records). django.request masks them
+# too, so that any handler (mail to admins, pytest's) sees them masked.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {
-        "redact_invitation_tokens": {"()": "console.log_redaction.RedactInvitationTokens"},
+        "redact_secret_paths": {"()": "console.log_redaction.RedactSecretPaths"},
     },
     "formatters": {
         # Django's own format for the development server's request lines.
@@ -284,18 +318,19 @@ LOGGING = {
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
-            "filters": ["redact_invitation_tokens"],
+            "filters": ["redact_secret_paths"],
         },
         "django.server": {
             "class": "logging.StreamHandler",
             "formatter": "django.server",
-            "filters": ["redact_invitation_tokens"],
+            "filters": ["redact_secret_paths"],
         },
     },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
+        "django.request": {"filters": ["redact_secret_paths"]},
     },
 }
 

@@ -6,6 +6,9 @@ from django.urls import include, path
 from accesskeys import audit_views
 
 urlpatterns = [
+    # Storj's auth service API, for gateways (gateway-mt, linksharing): first,
+    # as every S3 request a gateway serves may resolve through it.
+    path("v1/", include("accesskeys.auth_service_urls")),
     path("", include("console.urls")),
     path("projects/<uuid:public_id>/access-keys/", include("accesskeys.urls")),
     # The Audit page shows the keys above the console's event log.

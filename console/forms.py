@@ -6,7 +6,11 @@ from console.models import Bucket
 
 
 class SignInForm(forms.Form):
-    email = forms.EmailField(label="Email", widget=forms.EmailInput(attrs={"autofocus": True}))
+    # The column's length: a longer email cannot be an account, and PostgreSQL
+    # refuses to compare with it (DataError).
+    email = forms.EmailField(
+        label="Email", max_length=254, widget=forms.EmailInput(attrs={"autofocus": True})
+    )
     password = forms.CharField(label="Password", strip=False, widget=forms.PasswordInput)
 
     # One message for a wrong password and an unknown email alike, so the

@@ -1,10 +1,17 @@
-"""Keep invitation tokens out of the logs.
+"""Keep the secrets that travel in URL paths out of the logs.
 
-An invitation link carries its token in the path (`/invitations/<token>/`).
-The console answers that request by moving to a URL without the token, but
-the first request line still reaches the development server's request log
-(`django.server`) and gunicorn's access log. Both pass through here, and the
-token is replaced by `[redacted]`.
+Two paths carry one:
+- an invitation link carries its token (`/invitations/<token>/`). The console
+  answers that request by moving to a URL without the token, but the first
+  request line still reaches the development server's request log;
+- the auth service API (storj/edge's contract) carries an access key ID
+  (`/v1/access/<id>`), and an access key ID is the key that decrypts its S3
+  record (accesskeys/services/s3credentials.py). Django logs the path of each
+  4xx answer there ("Unauthorized: /v1/access/...").
+
+The development server's log (`django.server`), Django's request log
+(`django.request`) and gunicorn's access log pass through here, and the
+secret is replaced by `[redacted]`.
 """
 
 import logging
@@ -18,12 +25,19 @@ TOKEN_IN_PATH = re.compile(re.escape(LINK_PREFIX) + r"[^/\s\"?#]+")
 REDACTED = LINK_PREFIX + "[redacted]"
 
 
+# The auth service API's resolve path (accesskeys/auth_service_urls.py), up to the ID.
+ACCESS_PREFIX = "/v1/access/"
+ACCESS_KEY_ID_IN_PATH = re.compile(re.escape(ACCESS_PREFIX) + r"[^/\s\"?#]+")
+REDACTED_ACCESS = ACCESS_PREFIX + "[redacted]"
+
+
 def redact(text: str) -> str:
-    return TOKEN_IN_PATH.sub(REDACTED, text)
+    return ACCESS_KEY_ID_IN_PATH.sub(REDACTED_ACCESS, TOKEN_IN_PATH.sub(REDACTED, text))
 
 
-class RedactInvitationTokens(logging.Filter):
-    """A logging filter for any handler: formats the message, then masks tokens in it."""
+class RedactSecretPaths(logging.Filter):
+    """A logging filter for any handler or logger: formats the message, then masks
+    the secrets of paths in it."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
@@ -34,12 +48,15 @@ class RedactInvitationTokens(logging.Filter):
 
 
 class GunicornLogger(glogging.Logger):
-    """Gunicorn's logger with tokens masked in every access-log field (request line,
+    """Gunicorn's logger with path secrets masked in every access-log field (request line,
     path, Referer, environ), whatever `access_log_format` picks."""
 
     def atoms(self, resp, req, environ, request_time):
         atoms = super().atoms(resp, req, environ, request_time)
-        return {
-            name: redact(value) if isinstance(value, str) else value
-            for name, value in atoms.items()
-        }
+        return {name: _masked_atom(name, value) for name, value in atoms.items()}
+
+
+def _masked_atom(name: str, value):
+    if name == "{authorization}i":
+        return "[redacted]"  # a format could name the header: gateways' bearer tokens
+    return redact(value) if isinstance(value, str) else value

@@ -3,6 +3,7 @@
 from django import forms
 
 from console.models import Project
+from console.text_rules import has_control_characters
 
 NAME_MAX = Project._meta.get_field("name").max_length
 DESCRIPTION_MAX = Project._meta.get_field("description").max_length
@@ -49,6 +50,8 @@ class ProjectDetailsForm(forms.Form):
             raise forms.ValidationError(
                 f"The name can be at most {NAME_MAX} characters (it has {len(name)})."
             )
+        if has_control_characters(name):
+            raise forms.ValidationError("The name cannot contain control characters.")
         return name
 
     def clean_description(self):
@@ -58,6 +61,8 @@ class ProjectDetailsForm(forms.Form):
                 f"The description can be at most {DESCRIPTION_MAX} characters "
                 f"(it has {len(description)})."
             )
+        if has_control_characters(description):
+            raise forms.ValidationError("The description cannot contain control characters.")
         return description
 
 

@@ -2,6 +2,8 @@
 
 from django.contrib import messages
 from django.db import transaction
+from django.db.models import Q
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -79,15 +81,14 @@ def change_role(request, public_id, membership_id):
     role = form.cleaned_data["role"]
 
     with transaction.atomic():
-        target = get_object_or_404(
-            Membership.objects.select_for_update().select_related("user"),
-            id=membership_id,
-            project=project,
-        )
+        locked = _lock_memberships(request, project, membership_id)
+        if isinstance(locked, HttpResponse):
+            return locked
+        target, admin_count = locked
         old_role = target.role
         if old_role == role:
             return redirect("team", public_id)
-        if target.is_admin and _is_last_admin(project):
+        if target.is_admin and admin_count <= 1:
             messages.error(request, LAST_ADMIN.format(email=target.user.email, project=project))
             return redirect("team", public_id)
         target.role = role
@@ -108,12 +109,11 @@ def change_role(request, public_id, membership_id):
 def remove_member(request, public_id, membership_id):
     project = load_project(request, public_id, admin=True)
     with transaction.atomic():
-        target = get_object_or_404(
-            Membership.objects.select_for_update().select_related("user"),
-            id=membership_id,
-            project=project,
-        )
-        if target.is_admin and _is_last_admin(project):
+        locked = _lock_memberships(request, project, membership_id)
+        if isinstance(locked, HttpResponse):
+            return locked
+        target, admin_count = locked
+        if target.is_admin and admin_count <= 1:
             messages.error(request, LAST_ADMIN.format(email=target.user.email, project=project))
             return redirect("team", public_id)
         # Their keys stay; a pending link for them to this project stops working.
@@ -132,11 +132,29 @@ def remove_member(request, public_id, membership_id):
     return redirect("team", public_id)
 
 
-def _is_last_admin(project) -> bool:
-    # Lock the Admin rows so two Admins cannot demote each other at once.
-    admins = list(
+def _lock_memberships(request, project, membership_id):
+    """Lock the target's row and every Admin row, in id order, and check again.
+
+    One order for every request: two Admins acting on each other at once wait
+    in turn instead of deadlocking. The actor's role is read again under the
+    lock, since the other request may have just changed it. Returns the target
+    and the number of Admins, or the response to give instead.
+    """
+    rows = list(
         Membership.objects.select_for_update()
-        .filter(project=project, role=Membership.Role.ADMIN)
-        .values_list("id", flat=True)
+        .filter(project=project)
+        .filter(Q(role=Membership.Role.ADMIN) | Q(id=membership_id) | Q(user=request.user))
+        .select_related("user")
+        .order_by("id")
     )
-    return len(admins) <= 1
+    actor = next((m for m in rows if m.user_id == request.user.id), None)
+    if actor is None:
+        messages.error(request, f"You are no longer a member of {project.name}.")
+        return redirect("home")
+    if not actor.is_admin:
+        messages.error(request, f"You are no longer an Admin of {project.name}.")
+        return redirect("team", project.public_id)
+    target = next((m for m in rows if m.id == membership_id), None)
+    if target is None:
+        raise Http404("No such member.")
+    return target, sum(m.is_admin for m in rows)

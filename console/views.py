@@ -43,7 +43,8 @@ def signin(request):
     if request.user.is_authenticated:
         return redirect("home")
 
-    form = SignInForm(request, request.POST or None)
+    # Bound for every POST, an empty one too: it then asks for both fields.
+    form = SignInForm(request, request.POST if request.method == "POST" else None)
     if request.method == "POST":
         if form.is_valid():
             if two_factor.has_two_factor(form.user):

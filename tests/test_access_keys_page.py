@@ -300,3 +300,68 @@ def test_it_runs_the_same_number_of_queries_for_10_or_100_rows(
     assert count_queries(admin_client, url(project, "?size=10")) == count_queries(
         admin_client, url(project, "?size=100")
     )
+
+
+def test_it_counts_up_to_a_bound_and_pages_as_far_as_it(admin_client, project, admin, monkeypatch):
+    # Counting a million keys on every view costs as much as reading them: beyond
+    # the bound the page says "more than" and pages reach as far as the bound.
+    monkeypatch.setattr("console.paging.COUNT_BOUND", 20)
+    for i in range(23):
+        make_access_key(project, admin, f"key-{i:02d}")
+    first = admin_client.get(url(project))
+    html = first.content.decode()
+    assert "Showing 1–10 of more than 20" in html
+    assert "Page 1 of 2+" in html
+    assert "Pages go as far as" not in html
+
+    last = admin_client.get(url(project, "?page=99"))
+    assert names(last) == [f"key-{i:02d}" for i in range(10, 20)]
+    assert last.context["next_url"] == ""
+    assert "Pages go as far as the first 20 keys in this order" in last.content.decode()
+    # Sorting the other way reaches the keys past the bound.
+    assert names(admin_client.get(url(project, "?sort=-name")))[:3] == [
+        "key-22",
+        "key-21",
+        "key-20",
+    ]
+
+
+def test_it_counts_exactly_at_the_bound(admin_client, project, admin, monkeypatch):
+    monkeypatch.setattr("console.paging.COUNT_BOUND", 20)
+    for i in range(20):
+        make_access_key(project, admin, f"key-{i:02d}")
+    html = admin_client.get(url(project, "?page=2")).content.decode()
+    assert "Showing 11–20 of 20" in html and "Page 2 of 2<" in html
+
+
+def test_it_sorts_and_searches_creators_by_their_current_email(
+    admin_client, project, admin, member, three_keys
+):
+    member.email = "zed@example.com"
+    member.save()
+    assert names(admin_client.get(url(project, "?sort=creator"))) == [
+        "beta",
+        "gamma",
+        "Alpha-backup",
+    ]
+    assert names(admin_client.get(url(project, "?q=zed@"))) == ["Alpha-backup"]
+    assert names(admin_client.get(url(project, "?q=bob@"))) == []
+
+
+def test_it_sorts_keys_of_deleted_users_last_both_ways(admin_client, project, admin, three_keys):
+    gone = make_user("dora@example.com")
+    make_access_key(project, gone, "orphan")
+    gone.delete()
+    assert names(admin_client.get(url(project, "?sort=creator")))[-1] == "orphan"
+    assert names(admin_client.get(url(project, "?sort=-creator")))[-1] == "orphan"
+    assert names(admin_client.get(url(project, "?q=dora"))) == []
+
+
+def test_it_counts_search_matches_up_to_a_smaller_bound(admin_client, project, admin, monkeypatch):
+    monkeypatch.setattr("accesskeys.views.SEARCH_COUNT_BOUND", 12)
+    for i in range(15):
+        make_access_key(project, admin, f"key-{i:02d}")
+    html = admin_client.get(url(project, "?q=key&page=2")).content.decode()
+    assert "Showing 11–12 of more than 12" in html
+    assert "Pages go as far as the first 12 matching keys in this order" in html
+    assert "Showing 1–10 of 15" in admin_client.get(url(project)).content.decode()

@@ -120,7 +120,7 @@ def test_it_creates_s3_credentials_that_the_lookup_opens(project, admin):
     found = find_s3_credentials(created.s3_access_key)
     assert found.secret_key == created.s3_secret_key
     assert found.access_grant == created.access_grant
-    assert found.access_key.pk == created.access_key.pk
+    assert found.access_key_id == created.access_key.pk
     assert AccessKey.objects.get(pk=created.access_key.pk).last_used_at is not None
 
 

@@ -245,3 +245,16 @@ def test_it_runs_as_many_queries_for_many_keys_as_for_few(admin_client, project,
     for i in range(40):
         make_key(project, admin, name=f"many-{i}", buckets=["photos"])
     assert count_queries() == few
+
+
+def test_it_counts_events_up_to_a_bound(admin_client, project, admin, monkeypatch):
+    monkeypatch.setattr("console.paging.COUNT_BOUND", 30)
+    for _ in range(40):
+        AuditEvent.objects.create(
+            project=project, actor=admin, actor_email=admin.email, action="bucket_created"
+        )
+    first = admin_client.get(audit_url(project)).content.decode()
+    assert 'Event log <span class="muted">(more than 30)</span>' in first
+    last = admin_client.get(audit_url(project), {"page": 99}).content.decode()
+    assert "Page 2 of 2+" in last
+    assert "Pages go as far as the first 30. Filter to reach the others." in last

@@ -17,6 +17,7 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from accesskeys.services import s3credentials
 from api import tokens
 from api.models import ApiToken
 from console import invitations
@@ -86,6 +87,10 @@ TABLE = {
     "api-v1:buckets_create": {"POST": (401, 404, 403, 400)},
     "api-v1:members": {"GET": (401, 404, 200, 200)},
     "api-v1:audit_events": {"GET": (401, 404, 403, 200)},
+    # Storj's auth service API: machine endpoints, where a session grants nothing. With
+    # no bearer token a key does not resolve; an empty registration is not JSON.
+    "auth_service_resolve": {"GET": (401, 401, 401, 401), "POST": (405, 405, 405, 405)},
+    "auth_service_register": {"GET": (405, 405, 405, 405), "POST": (422, 422, 422, 422)},
 }
 API_ROUTES = ("api-v1:", "api_not_found")
 
@@ -134,6 +139,7 @@ def cast(project, other_project, admin, member, outsider):
         "access_id": key.id,
         "token_id": ApiToken.objects.get(token_hash=tokens.hash_token(admins_api_token)).id,
         "rest": "projects/nothing/here",
+        "access_key_id": s3credentials.generate_access_key_id()[1],
     }
     clients = {"anonymous": Client()}
     api_clients = {"anonymous": Client()}

@@ -12,10 +12,11 @@ access key ID are stored.
 
 from __future__ import annotations
 
+import json
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -28,10 +29,12 @@ from accesskeys.models import AccessKey, S3Credential
 from accesskeys.services import caveat as caveat_mod
 from accesskeys.services import grant as grant_mod
 from accesskeys.services import macaroon, passphrase, s3credentials
+from accesskeys.services.errors import FormatError
 from console import audit
 from console import keyring as console_keyring
 from console.audit import Origin
 from console.models import AuditEvent, Membership
+from console.text_rules import has_control_characters
 
 NAME_MAX_LENGTH = AccessKey._meta.get_field("name").max_length
 DESCRIPTION_MAX_LENGTH = AccessKey._meta.get_field("description").max_length
@@ -44,9 +47,11 @@ MESSAGES = {
     "name_required": "Enter a name for this access.",
     "name_too_long": f"The name can be at most {NAME_MAX_LENGTH} characters long.",
     "name_taken": "This name is already in use",
+    "name_control": "The name cannot contain control characters.",
     "description_too_long": (
         f"The description can be at most {DESCRIPTION_MAX_LENGTH} characters long."
     ),
+    "description_control": "The description cannot contain control characters.",
     "type_unknown": "Choose "
     + ", ".join(t.label for t in list(CREDENTIAL_TYPES.values())[:-1])
     + f" or {list(CREDENTIAL_TYPES.values())[-1].label}.",
@@ -148,6 +153,8 @@ def validate_name(project, name: str) -> str:
         raise _refuse("name", "name_required")
     if len(name) > NAME_MAX_LENGTH:
         raise _refuse("name", "name_too_long")
+    if has_control_characters(name):
+        raise _refuse("name", "name_control")
     if AccessKey.objects.not_revoked().filter(project=project, name=name).exists():
         raise _refuse("name", "name_taken")
     return name
@@ -157,6 +164,9 @@ def validate_description(description: str) -> str:
     description = (description or "").strip()
     if len(description) > DESCRIPTION_MAX_LENGTH:
         raise _refuse("description", "description_too_long")
+    # Line breaks and tabs are fine in a description; other control characters are not.
+    if has_control_characters(description, multiline=True):
+        raise _refuse("description", "description_control")
     return description
 
 
@@ -378,8 +388,18 @@ def _save(project, actor, key, request, credential_type, access_grant, origin, n
     return s3
 
 
-def _register_s3_credentials(key: AccessKey, access_grant: str, now: datetime) -> dict:
-    """Store the record as Storj's auth service does, encrypted under the key ID."""
+def _register_s3_credentials(
+    key: AccessKey,
+    access_grant: str,
+    now: datetime,
+    public: bool = False,
+    usage_tags: tuple[str, ...] = (),
+) -> dict:
+    """Store the record as Storj's auth service does, encrypted under the key ID.
+
+    Both the New Access dialog and the auth service API (`register_grant`)
+    store S3 credentials through here.
+    """
     k, access_key_id = s3credentials.generate_access_key_id()
     secret_key = s3credentials.generate_secret_key()
     enc_secret, enc_grant = s3credentials.encrypt_record(k, secret_key, access_grant)
@@ -389,10 +409,198 @@ def _register_s3_credentials(key: AccessKey, access_grant: str, now: datetime) -
         secret_key_encrypted=enc_secret,
         access_grant_encrypted=enc_grant,
         expires_at=key.not_after,
-        public=False,
+        public=public,
+        usage_tags=",".join(usage_tags),
         created_at=now,
     )
     return {"access_key": access_key_id, "secret_key": secret_key}
+
+
+# --- registration through the auth service API (POST /v1/access) ------------
+
+# Edge registers a grant no sooner than a minute before it expires
+# (pkg/auth/authdb/db.go, Database.Put).
+MIN_REGISTERED_LIFETIME = timedelta(minutes=1)
+# The usage tags edge knows (authdb.processUsageTags); anything else is refused.
+KNOWN_USAGE_TAGS = frozenset({"mcp"})
+REGISTERED_SUFFIX = " (S3 via API)"
+
+
+class RegistrationError(Exception):
+    """A grant the auth service refuses to register; the message is edge's wording.
+
+    Edge answers these with 400 and the error text, whose class prefix
+    ("access grant: ", "invalid tag: ") says what was wrong.
+    """
+
+
+@dataclass(frozen=True)
+class RegisteredCredentials:
+    access_key: AccessKey  # the new row in the project's Access Keys list
+    s3_access_key: str
+    s3_secret_key: str
+    s3_endpoint: str
+
+
+def usage_tags_of(tags: Iterable[str]) -> tuple[str, ...]:
+    """Edge's processUsageTags: lowercased, sorted, deduplicated, known tags only."""
+    cleaned = sorted({tag.lower() for tag in tags})
+    for tag in cleaned:
+        if "," in tag:
+            raise RegistrationError("invalid tag: can't contain commas")
+        if tag and tag not in KNOWN_USAGE_TAGS:
+            raise RegistrationError(f"invalid tag: unknown tag {json.dumps(tag)}")
+    return tuple(tag for tag in cleaned if tag)
+
+
+def _grant_restrictions(project, caveats: list[caveat_mod.Caveat]) -> dict:
+    """What a grant's caveats allow, as the restriction fields of an AccessKey.
+
+    Every caveat must allow an action, so a permission is kept only when no
+    caveat disallows it, the buckets are those every path-restricting caveat
+    names, and the validity window is the narrowest one.
+    """
+    fields = {
+        p.field: not any(getattr(cav, p.caveat_flag) for cav in caveats)
+        for p in permissions.PERMISSIONS
+    }
+    bucket_names: set[str] | None = None
+    prefixed = False
+    for cav in caveats:
+        if not cav.allowed_paths:
+            continue
+        names = {p.bucket.decode("utf-8", "replace") for p in cav.allowed_paths}
+        prefixed = prefixed or any(p.encrypted_path_prefix for p in cav.allowed_paths)
+        bucket_names = names if bucket_names is None else bucket_names & names
+    ends = [cav.not_after for cav in caveats if cav.not_after is not None]
+    starts = [cav.not_before for cav in caveats if cav.not_before is not None]
+    granted = {p.name for p in permissions.PERMISSIONS if fields[p.field]}
+    return {
+        **fields,
+        "full_access": (granted == permissions.FULL_ACCESS and bucket_names is None and not ends),
+        "all_buckets": bucket_names is None,
+        "bucket_objects": (
+            list(project.buckets.filter(name__in=bucket_names)) if bucket_names else []
+        ),
+        "prefixed": prefixed,
+        "not_after": min(ends) if ends else None,
+        "not_before": max(starts) if starts else None,
+    }
+
+
+def _registered_name(parent: AccessKey) -> str:
+    """A free name in the project: the parent's name, marked, numbered if taken."""
+    base = parent.name[: NAME_MAX_LENGTH - len(REGISTERED_SUFFIX) - 4] + REGISTERED_SUFFIX
+    taken = set(
+        AccessKey.objects.not_revoked()
+        .filter(project_id=parent.project_id, name__startswith=base)
+        .values_list("name", flat=True)
+    )
+    name, number = base, 1
+    while name in taken:
+        number += 1
+        name = f"{base} {number}"
+    return name
+
+
+def register_grant(
+    access_grant: str,
+    public: bool = False,
+    usage_tags: Iterable[str] = (),
+    origin: Origin | None = None,
+    now: datetime | None = None,
+) -> RegisteredCredentials:
+    """Register S3 credentials for a grant made from one of our keys, as edge's Put does.
+
+    The grant's API key must be a live key of one of our projects with a valid
+    signature chain (we hold its head and secret); its satellite must be ours.
+    The credentials become a new row of that project's Access Keys list,
+    linked to the key the grant was made from, and the audit event says they
+    were registered through the API: one transaction.
+    """
+    now = now or timezone.now()
+    origin = origin or Origin()
+    tags = usage_tags_of(usage_tags)
+    try:
+        scope = grant_mod.parse_grant(access_grant)
+        api_key = macaroon.parse(scope.api_key)
+        caveats = [caveat_mod.decode(raw) for raw in api_key.caveats]
+    except FormatError as exc:
+        raise RegistrationError(f"access grant: {exc}") from None
+    if scope.satellite_addr != settings.SATELLITE_ADDRESS:
+        raise RegistrationError(
+            f"access grant: disallowed satellite: {json.dumps(scope.satellite_addr)}"
+        )
+    _check_lifetime(caveats, now)
+
+    with transaction.atomic():
+        # Locked so that a deletion of the key and this registration cannot interleave.
+        parent = (
+            AccessKey.objects.select_for_update()
+            .select_related("project")
+            .filter(head=api_key.head, parent__isnull=True)
+            .first()
+        )
+        if parent is None or not macaroon.verify(
+            api_key,
+            keyring.decrypt_macaroon_secret(
+                parent.head, parent.secret_encrypted, parent.secret_key_id
+            ),
+        ):
+            # Unknown head and forged signature read alike: nothing to probe.
+            raise RegistrationError("access grant: the API key was not issued by this console")
+        if parent.revoked_at is not None:
+            raise RegistrationError("access grant: the API key has been deleted")
+        project = parent.project
+        restrictions = _grant_restrictions(project, caveats)
+        key = AccessKey.objects.create(
+            project=project,
+            parent=parent,
+            name=_registered_name(parent),
+            description=(
+                f"Registered through the auth service API from “{parent.name}”."
+                + (
+                    " Limited to object key prefixes within its buckets."
+                    if restrictions["prefixed"]
+                    else ""
+                )
+            ),
+            type=AccessKey.Type.S3_CREDENTIALS,
+            created_by=parent.created_by,
+            created_at=now,
+            user_agent=origin.user_agent[:USER_AGENT_MAX_LENGTH],
+            full_access=restrictions["full_access"],
+            all_buckets=restrictions["all_buckets"],
+            not_before=restrictions["not_before"] or now,
+            not_after=restrictions["not_after"],
+            **{p.field: restrictions[p.field] for p in permissions.PERMISSIONS},
+        )
+        if not restrictions["all_buckets"]:
+            key.buckets.set(restrictions["bucket_objects"])
+        s3 = _register_s3_credentials(key, access_grant, now, public=public, usage_tags=tags)
+        audit.write(
+            AuditEvent.Action.ACCESS_CREATED,
+            project=project,
+            ip_address=origin.ip_address,
+            user_agent=origin.user_agent,
+            **restrictions_of(key),
+            registered_through="auth service API (POST /v1/access)",
+            registered_from=parent.name,
+            public=public,
+        )
+    return RegisteredCredentials(
+        access_key=key,
+        s3_access_key=s3["access_key"],
+        s3_secret_key=s3["secret_key"],
+        s3_endpoint=settings.S3_ENDPOINT,
+    )
+
+
+def _check_lifetime(caveats: list[caveat_mod.Caveat], now: datetime) -> None:
+    """Refuse a grant that expires within a minute (or already has), as edge does."""
+    ends = [cav.not_after for cav in caveats if cav.not_after is not None]
+    if ends and min(ends) < now + MIN_REGISTERED_LIFETIME:
+        raise RegistrationError("access grant: expiration cannot be shorter than a minute")
 
 
 def restrictions_of(key: AccessKey) -> dict:
@@ -421,7 +629,9 @@ def delete_accesses(
     """Revoke the accesses with these ids and audit it, all or nothing; returns their names.
 
     A Member may delete only the accesses they created, an Admin any. Revoking
-    makes every grant and S3 credential made from the key stop working.
+    makes every grant and S3 credential made from the key stop working, and
+    revokes the S3 credentials registered through the API from it (their
+    names are returned too).
     """
     now = now or timezone.now()
     origin = origin or Origin()
@@ -434,6 +644,16 @@ def delete_accesses(
 
     with transaction.atomic():
         keys = _deletable_keys(project, actor, role[0], ids)
+        # S3 credentials registered through the API from a key go with it: their
+        # grant carries its macaroon, which the satellite no longer honours.
+        registered = list(
+            AccessKey.objects.not_revoked()
+            .select_for_update()
+            .filter(parent__in=keys)
+            .exclude(id__in=ids)
+            .order_by("name")
+        )
+        keys += registered
         AccessKey.objects.filter(id__in=[key.id for key in keys]).update(revoked_at=now)
         names = [key.name for key in keys]
         audit.write(

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 
-from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
+from argon2.low_level import ARGON2_VERSION, Type, hash_secret_raw
 from mnemonic import Mnemonic
 
 from accesskeys.services.errors import FormatError
@@ -47,15 +47,21 @@ def argon2id_key(
     memory_kib: int = ARGON2_MEMORY_KIB,
     length: int = ROOT_KEY_LENGTH,
 ) -> bytes:
-    """Argon2id step with Storj's parameters unless told otherwise."""
-    kdf = Argon2id(
+    """Argon2id step with Storj's parameters unless told otherwise.
+
+    argon2-cffi, not cryptography's Argon2id: the latter hangs when two
+    threads derive at once (threaded servers create accesses in parallel).
+    """
+    return hash_secret_raw(
+        secret=passphrase,
         salt=salt,
-        length=length,
-        iterations=iterations,
-        lanes=lanes,
+        time_cost=iterations,
         memory_cost=memory_kib,
+        parallelism=lanes,
+        hash_len=length,
+        type=Type.ID,
+        version=ARGON2_VERSION,
     )
-    return kdf.derive(passphrase)
 
 
 def derive_root_key(passphrase: str, project_salt: bytes) -> bytes:

@@ -72,6 +72,30 @@ def parse_access_key_id(wire: str) -> bytes:
     return _from_base32(wire, ACCESS_KEY_ID_LENGTH, ACCESS_KEY_VERSION, "An access key ID")
 
 
+def edge_access_key_id_error(wire: str) -> str | None:
+    """The message edge's ``EncryptionKey.FromBase32`` gives for a malformed ID, or None.
+
+    The auth service answers 400 with this text (``pkg/auth/authdb/db.go``):
+    the length first, then Go's base32 error at the first bad character
+    (after upper-casing), then the version byte.
+    """
+    if len(wire) == ACCESS_KEY_ID_LENGTH and _BASE32.fullmatch(wire.upper()):
+        try:
+            parse_access_key_id(wire)
+        except FormatError:
+            return "encryption key did not start with expected byte"
+        return None
+    # Go counts bytes, not characters.
+    data = wire.upper().encode("utf-8", "replace")
+    if len(wire.encode("utf-8", "replace")) != ACCESS_KEY_ID_LENGTH:
+        return (
+            f"alphanumeric encryption key length expected to be {ACCESS_KEY_ID_LENGTH}, "
+            f"was {len(wire.encode('utf-8', 'replace'))}"
+        )
+    position = next(i for i, byte in enumerate(data) if not _BASE32.fullmatch(chr(byte)))
+    return f"illegal base32 data at input byte {position}"
+
+
 def generate_secret_key() -> str:
     """A new 53-character secret key: base32 of 0x4E || 32 random bytes."""
     return _to_base32(bytes([SECRET_KEY_VERSION]) + secrets.token_bytes(SECRET_KEY_BYTES))

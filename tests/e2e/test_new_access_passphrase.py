@@ -3,9 +3,13 @@
 import re
 
 import pytest
+from django.conf import settings
+from django.test import Client
 from playwright.sync_api import expect
 
 from accesskeys.services import grant, passphrase
+from tests.conftest import PASSWORD
+from tests.e2e.conftest import sign_in
 from tests.e2e.test_new_access_flow import ISO, PASSPHRASE, download, name_step, open_dialog
 
 pytestmark = pytest.mark.e2e
@@ -49,7 +53,10 @@ def test_it_generates_a_passphrase_that_must_be_saved(
 def test_it_remembers_the_current_passphrase_in_the_tab(page, live_server, project, admin):
     dialog = open_dialog(page, live_server, project, admin)
     name_step(dialog, "first", "S3 Credentials")
+    # Wait for each step before the next click, so no click lands on a step being replaced.
+    expect(dialog.get_by_role("heading", name="Access", exact=True)).to_be_visible()
     dialog.get_by_role("button", name="Next").click()
+    expect(dialog.get_by_role("heading", name="Encryption", exact=True)).to_be_visible()
     dialog.get_by_label("Passphrase", exact=True).fill(PASSPHRASE)
     dialog.get_by_role("button", name="Create Access").click()
     dialog.get_by_role("button", name="Download all").click()
@@ -58,6 +65,7 @@ def test_it_remembers_the_current_passphrase_in_the_tab(page, live_server, proje
 
     page.locator(".page-header").get_by_role("button", name="New Access Key").click()
     name_step(dialog, "second", "Access Grant")
+    expect(dialog.get_by_role("heading", name="Access", exact=True)).to_be_visible()
     dialog.get_by_role("button", name="Next").click()
     expect(
         dialog.get_by_text("Using the passphrase you entered earlier in this tab.")
@@ -112,3 +120,56 @@ def test_it_sends_a_new_passphrase_only_with_the_creation(page, live_server, pro
     assert grant.parse_grant(value).encryption_access.default_key == root_key
     with_phrase = [b for b in bodies if "a+different+one" in b or "a%20different%20one" in b]
     assert len(with_phrase) == 2  # the Encryption step's check, and the creation
+
+
+def remembered(page, project):
+    return page.evaluate(f"sessionStorage.getItem('newAccess.passphrase.{project.public_id}')")
+
+
+def asks_for_the_passphrase(page, live_server, project):
+    page.goto(f"{live_server.url}/projects/{project.public_id}/access-keys/")
+    page.locator(".page-header").get_by_role("button", name="New Access Key").click()
+    dialog = page.get_by_role("dialog", name="New Access")
+    name_step(dialog, "next-person", "Access Grant")
+    expect(dialog.get_by_role("heading", name="Access", exact=True)).to_be_visible()
+    dialog.get_by_role("button", name="Next").click()
+    expect(dialog.get_by_role("heading", name="Encryption", exact=True)).to_be_visible()
+    expect(dialog.get_by_label("Passphrase", exact=True)).to_be_visible()
+    expect(dialog.get_by_text("Using the passphrase you entered earlier")).to_be_hidden()
+
+
+def test_it_forgets_the_passphrase_on_sign_out(page, live_server, project, admin, member):
+    sign_in(page, live_server, admin.email, PASSWORD)
+    page.goto(f"{live_server.url}/projects/{project.public_id}/access-keys/")
+    page.evaluate(f"sessionStorage.setItem('newAccess.passphrase.{project.public_id}', 'alices')")
+
+    page.get_by_role("button", name="Sign out").click()
+    expect(page.get_by_role("button", name="Sign in")).to_be_visible()
+    assert remembered(page, project) is None
+
+    sign_in(page, live_server, member.email, PASSWORD)
+    asks_for_the_passphrase(page, live_server, project)
+
+
+def test_it_forgets_the_passphrase_when_someone_else_signs_in_in_the_tab(
+    page, live_server, project, admin, member
+):
+    sign_in(page, live_server, admin.email, PASSWORD)
+    page.goto(f"{live_server.url}/projects/{project.public_id}/access-keys/")
+    page.evaluate(f"sessionStorage.setItem('newAccess.passphrase.{project.public_id}', 'alices')")
+
+    # Another tab signed out and in as someone else: this tab's cookie changes under it.
+    other = Client()
+    other.force_login(member)
+    page.context.clear_cookies()
+    page.context.add_cookies(
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": other.cookies[settings.SESSION_COOKIE_NAME].value,
+                "url": live_server.url,
+            }
+        ]
+    )
+    asks_for_the_passphrase(page, live_server, project)
+    assert remembered(page, project) is None

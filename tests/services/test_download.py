@@ -3,7 +3,7 @@ from datetime import UTC, datetime, timedelta, timezone
 import pytest
 
 from accesskeys.credential_types import BY_VALUE
-from accesskeys.services.download import download_content, download_filename, iso_timestamp
+from accesskeys.services.download import download_content, download_filename, filename_timestamp
 
 S3_CREDENTIALS, ACCESS_GRANT, API_KEY, PASSPHRASE = (
     "S3-Credentials",
@@ -21,40 +21,58 @@ def items(type_value: str, **values) -> list[tuple[str, str]]:
 NOW = datetime(2026, 1, 5, 10, 0, 0, 123456, tzinfo=UTC)
 
 
-def test_it_formats_the_timestamp_like_javascript_to_iso_string():
-    assert iso_timestamp(NOW) == "2026-01-05T10:00:00.123Z"
-    assert iso_timestamp(datetime(2026, 1, 5, 10, 0, tzinfo=UTC)) == "2026-01-05T10:00:00.000Z"
+def test_it_formats_the_timestamp_in_iso_8601_basic_format():
+    # Storj writes toISOString(), whose ":" Chromium rewrites to "_" and Windows
+    # refuses; the basic format is the same instant with no ":".
+    assert filename_timestamp(NOW) == "20260105T100000.123Z"
+    assert filename_timestamp(datetime(2026, 1, 5, 10, 0, tzinfo=UTC)) == "20260105T100000.000Z"
 
 
 def test_it_converts_the_timestamp_to_utc():
     cet = timezone(timedelta(hours=1))
-    assert iso_timestamp(datetime(2026, 1, 5, 11, 0, tzinfo=cet)) == "2026-01-05T10:00:00.000Z"
+    assert filename_timestamp(datetime(2026, 1, 5, 11, 0, tzinfo=cet)) == "20260105T100000.000Z"
 
 
 def test_it_rejects_a_naive_timestamp():
     with pytest.raises(ValueError, match="timezone-aware"):
-        iso_timestamp(datetime(2026, 1, 5, 10, 0))
+        filename_timestamp(datetime(2026, 1, 5, 10, 0))
 
 
 @pytest.mark.parametrize(
     ("type_label", "expected"),
     [
-        (S3_CREDENTIALS, "Storj-S3-Credentials-backup-2026-01-05T10:00:00.123Z.txt"),
-        (ACCESS_GRANT, "Storj-Access-Grant-backup-2026-01-05T10:00:00.123Z.txt"),
-        (API_KEY, "Storj-API-Key-backup-2026-01-05T10:00:00.123Z.txt"),
-        (PASSPHRASE, "Storj-passphrase-backup-2026-01-05T10:00:00.123Z.txt"),
+        (S3_CREDENTIALS, "Storj-S3-Credentials-backup-20260105T100000.123Z.txt"),
+        (ACCESS_GRANT, "Storj-Access-Grant-backup-20260105T100000.123Z.txt"),
+        (API_KEY, "Storj-API-Key-backup-20260105T100000.123Z.txt"),
+        (PASSPHRASE, "Storj-passphrase-backup-20260105T100000.123Z.txt"),
     ],
 )
 def test_it_names_each_type_of_file(type_label, expected):
     assert download_filename("Storj", type_label, "backup", NOW) == expected
 
 
-def test_it_uses_the_name_as_given():
-    name = "my app / prod"
-    assert (
-        download_filename("Acme", API_KEY, name, NOW)
-        == "Acme-API-Key-my app / prod-2026-01-05T10:00:00.123Z.txt"
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("my app / prod", "my app _ prod"),
+        ("../../tmp/evil", ".._.._tmp_evil"),
+        ("invoice\u202etxt.exe", "invoice_txt.exe"),
+        ("tab\there\x00nul\x1besc", "tab here_nul_esc"),
+        ('say "hi" it\'s a:b*c?<d>|e\\f`g', "say _hi_ it_s a_b_c__d__e_f_g"),
+        ("équipe 日本", "équipe 日本"),
+    ],
+)
+def test_it_makes_the_name_safe_in_a_file_name(name, expected):
+    assert download_filename("Acme", API_KEY, name, NOW) == (
+        f"Acme-API-Key-{expected}-20260105T100000.123Z.txt"
     )
+
+
+def test_it_shortens_a_long_name_to_fit_a_file_name_keeping_the_timestamp():
+    filename = download_filename("Acme", API_KEY, "日" * 100, NOW)
+    assert len(filename.encode()) <= 255
+    assert filename.startswith("Acme-API-Key-日日")
+    assert filename.endswith("-20260105T100000.123Z.txt")
 
 
 def test_it_rejects_an_unknown_type():

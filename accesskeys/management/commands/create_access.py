@@ -81,11 +81,17 @@ class Command(BaseCommand):
         )
         if not advanced:
             return request
-        chosen = comma_list(options["permissions"]) or list(permissions.DEFAULT)
+        # A list given but empty (",,,") is an empty choice, which the service refuses.
+        chosen = (
+            comma_list(options["permissions"])
+            if options["permissions"] is not None
+            else list(permissions.DEFAULT)
+        )
+        buckets = options["buckets"]
         return replace(
             request,
             permissions=permission_names(chosen + comma_list(options["object_lock"])),
-            buckets=tuple(comma_list(options["buckets"])) or None,
+            buckets=tuple(comma_list(buckets)) if buckets is not None else None,
             expires_at=self.parse_date(options["expires"]),
         )
 

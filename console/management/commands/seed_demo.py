@@ -5,6 +5,7 @@ import secrets
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
+from django.core.validators import validate_email
 from django.db import transaction
 
 from console import keyring
@@ -82,7 +83,13 @@ class Command(BaseCommand):
 
     def ensure_user(self, email, password, changes):
         """Return the user and, when it was created here, its password."""
-        email = email.lower()
+        email = email.strip().lower()
+        try:
+            validate_email(email)
+        except ValidationError:
+            raise CommandError(f"{email!r} is not a valid email address.") from None
+        if len(email) > User._meta.get_field("email").max_length:
+            raise CommandError(f"{email!r} is not a valid email address: it is too long.")
         user = User.objects.filter(email=email).first()
         if user is not None:
             return user, None

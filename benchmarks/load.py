@@ -1,0 +1,197 @@
+"""A bounded load on two production app servers sharing one PostgreSQL.
+
+    python -m benchmarks.load --database postgresql://ci:ci@127.0.0.1:5432/bench_load \\
+        [--clients 20] [--seconds 30] [--servers 2] [--workers 2] [--keys 1000]
+
+Recreates the database (it must be one the benchmark may drop), starts the
+app servers as the Dockerfile does (benchmarks/appservers.py), gives the
+demo project `--keys` keys, then runs `--clients` concurrent clients for
+`--seconds`, spread over the servers. Each client signs in once and then, in
+a loop, lists the Access Keys page, searches it, creates an API key (the New
+Access dialog's final POST) and deletes a key it created. Any answer other
+than the one a browser expects counts as an error. Prints p50/p95 per
+operation; the last line is `errors: <N>, p95: <ms> ms`.
+"""
+
+import argparse
+import random
+import statistics
+import threading
+import time
+from collections import defaultdict
+
+import psycopg
+
+from benchmarks.appservers import (
+    AppServers,
+    Browser,
+    create_api_key,
+    drop_database,
+    key_ids,
+    project_path,
+    recreate_database,
+)
+
+EMAIL = "load@example.com"
+PASSWORD = "load-test-password-1"
+
+FILL_SQL = """
+INSERT INTO accesskeys_accesskey (
+    project_id, name, description, type, created_by_id, creator_email, created_at, user_agent,
+    head, secret_encrypted, secret_key_id, full_access, can_read, can_write, can_list,
+    can_delete, can_put_object_retention, can_get_object_retention,
+    can_bypass_governance_retention, can_put_object_legal_hold, can_get_object_legal_hold,
+    can_put_object_lock_configuration, can_get_object_lock_configuration, all_buckets,
+    not_before)
+SELECT p.id, 'seed-' || lpad(i::text, 7, '0'), '', 'api_key', u.id, u.email, now(), 'load',
+    decode(md5('load' || i) || md5('head' || i), 'hex'), '\\x00'::bytea, 'load',
+    true, true, true, true, true, false, false, false, false, false, false, false, true, now()
+FROM generate_series(1, %s) AS i, console_project p, console_user u
+WHERE p.name = 'Demo' AND u.email = %s
+"""
+
+
+def percentile(values: list[float], share: float) -> float:
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+
+
+class Client(threading.Thread):
+    def __init__(self, number: int, base: str, stop_at: float, results, lock):
+        super().__init__(daemon=True)
+        self.number, self.base, self.stop_at = number, base, stop_at
+        self.results, self.lock = results, lock
+        self.created: list[str] = []
+        self.sequence = 0
+
+    def record(self, operation: str, started: float, ok: bool, detail: str = "") -> None:
+        elapsed = (time.perf_counter() - started) * 1000
+        with self.lock:
+            self.results[operation].append((elapsed, ok, detail))
+
+    def run(self) -> None:
+        browser = Browser()
+        started = time.perf_counter()
+        try:
+            response = browser.sign_in(self.base, EMAIL, PASSWORD)
+            ok = response.status == 200 and "/signin/" not in response.url
+            keys_path = project_path(response.text) if ok else ""
+        except Exception as error:  # counted, not raised: the load goes on
+            ok, keys_path = False, ""
+            self.record("sign in", started, False, repr(error))
+            return
+        self.record("sign in", started, ok, "" if ok else response.text[:200])
+        if not ok:
+            return
+        keys_url = self.base + keys_path
+        rng = random.Random(self.number)
+        while time.perf_counter() < self.stop_at:
+            operation = rng.choices(["list", "search", "create", "delete"], [4, 3, 2, 2])[0]
+            if operation == "delete" and not self.created:
+                operation = "create"
+            started = time.perf_counter()
+            try:
+                ok, detail = getattr(self, operation)(browser, keys_path, keys_url, rng)
+            except Exception as error:
+                ok, detail = False, repr(error)
+            self.record(operation, started, ok, detail)
+
+    def list(self, browser, keys_path, keys_url, rng):
+        page = rng.randint(1, 50)
+        response = browser.get(f"{keys_url}?page={page}")
+        return response.status == 200 and "Showing " in response.text, response.status
+
+    def search(self, browser, keys_path, keys_url, rng):
+        term = f"seed-0000{rng.randint(0, 999):03d}"
+        response = browser.get(
+            f"{keys_url}?q={term}", **{"HX-Request": "true", "HX-Target": "access-table"}
+        )
+        return response.status == 200 and 'id="access-table"' in response.text, response.status
+
+    def create(self, browser, keys_path, keys_url, rng):
+        self.sequence += 1
+        name = f"load-{self.number:02d}-{self.sequence:05d}"
+        response = create_api_key(browser, self.base, keys_path, name)
+        ok = response.status == 200 and "accessesChanged" in response.headers.get("HX-Trigger", "")
+        if ok:
+            self.created.append(name)
+        return ok, response.text[:200]
+
+    def delete(self, browser, keys_path, keys_url, rng):
+        name = self.created.pop()
+        found = browser.get(f"{keys_url}?q={name}", **{"HX-Request": "true"})
+        ids = key_ids(found.text)
+        if len(ids) != 1:
+            return False, f"found {len(ids)} keys named {name}"
+        response = browser.post(keys_url + "delete/", {"ids": ids}, **{"HX-Request": "true"})
+        ok = response.status == 200 and "accessesChanged" in response.headers.get("HX-Trigger", "")
+        return ok, response.text[:200]
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--database", required=True, help="PostgreSQL URL; it is recreated")
+    parser.add_argument("--clients", type=int, default=20)
+    parser.add_argument("--seconds", type=float, default=30)
+    parser.add_argument("--servers", type=int, default=2)
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers per server")
+    parser.add_argument("--keys", type=int, default=1000, help="keys in the project beforehand")
+    args = parser.parse_args(argv)
+
+    recreate_database(args.database)
+    try:
+        run(args)
+    finally:
+        drop_database(args.database)
+
+
+def run(args) -> None:
+    with AppServers(args.database, count=args.servers, workers=args.workers) as servers:
+        servers.manage("seed_demo", "--email", EMAIL, "--password", PASSWORD)
+        with psycopg.connect(args.database) as conn:
+            conn.execute(FILL_SQL, [args.keys, EMAIL])
+        print(
+            f"{args.servers} app servers ({args.workers} gunicorn workers each) on "
+            f"{', '.join(servers.urls)}; {args.keys:,} keys; {args.clients} clients "
+            f"for {args.seconds:g} s",
+            flush=True,
+        )
+        results = defaultdict(list)
+        lock = threading.Lock()
+        stop_at = time.perf_counter() + args.seconds
+        clients = [
+            Client(i, servers.urls[i % len(servers.urls)], stop_at, results, lock)
+            for i in range(args.clients)
+        ]
+        for client in clients:
+            client.start()
+        for client in clients:
+            client.join(timeout=args.seconds + 120)
+
+    print(f"\n{'operation':<10}{'requests':>9}{'errors':>8}{'p50 ms':>9}{'p95 ms':>9}")
+    # Latency over the loop's operations; each client's one sign-in (a deliberately
+    # slow password hash) is shown apart. Errors count everything.
+    everything, errors = [], 0
+    for operation in ["sign in", "list", "search", "create", "delete"]:
+        samples = results.get(operation, [])
+        times = [elapsed for elapsed, _, _ in samples]
+        failed = [detail for _, ok, detail in samples if not ok]
+        errors += len(failed)
+        if operation != "sign in":
+            everything += times
+        if samples:
+            print(
+                f"{operation:<10}{len(samples):>9}{len(failed):>8}"
+                f"{statistics.median(times):>9.0f}{percentile(times, 0.95):>9.0f}"
+            )
+        for detail in failed[:3]:
+            print(f"  error: {str(detail)[:200]}")
+    seconds = args.seconds
+    print(f"\n{len(everything)} requests in {seconds:g} s ({len(everything) / seconds:.1f}/s)")
+    print(f"errors: {errors}, p95: {percentile(everything, 0.95):.0f} ms")
+
+
+if __name__ == "__main__":
+    main()

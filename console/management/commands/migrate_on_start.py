@@ -1,0 +1,30 @@
+"""Apply migrations as an app server starts, one server at a time.
+
+Several app servers may start at once against one PostgreSQL (a rolling
+deploy, or `docker compose up --scale web=2`); two `migrate` runs at once
+would both try to create the same tables. A PostgreSQL advisory lock makes
+the second wait for the first, then find nothing left to do.
+"""
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+from django.db import connection
+
+# Any fixed number, the same in every server: it names the lock.
+MIGRATE_LOCK = 0x6163636573736B79
+
+
+class Command(BaseCommand):
+    help = "Apply migrations, waiting for any other app server doing the same."
+
+    def handle(self, *args, **options):
+        locking = connection.vendor == "postgresql"
+        if locking:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_lock(%s)", [MIGRATE_LOCK])
+        try:
+            call_command("migrate", interactive=False, verbosity=options["verbosity"])
+        finally:
+            if locking:
+                with connection.cursor() as cursor:
+                    cursor.execute("SELECT pg_advisory_unlock(%s)", [MIGRATE_LOCK])

@@ -160,6 +160,12 @@ FORMS = {
     "team-add": ("admin", "post", "{p}/team/", ["email", "role"]),
     "team-role": ("admin", "post", "{p}/team/{m}/role/", ["role"]),
     "sign-out": ("visitor", "post", "/signout/", []),
+    "sign-in-code": ("visitor", "post", "/signin/code/", ["code"]),
+    "account": ("admin", "get", "/account/", []),
+    "two-factor-setup": ("admin", "post", "/account/two-factor/", ["code"]),
+    "recovery-codes": ("admin", "post", "/account/two-factor/recovery-codes/", ["regenerate-code"]),
+    "two-factor-off": ("admin", "post", "/account/two-factor/turn-off/", ["turn_off-code"]),
+    "project-two-factor": ("admin", "post", "{p}/settings/two-factor/", ["require_two_factor"]),
     "audit-filters": (
         "admin",
         "get",

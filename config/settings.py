@@ -146,8 +146,10 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "axes",
+    "ninja",
     "console",
     "accesskeys",
+    "api",
 ]
 
 MIDDLEWARE = [

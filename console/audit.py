@@ -4,6 +4,7 @@ import ipaddress
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.db.models import Q
 
 from console.models import AuditEvent
 
@@ -36,6 +37,8 @@ class Origin:
 
     ip_address: str | None = None
     user_agent: str = ""
+    # Details every event from here carries, e.g. (("via", "api"), ("api_token", name)).
+    marks: tuple[tuple[str, str], ...] = ()
 
 
 def origin_of(request) -> Origin:
@@ -69,4 +72,15 @@ def write(
         ip_address=ip_address,
         user_agent=user_agent[:512],
         details=details,
+    )
+
+
+def project_events(project):
+    """The events the project's Audit page shows: the project's own, and the sign-ins
+    and sign-outs (which belong to no project) of its members."""
+    members = project.memberships.values_list("user__email", flat=True)
+    return AuditEvent.objects.filter(
+        Q(project=project)
+        | Q(project__isnull=True, actor_id__in=project.memberships.values("user_id"))
+        | Q(project__isnull=True, actor__isnull=True, actor_email__in=members)
     )

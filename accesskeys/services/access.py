@@ -380,6 +380,7 @@ def _save(project, actor, key, request, credential_type, access_grant, origin, n
                 ip_address=origin.ip_address,
                 user_agent=origin.user_agent,
                 **restrictions_of(key),
+                **dict(origin.marks),
                 passphrase=request.passphrase_choice
                 if needs_passphrase(project, request.type)
                 else None,
@@ -668,6 +669,7 @@ def delete_accesses(
             ip_address=origin.ip_address,
             user_agent=origin.user_agent,
             accesses=names,
+            **dict(origin.marks),
         )
     return names
 

@@ -128,6 +128,7 @@ def access_out(key: AccessKey, member_ids: set[int]) -> dict:
         "full_access": key.full_access,
         "permissions": granted(key, permissions.BASIC),
         "object_lock": granted(key, permissions.OBJECT_LOCK),
+        "notification": granted(key, permissions.NOTIFICATION),
         "buckets": None if key.all_buckets else sorted(b.name for b in key.buckets.all()),
         "expires_at": key.not_after,
         "last_used_at": key.last_used_at,
@@ -202,11 +203,13 @@ def get_access(request: HttpRequest, project_id: str, access_id: s.PathId):
 )
 def create_access(request: HttpRequest, project_id: str, body: s.AccessCreate):
     """Create an access with any choice of the New Access dialog; the secrets come back once."""
-    # Empty lists of object-lock permissions and buckets are the defaults; an empty
+    # Empty lists of object-lock and notification permissions and buckets are the
+    # defaults; an empty
     # list of permissions is a choice (and an error, as in the dialog).
     advanced_given = (
         body.permissions is not None
         or bool(body.object_lock)
+        or bool(body.notification)
         or bool(body.buckets)
         or body.expires is not None
     )
@@ -218,7 +221,7 @@ def create_access(request: HttpRequest, project_id: str, body: s.AccessCreate):
             {
                 "full_access": [
                     "Full Access cannot be combined with permissions, object_lock, "
-                    "buckets or expires."
+                    "notification, buckets or expires."
                 ]
             },
         )
@@ -239,7 +242,7 @@ def create_access(request: HttpRequest, project_id: str, body: s.AccessCreate):
         type=BY_COMMAND_NAME[body.type].value,
         description=body.description,
         full_access=full,
-        permissions=chosen | frozenset(body.object_lock or ()),
+        permissions=chosen | frozenset(body.object_lock or ()) | frozenset(body.notification or ()),
         buckets=tuple(body.buckets) if body.buckets else None,
         expires_at=expires,
         passphrase_choice="generate" if body.generate_passphrase else "current",

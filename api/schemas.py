@@ -13,6 +13,7 @@ from console.models import AuditEvent
 TypeName = Literal[tuple(credential_types.BY_COMMAND_NAME)]
 Permission = Literal[permissions.names(permissions.BASIC)]
 ObjectLockPermission = Literal[permissions.names(permissions.OBJECT_LOCK)]
+NotificationPermission = Literal[permissions.names(permissions.NOTIFICATION)]
 Action = Literal[tuple(AuditEvent.Action.values)]
 Sort = Literal["name", "-name", "created", "-created", "creator", "-creator"]
 
@@ -69,6 +70,7 @@ class AccessOut(Schema):
     full_access: bool
     permissions: list[Permission]
     object_lock: list[ObjectLockPermission]
+    notification: list[NotificationPermission]
     buckets: list[str] | None = Field(description="null: all buckets, current and future.")
     expires_at: datetime | None
     last_used_at: datetime | None
@@ -82,7 +84,7 @@ class AccessPage(Page):
 class AccessCreate(Schema):
     """The choices of the New Access dialog, named as the create_access command names them.
 
-    Leave out `permissions`, `object_lock`, `buckets` and `expires` for Full
+    Leave out `permissions`, `object_lock`, `notification`, `buckets` and `expires` for Full
     Access; give any of them, or `full_access: false`, for Advanced.
     """
 
@@ -114,6 +116,10 @@ class AccessCreate(Schema):
     )
     object_lock: list[ObjectLockPermission] | None = Field(
         None, description="Advanced: object lock permissions granted (default: none)."
+    )
+    notification: list[NotificationPermission] | None = Field(
+        None,
+        description="Advanced: bucket notification permissions granted (default: none).",
     )
     buckets: list[Text] | None = Field(
         None, description="Advanced: bucket names the access is limited to; empty or null: all."

@@ -178,7 +178,8 @@ def test_a_managed_project_needs_no_passphrase(admin, admin_token, project):
         (
             {"name": "n", "type": "api-key", "full_access": True, "permissions": ["read"]},
             "full_access",
-            "Full Access cannot be combined with permissions, object_lock, buckets or expires.",
+            "Full Access cannot be combined with permissions, object_lock, notification, "
+            "buckets or expires.",
         ),
         (
             {"name": "n", "type": "s3", "passphrase": "p", "generate_passphrase": True},
@@ -206,3 +207,28 @@ def test_a_schema_error_names_the_field(project, admin_token):
     assert list(errors) == ["type"]
     errors = errors_of(create(project, admin_token, name="n", type="s3", permissions=["fly"]))
     assert list(errors) == ["permissions.0"]
+
+
+def test_it_grants_the_notification_permissions_chosen_and_refuses_the_others(project, admin_token):
+    from tests.test_notification_permissions import GET, OPS, PUT, allowed
+
+    response = create(
+        project,
+        admin_token,
+        name="notifier",
+        type="api-key",
+        permissions=["read"],
+        notification=[GET],
+    )
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert body["access"]["notification"] == [GET]
+    assert allowed(body["api_key"], OPS[GET])
+    assert not allowed(body["api_key"], OPS[PUT])
+
+
+def test_full_access_through_the_api_shows_both_notification_permissions(project, admin_token):
+    from tests.test_notification_permissions import GET, PUT
+
+    response = create(project, admin_token, name="everything", type="api-key")
+    assert response.json()["access"]["notification"] == [PUT, GET]

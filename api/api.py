@@ -10,7 +10,6 @@ from dataclasses import replace
 from datetime import UTC
 
 from django.core.paginator import EmptyPage, Paginator
-from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.http import HttpRequest
 from ninja import NinjaAPI, Query, Router, Status, Swagger
@@ -26,7 +25,6 @@ from api import schemas as s
 from api.auth import ProjectToken
 from console import audit
 from console.forms import BucketForm
-from console.models import AuditEvent, Bucket
 
 
 class Docs(Swagger):
@@ -95,20 +93,6 @@ def origin(request) -> audit.Origin:
     return replace(
         audit.origin_of(request),
         marks=(("via", "api"), ("api_token", request.api_token.name)),
-    )
-
-
-def audit_via_api(request, action: str, **details) -> None:
-    """An event the API writes itself, with the same marks as the services' events."""
-    where = origin(request)
-    audit.write(
-        action,
-        project=request.project,
-        actor=request.user,
-        ip_address=where.ip_address,
-        user_agent=where.user_agent,
-        **details,
-        **dict(where.marks),
     )
 
 
@@ -353,29 +337,9 @@ def list_buckets(request: HttpRequest, project_id: str):
 def create_bucket(request: HttpRequest, project_id: str, body: s.BucketCreate):
     """Admins only; the same name rules and messages as the Buckets page."""
     form = BucketForm(request.project, {"name": body.name, "object_lock": body.object_lock})
-    if not form.is_valid():
+    bucket = form.save(request.user, origin(request)) if form.is_valid() else None
+    if bucket is None:
         return error(request, 422, "The bucket was not created.", form.errors)
-    try:
-        with transaction.atomic():
-            bucket = Bucket.objects.create(
-                project=request.project,
-                name=form.cleaned_data["name"],
-                object_lock=form.cleaned_data["object_lock"],
-            )
-            audit_via_api(
-                request,
-                AuditEvent.Action.BUCKET_CREATED,
-                bucket=bucket.name,
-                object_lock=bucket.object_lock,
-            )
-    except IntegrityError:
-        # Another request created the same name between the check and the insert.
-        return error(
-            request,
-            422,
-            "The bucket was not created.",
-            {"name": ["A bucket with this name already exists in the project."]},
-        )
     return Status(201, bucket)
 
 

@@ -49,7 +49,11 @@ def record(request, action: str, project=None, actor=None, **details) -> AuditEv
     """Append one event, taking who, from where and with what from the request."""
     if actor is None and request.user.is_authenticated:
         actor = request.user
-    origin = origin_of(request)
+    return write_from(origin_of(request), action, project=project, actor=actor, **details)
+
+
+def write_from(origin: Origin, action: str, project=None, actor=None, **details) -> AuditEvent:
+    """Append one event that came from `origin`, with the marks it carries."""
     return write(
         action,
         project=project,
@@ -57,6 +61,7 @@ def record(request, action: str, project=None, actor=None, **details) -> AuditEv
         ip_address=origin.ip_address,
         user_agent=origin.user_agent,
         **details,
+        **dict(origin.marks),
     )
 
 

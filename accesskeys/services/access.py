@@ -373,14 +373,12 @@ def _save(project, actor, key, request, credential_type, access_grant, origin, n
                 key.buckets.set(project.buckets.filter(name__in=request.buckets))
             if credential_type.registers_s3:
                 s3 = _register_s3_credentials(key, access_grant, now)
-            audit.write(
+            audit.write_from(
+                origin,
                 AuditEvent.Action.ACCESS_CREATED,
                 project=project,
                 actor=actor,
-                ip_address=origin.ip_address,
-                user_agent=origin.user_agent,
                 **restrictions_of(key),
-                **dict(origin.marks),
                 passphrase=request.passphrase_choice
                 if needs_passphrase(project, request.type)
                 else None,
@@ -662,14 +660,8 @@ def delete_accesses(
         keys += registered
         AccessKey.objects.filter(id__in=[key.id for key in keys]).update(revoked_at=now)
         names = [key.name for key in keys]
-        audit.write(
-            AuditEvent.Action.ACCESS_DELETED,
-            project=project,
-            actor=actor,
-            ip_address=origin.ip_address,
-            user_agent=origin.user_agent,
-            accesses=names,
-            **dict(origin.marks),
+        audit.write_from(
+            origin, AuditEvent.Action.ACCESS_DELETED, project=project, actor=actor, accesses=names
         )
     return names
 

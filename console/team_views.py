@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from console import audit, invitations
-from console.membership import load_project
+from console.membership import is_last_admin, load_project
 from console.models import AuditEvent, Membership
 from console.team_forms import AddMemberForm, RoleForm
 
@@ -17,7 +17,10 @@ LAST_ADMIN = "{email} is the last Admin of {project}. Make another member an Adm
 
 
 def _render(request, project, form, invite=None, status=200):
-    memberships = project.memberships.select_related("user").order_by("user__email")
+    memberships = list(project.memberships.select_related("user").order_by("user__email"))
+    admin_count = sum(m.is_admin for m in memberships)
+    for m in memberships:
+        m.is_last_admin = is_last_admin(m, admin_count)
     ctx = {
         "memberships": memberships,
         "pending": invitations.pending(project).select_related("created_by"),
@@ -88,7 +91,7 @@ def change_role(request, public_id, membership_id):
         old_role = target.role
         if old_role == role:
             return redirect("team", public_id)
-        if target.is_admin and admin_count <= 1:
+        if is_last_admin(target, admin_count):
             messages.error(request, LAST_ADMIN.format(email=target.user.email, project=project))
             return redirect("team", public_id)
         target.role = role
@@ -113,7 +116,7 @@ def remove_member(request, public_id, membership_id):
         if isinstance(locked, HttpResponse):
             return locked
         target, admin_count = locked
-        if target.is_admin and admin_count <= 1:
+        if is_last_admin(target, admin_count):
             messages.error(request, LAST_ADMIN.format(email=target.user.email, project=project))
             return redirect("team", public_id)
         # Their keys stay; a pending link for them to this project stops working.

@@ -171,6 +171,22 @@ def test_it_protects_the_last_admin(admin_client, project, admin, member):
     assert not AuditEvent.objects.filter(action__in=["role_changed", "member_removed"]).exists()
 
 
+def test_it_offers_the_only_admin_no_change_the_rules_refuse(admin_client, project, member):
+    body = admin_client.get(reverse("team", args=[project.public_id])).content.decode()
+    assert 'aria-label="Remove alice@example.com"' not in body
+    assert "Role of alice@example.com" not in body
+    assert "The only Admin. Make another member an Admin" in body
+    # The Member can be promoted or removed.
+    assert 'aria-label="Remove bob@example.com"' in body
+    assert "Role of bob@example.com" in body
+
+    Membership.objects.filter(user=member).update(role="admin")
+    body = admin_client.get(reverse("team", args=[project.public_id])).content.decode()
+    assert 'aria-label="Remove alice@example.com"' in body
+    assert 'aria-label="Remove bob@example.com"' in body
+    assert "The only Admin" not in body
+
+
 def test_it_lets_an_admin_step_down_when_another_admin_remains(
     admin_client, project, admin, member
 ):

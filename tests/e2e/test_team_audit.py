@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from accesskeys.services.access import CreateAccessRequest, create_access
 from console import audit
-from console.models import AuditEvent
+from console.models import AuditEvent, Membership
 from tests.conftest import PASSWORD
 from tests.e2e.conftest import SCREENSHOTS, assert_accessible, sign_in
 from tests.key_factory import make_key
@@ -284,3 +284,43 @@ def test_it_reads_the_audit_page_like_a_report(
     page.set_viewport_size({"width": 390, "height": 844})
     assert_accessible(page, "audit, page 2, at 390 px")
     screenshot("audit-report-390")
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_it_asks_in_a_dialog_before_removing_a_member(
+    page, live_server, admin, member, project, screenshot, width
+):
+    page.set_viewport_size({"width": width, "height": 844})
+    sign_in(page, live_server, admin.email, PASSWORD)
+    page.goto(f"{live_server.url}/projects/{project.public_id}/team/")
+    remove = page.get_by_role("button", name="Remove bob@example.com")
+    remove.click()
+    dialog = page.get_by_role("dialog", name="Remove bob@example.com?")
+    expect(dialog).to_contain_text("Their access keys stay.")
+    screenshot(f"team-remove-dialog-{width}", full_page=False)
+    assert_accessible(page, f"remove a member dialog at {width} px")
+
+    # Cancel changes nothing and gives focus back to the button.
+    dialog.get_by_role("button", name="Cancel").click()
+    expect(dialog).to_have_count(0)
+    expect(remove).to_be_focused()
+    assert Membership.objects.filter(user=member, project=project).exists()
+
+    remove.click()
+    page.get_by_role("dialog", name="Remove bob@example.com?").get_by_role(
+        "button", name="Remove"
+    ).click()
+    expect(page.get_by_text("bob@example.com was removed from Alpha.")).to_be_visible()
+    expect(page.get_by_role("rowheader", name="bob@example.com")).to_have_count(0)
+
+
+def test_it_asks_in_a_dialog_before_cancelling_an_invitation(page, live_server, admin, project):
+    sign_in(page, live_server, admin.email, PASSWORD)
+    page.goto(f"{live_server.url}/projects/{project.public_id}/team/")
+    page.get_by_label("Email").fill("dana@example.com")
+    page.get_by_role("button", name="Add member").click()
+    page.get_by_role("button", name="Cancel the invitation of dana@example.com").click()
+    dialog = page.get_by_role("dialog", name="Cancel the invitation of dana@example.com?")
+    assert_accessible(page, "cancel an invitation dialog")
+    dialog.get_by_role("button", name="Cancel invitation").click()
+    expect(page.get_by_text("The invitation of dana@example.com no longer works.")).to_be_visible()

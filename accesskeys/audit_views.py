@@ -37,6 +37,7 @@ def audit(request, public_id):
             "creator": key_audit.creator_label(key, member_ids),
             "permissions": key.permission_labels(),
             "object_lock": key.object_lock_labels(),
+            "notification": key.notification_labels(),
             "buckets": key_audit.bucket_names(key),
             "risks": key_audit.risks(key, now),
         }

@@ -44,6 +44,8 @@ class CredentialType:
     result: tuple[ResultItem, ...]
     # Whether an S3 record is registered (the auth service's lookup).
     registers_s3: bool = False
+    # Whether "Download all" writes the bare value(s), without labels.
+    bare_download: bool = False
 
 
 CREDENTIAL_TYPES: tuple[CredentialType, ...] = (
@@ -70,9 +72,10 @@ CREDENTIAL_TYPES: tuple[CredentialType, ...] = (
         description="A single serialized access for uplink and the native libraries.",
         encrypts=True,
         download_label="Access-Grant",
-        # Our spec (storj-formats.md) labels the grant in the file too; Storj's
-        # own AccessCreatedStep.vue writes it bare.
         result=(ResultItem("Access Grant", "access_grant", secret=True),),
+        # Storj's AccessCreatedStep.vue writes the bare grant, so that
+        # `uplink access import NAME FILE` reads the file as it is.
+        bare_download=True,
     ),
     CredentialType(
         value="api_key",

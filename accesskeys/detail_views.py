@@ -8,6 +8,15 @@ from accesskeys.services import key_audit
 from console.membership import load_project
 
 
+def path_encryption_label(project, key) -> str:
+    """How the key's grant encrypts object keys: the project's setting, fixed at creation."""
+    if key.type == AccessKey.Type.API_KEY:
+        return "Not applicable: an API key carries no encryption keys"
+    if project.path_encryption:
+        return "On: object keys are encrypted (AES-GCM)"
+    return "Off: object keys are stored readable (null path cipher)"
+
+
 def detail(request, public_id, key_id):
     project = load_project(request, public_id)
     key = get_object_or_404(
@@ -26,8 +35,12 @@ def detail(request, public_id, key_id):
         "object_lock": [
             (p.label, p.name in granted) for p in permissions.in_group(permissions.OBJECT_LOCK)
         ],
+        "notification": [
+            (p.label, p.name in granted) for p in permissions.in_group(permissions.NOTIFICATION)
+        ],
         "buckets": key_audit.bucket_names(key),
         "risks": key_audit.risks(key),
+        "path_encryption": path_encryption_label(project, key),
         "page": "accesskeys",
     }
     return render(request, "accesskeys/detail.html", ctx)

@@ -6,6 +6,8 @@ back: the browser keeps them (new_access.js) and sends the one chosen with the
 request that creates the access.
 """
 
+from dataclasses import asdict
+
 from django.conf import settings
 from django.http import HttpResponseNotAllowed, QueryDict
 from django.shortcuts import render
@@ -28,7 +30,7 @@ def steps_for(project, data) -> list[str]:
     if access.needs_passphrase(project, data.get("type")):
         steps.append("encryption")
     if data.get("access") == "advanced":
-        steps += ["permissions", "object_lock", "buckets", "expiration", "confirm"]
+        steps += ["permissions", "object_lock", "notification", "buckets", "expiration", "confirm"]
     return steps
 
 
@@ -118,6 +120,7 @@ def summary(project, data) -> list[tuple[str, str]]:
         ("Type", dict(f.TYPE_CHOICES).get(data.get("type"), "")),
         ("Permissions", ", ".join(labels[p] for p in data.getlist("permissions") if p in labels)),
         ("Object lock permissions", ", ".join(data.getlist("object_lock")) or "None"),
+        ("Bucket notification permissions", ", ".join(data.getlist("notification")) or "None"),
         ("Buckets", buckets),
         ("Expiration", expiration),
     ]
@@ -215,10 +218,33 @@ def _render_access_error(request, project, data, seen, steps, error):
     return render_step(request, project, step, data, seen, form=form)
 
 
+def tool_files(created) -> list[download.ToolFile]:
+    """The "Download for" files: for S3 credentials and for access grants."""
+    name = created.access_key.name
+    if created.s3_access_key:
+        return download.s3_tool_files(
+            name, created.s3_access_key, created.s3_secret_key, created.s3_endpoint
+        )
+    if created.credential_type.value == "access_grant":
+        return download.access_grant_tool_files(name, created.access_grant)
+    return []
+
+
+def tool_help(created) -> str:
+    """What the "Download for" files hold, with the name the tools will know."""
+    safe = download.safe_name(created.access_key.name)
+    if created.credential_type.value == "access_grant":
+        return f"The grant alone, for: uplink access import {safe} FILE"
+    return f"A config file the tool reads as it is, with the profile or remote named {safe}."
+
+
 def result_context(project, created, now) -> dict:
     """The one-time values for the result step and the "Download all" file."""
     key = created.access_key
     values = created.result()
+    items = download.file_items(
+        created.credential_type.value, [(label, value) for label, value, _ in values]
+    )
     return {
         "project": project,
         "name": key.name,
@@ -231,6 +257,8 @@ def result_context(project, created, now) -> dict:
             "filename": download.download_filename(
                 settings.BRAND_NAME, created.credential_type.download_label, key.name, now
             ),
-            "content": download.download_content([(label, value) for label, value, _ in values]),
+            "content": download.download_content(items),
         },
+        "tool_files": [asdict(file) for file in tool_files(created)],
+        "tool_help": tool_help(created),
     }

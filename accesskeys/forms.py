@@ -286,6 +286,19 @@ class ObjectLockForm(StepForm):
     )
 
 
+class NotificationForm(StepForm):
+    step = "notification"
+    descriptions = {"notification": permission_descriptions(permissions.NOTIFICATION)}
+
+    notification = forms.MultipleChoiceField(
+        label="Bucket notification permissions",
+        choices=permission_choices(permissions.NOTIFICATION),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": MESSAGES["permission_unknown"]},
+    )
+
+
 class BucketsForm(StepForm):
     step = "buckets"
     request_fields = {"buckets": "buckets"}
@@ -378,6 +391,7 @@ STEP_FORMS = {
         EncryptionForm,
         PermissionsForm,
         ObjectLockForm,
+        NotificationForm,
         BucketsForm,
         ExpirationForm,
         ConfirmForm,
@@ -390,6 +404,7 @@ STEP_TITLES = {
     "encryption": "Encryption",
     "permissions": "Permissions",
     "object_lock": "Object lock permissions",
+    "notification": "Bucket notification permissions",
     "buckets": "Buckets",
     "expiration": "Expiration",
     "confirm": "Confirm",
@@ -417,7 +432,8 @@ def access_request(forms: dict[str, StepForm], now: datetime) -> CreateAccessReq
         request = replace(
             request,
             permissions=frozenset(forms["permissions"].cleaned_data["permissions"])
-            | frozenset(forms["object_lock"].cleaned_data["object_lock"]),
+            | frozenset(forms["object_lock"].cleaned_data["object_lock"])
+            | frozenset(forms["notification"].cleaned_data["notification"]),
             buckets=forms["buckets"].chosen_buckets(),
             expires_at=forms["expiration"].expires_at(now),
         )
@@ -427,4 +443,4 @@ def access_request(forms: dict[str, StepForm], now: datetime) -> CreateAccessReq
 # Fields no step carries forward: the browser keeps the passphrases.
 SECRET_FIELDS = frozenset({"passphrase", "new_passphrase", "generated_passphrase"})
 # Fields whose absence from the POST means "nothing chosen", not "not visited yet".
-MULTI_FIELDS = ("permissions", "object_lock", "buckets")
+MULTI_FIELDS = ("permissions", "object_lock", "notification", "buckets")

@@ -174,6 +174,9 @@ class AccessKey(models.Model):
     def object_lock_labels(self) -> list[str]:
         return self.permission_labels(permissions.OBJECT_LOCK)
 
+    def notification_labels(self) -> list[str]:
+        return self.permission_labels(permissions.NOTIFICATION)
+
 
 # One boolean per permission, named and defaulted by the table: a new
 # permission is a new entry there and the migration makemigrations writes.

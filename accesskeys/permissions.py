@@ -13,9 +13,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-# The two groups the dialog, the details page and the CSV show apart.
+# The groups the dialog, the details page and the CSV show apart.
 BASIC = "basic"
 OBJECT_LOCK = "object_lock"
+NOTIFICATION = "notification"
 
 
 @dataclass(frozen=True)
@@ -145,6 +146,29 @@ PERMISSIONS: tuple[Permission, ...] = (
         "disallow_get_bucket_object_lock_configuration",
         "Allows you to view the default retention policies configured for the specified bucket.",
         OBJECT_LOCK,
+        in_full_access=True,
+    ),
+    # Storj's console refuses both on every restricted key unless chosen (caveat
+    # fields 14, 15) and allows both with Full Access; texts from its
+    # BucketNotificationPermissionsStep.vue.
+    Permission(
+        "PutBucketNotificationConfiguration",
+        "PutBucketNotificationConfiguration",
+        "can_put_bucket_notification_configuration",
+        "disallow_put_bucket_notification_configuration",
+        "Allows you to configure bucket event notifications, enabling you to receive alerts "
+        "when objects are created, deleted, or modified in the bucket.",
+        NOTIFICATION,
+        in_full_access=True,
+    ),
+    Permission(
+        "GetBucketNotificationConfiguration",
+        "GetBucketNotificationConfiguration",
+        "can_get_bucket_notification_configuration",
+        "disallow_get_bucket_notification_configuration",
+        "Allows you to retrieve the current notification configuration for a bucket, so you "
+        "can view which events are being monitored.",
+        NOTIFICATION,
         in_full_access=True,
     ),
 )

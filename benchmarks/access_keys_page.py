@@ -32,6 +32,11 @@ import time
 import warnings
 from pathlib import Path
 
+from accesskeys import permissions
+
+# The object-lock permission the Audit filter is timed with (6% of keys have it).
+OBJECT_LOCK_SAMPLE = permissions.in_group(permissions.OBJECT_LOCK)[0]
+
 # WhiteNoise looks for collected static files, which only production has.
 warnings.filterwarnings("ignore", "No directory at", UserWarning)
 
@@ -159,8 +164,9 @@ INSERT INTO accesskeys_accesskey (
     head, secret_encrypted, secret_key_id, full_access, can_read, can_write, can_list,
     can_delete, can_put_object_retention, can_get_object_retention,
     can_bypass_governance_retention, can_put_object_legal_hold, can_get_object_legal_hold,
-    can_put_object_lock_configuration, can_get_object_lock_configuration, all_buckets,
-    not_before, not_after, revoked_at, last_used_at)
+    can_put_object_lock_configuration, can_get_object_lock_configuration,
+    can_put_bucket_notification_configuration, can_get_bucket_notification_configuration,
+    all_buckets, not_before, not_after, revoked_at, last_used_at)
 SELECT %(project)s, 'key-' || lpad(i::text, 7, '0'), '',
     (ARRAY['s3', 'access_grant', 'api_key'])[i %% 3 + 1],
     (ARRAY[%(u0)s, %(u1)s, %(u2)s])[i %% 3 + 1],
@@ -168,7 +174,7 @@ SELECT %(project)s, 'key-' || lpad(i::text, 7, '0'), '',
     %(now)s - make_interval(secs => %(span)s * i / %(n)s), 'bench',
     decode(md5(%(project)s || ':' || i) || md5('h' || i::text), 'hex'), '\\x00'::bytea, 'bench',
     i %% 10 = 0, true, true, true, i %% 4 <> 1, i %% 16 = 1, i %% 16 = 1, i %% 100 = 3,
-    false, false, false, false, i %% 20 <> 5,
+    false, false, false, false, i %% 10 = 0, i %% 10 = 0, i %% 20 <> 5,
     %(now)s - make_interval(secs => %(span)s * i / %(n)s),
     CASE WHEN i %% 4 = 0 THEN %(now)s + make_interval(days => (i / 4) %% 24 - 8) END,
     CASE WHEN i %% 16 = 8 THEN %(now)s END,
@@ -226,7 +232,7 @@ def load_sqlite(cursor, params) -> None:
             params["project"], f"key-{i:07d}", "", types[i % 3], users[i % 3], emails[i % 3],
             moment(i), "bench", os.urandom(32), b"\0", "bench", i % 10 == 0, True, True, True,
             i % 4 != 1, i % 16 == 1, i % 16 == 1, i % 100 == 3, False, False, False, False,
-            i % 20 != 5, moment(i),
+            i % 10 == 0, i % 10 == 0, i % 20 != 5, moment(i),
             (now + timedelta(days=(i // 4) % 24 - 8)).isoformat() if i % 4 == 0 else None,
             now.isoformat() if i % 16 == 8 else None,
             (now - timedelta(days=i % 200)).isoformat() if i % 5 == 0 else None,
@@ -239,8 +245,9 @@ def load_sqlite(cursor, params) -> None:
         "full_access, can_read, can_write, can_list, can_delete, can_put_object_retention, "
         "can_get_object_retention, can_bypass_governance_retention, can_put_object_legal_hold, "
         "can_get_object_legal_hold, can_put_object_lock_configuration, "
-        "can_get_object_lock_configuration, all_buckets, not_before, not_after, revoked_at, "
-        "last_used_at) VALUES (" + ", ".join(["%s"] * 28) + ")",
+        "can_get_object_lock_configuration, can_put_bucket_notification_configuration, "
+        "can_get_bucket_notification_configuration, all_buckets, not_before, not_after, "
+        "revoked_at, last_used_at) VALUES (" + ", ".join(["%s"] * 30) + ")",
         keys,
     )
     cursor.execute(LIMITED_SQL_POSTGRESQL.replace("%%", "%"), params)
@@ -311,9 +318,10 @@ def views(project, key_id: int) -> list[tuple[str, str, dict]]:
         ("audit: status active", audit + "?status=active", {}),
         ("audit: status expired", audit + "?status=expired", {}),
         ("audit: status revoked", audit + "?status=revoked", {}),
-        ("audit: permission Delete", audit + "?permission=can_delete", {}),
-        ("audit: permission PutObjectRetention", audit + "?permission=can_put_object_retention",
-         {}),
+        *(
+            (f"audit: permission {p.name}", audit + f"?permission={p.field}", {})
+            for p in (permissions.BY_NAME["delete"], OBJECT_LOCK_SAMPLE)
+        ),
         ("audit: bucket", audit + f"?bucket={photos.id}", {}),
         ("audit: expiring within 7 days", audit + "?expiring=on", {}),
         ("audit: risky", audit + "?risky=on", {}),

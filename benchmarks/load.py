@@ -41,11 +41,13 @@ INSERT INTO accesskeys_accesskey (
     head, secret_encrypted, secret_key_id, full_access, can_read, can_write, can_list,
     can_delete, can_put_object_retention, can_get_object_retention,
     can_bypass_governance_retention, can_put_object_legal_hold, can_get_object_legal_hold,
-    can_put_object_lock_configuration, can_get_object_lock_configuration, all_buckets,
-    not_before)
+    can_put_object_lock_configuration, can_get_object_lock_configuration,
+    can_put_bucket_notification_configuration, can_get_bucket_notification_configuration,
+    all_buckets, not_before)
 SELECT p.id, 'seed-' || lpad(i::text, 7, '0'), '', 'api_key', u.id, u.email, now(), 'load',
     decode(md5('load' || i) || md5('head' || i), 'hex'), '\\x00'::bytea, 'load',
-    true, true, true, true, true, false, false, false, false, false, false, false, true, now()
+    true, true, true, true, true, false, false, false, false, false, false, false, true, true,
+    true, now()
 FROM generate_series(1, %s) AS i, console_project p, console_user u
 WHERE p.name = 'Demo' AND u.email = %s
 """

@@ -1,4 +1,5 @@
-"""Root URLs: the console's pages, the access keys under each project, and the Audit page."""
+"""Root URLs: the console's pages, the access keys under each project, the Audit page,
+the API tokens page and the REST API."""
 
 from django.urls import include, path
 
@@ -13,4 +14,6 @@ urlpatterns = [
     # The Audit page shows the keys above the console's event log.
     path("projects/<uuid:public_id>/audit/", audit_views.audit, name="audit"),
     path("projects/<uuid:public_id>/audit/keys.csv", audit_views.keys_csv, name="audit_keys_csv"),
+    # The API tokens page and the REST API.
+    path("", include("api.urls")),
 ]

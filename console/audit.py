@@ -4,6 +4,7 @@ import ipaddress
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.db.models import Q
 
 from console.models import AuditEvent
 
@@ -36,6 +37,8 @@ class Origin:
 
     ip_address: str | None = None
     user_agent: str = ""
+    # Details every event from here carries, e.g. (("via", "api"), ("api_token", name)).
+    marks: tuple[tuple[str, str], ...] = ()
 
 
 def origin_of(request) -> Origin:
@@ -46,7 +49,11 @@ def record(request, action: str, project=None, actor=None, **details) -> AuditEv
     """Append one event, taking who, from where and with what from the request."""
     if actor is None and request.user.is_authenticated:
         actor = request.user
-    origin = origin_of(request)
+    return write_from(origin_of(request), action, project=project, actor=actor, **details)
+
+
+def write_from(origin: Origin, action: str, project=None, actor=None, **details) -> AuditEvent:
+    """Append one event that came from `origin`, with the marks it carries."""
     return write(
         action,
         project=project,
@@ -54,6 +61,7 @@ def record(request, action: str, project=None, actor=None, **details) -> AuditEv
         ip_address=origin.ip_address,
         user_agent=origin.user_agent,
         **details,
+        **dict(origin.marks),
     )
 
 
@@ -69,4 +77,15 @@ def write(
         ip_address=ip_address,
         user_agent=user_agent[:512],
         details=details,
+    )
+
+
+def project_events(project):
+    """The events the project's Audit page shows: the project's own, and the sign-ins
+    and sign-outs (which belong to no project) of its members."""
+    members = project.memberships.values_list("user__email", flat=True)
+    return AuditEvent.objects.filter(
+        Q(project=project)
+        | Q(project__isnull=True, actor_id__in=project.memberships.values("user_id"))
+        | Q(project__isnull=True, actor__isnull=True, actor_email__in=members)
     )

@@ -1,8 +1,12 @@
 from django import forms
 from django.contrib.auth import authenticate
+from django.db import IntegrityError, transaction
 
+from console import audit
 from console.bucket_names import bucket_name_problems
-from console.models import Bucket
+from console.models import AuditEvent, Bucket
+
+BUCKET_NAME_TAKEN = "A bucket with this name already exists in the project."
 
 
 class SignInForm(forms.Form):
@@ -48,5 +52,29 @@ class BucketForm(forms.Form):
         if problems:
             raise forms.ValidationError(problems)
         if Bucket.objects.filter(project=self.project, name=name).exists():
-            raise forms.ValidationError("A bucket with this name already exists in the project.")
+            raise forms.ValidationError(BUCKET_NAME_TAKEN)
         return name
+
+    def save(self, actor, origin: audit.Origin) -> Bucket | None:
+        """Create the bucket and its audit event in one transaction; None, with the
+        error on the name, when another request took the name since `is_valid`."""
+        try:
+            with transaction.atomic():
+                bucket = Bucket.objects.create(
+                    project=self.project,
+                    name=self.cleaned_data["name"],
+                    object_lock=self.cleaned_data["object_lock"],
+                )
+                audit.write_from(
+                    origin,
+                    AuditEvent.Action.BUCKET_CREATED,
+                    project=self.project,
+                    actor=actor,
+                    bucket=bucket.name,
+                    object_lock=bucket.object_lock,
+                )
+        except IntegrityError:
+            # Another request created the same name between the check and the insert.
+            self.add_error("name", BUCKET_NAME_TAKEN)
+            return None
+        return bucket

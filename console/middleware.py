@@ -1,5 +1,6 @@
-"""Headers every response of the console carries."""
+"""Headers every response of the console carries, and what every request is cleaned of."""
 
+import unicodedata
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -12,6 +13,22 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from console import two_factor
 from console.two_factor import TwoFactorRequired
+
+
+def clean_user_agent(get_response):
+    """The User-Agent is stored with every audit event and sign-in attempt, and
+    PostgreSQL refuses NUL in text: drop control characters from it before
+    anything reads it, so a forged header is kept legibly, never a 500."""
+
+    def middleware(request):
+        user_agent = request.META.get("HTTP_USER_AGENT", "")
+        if any(unicodedata.category(char) == "Cc" for char in user_agent):
+            request.META["HTTP_USER_AGENT"] = "".join(
+                char for char in user_agent if unicodedata.category(char) != "Cc"
+            )
+        return get_response(request)
+
+    return middleware
 
 
 def private_pages(get_response):

@@ -187,6 +187,8 @@ class AuditEvent(models.Model):
         RECOVERY_CODES_REGENERATED = "recovery_codes_regenerated", "Recovery codes regenerated"
         TWO_FACTOR_REQUIREMENT_CHANGED = "two_factor_requirement", "Two-factor requirement changed"
         SIGN_IN_LOCKED_OUT = "sign_in_locked_out", "Sign-in locked out"
+        API_TOKEN_CREATED = "api_token_created", "API token created"
+        API_TOKEN_REVOKED = "api_token_revoked", "API token revoked"
 
     project = models.ForeignKey(
         Project, models.SET_NULL, null=True, blank=True, related_name="audit_events"

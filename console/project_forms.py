@@ -66,6 +66,17 @@ class ProjectDetailsForm(forms.Form):
         return description
 
 
+# Storj's console decides path encryption per project (satellite/console
+# ``Project.PathEncryption``; off means grants use the null path cipher).
+PATH_ENCRYPTION_HELP = (
+    "Object keys (file names and folders) are encrypted like the data, so the "
+    "server never sees them. Turn it off to let the server store them readable: "
+    "listings then come back sorted by name and prefixes work as in any S3 "
+    "service, but anyone operating the server can see your object keys. The "
+    "content of your files is encrypted either way."
+)
+
+
 class NewProjectForm(ProjectDetailsForm):
     passphrase_mode = forms.ChoiceField(
         label="Passphrase management",
@@ -73,6 +84,12 @@ class NewProjectForm(ProjectDetailsForm):
         initial=Project.PassphraseMode.MANAGED,
         widget=forms.RadioSelect,
         error_messages={"required": "Choose how the passphrase is managed."},
+    )
+    path_encryption = forms.BooleanField(
+        label="Encrypt object keys (path encryption)",
+        required=False,
+        initial=True,
+        help_text=PATH_ENCRYPTION_HELP,
     )
 
     def __init__(self, *args, **kwargs):

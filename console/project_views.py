@@ -27,11 +27,18 @@ def _focus_first_error(form) -> None:
         form.fields[invalid[0]].widget.attrs["autofocus"] = True
 
 
-def create_project(request, *, name: str, description: str, passphrase_mode: str) -> Project:
+def create_project(
+    request, *, name: str, description: str, passphrase_mode: str, path_encryption: bool = True
+) -> Project:
     """The project, its creator as Admin, its managed passphrase and the audit
     event: all or nothing."""
     with transaction.atomic():
-        project = Project(name=name, description=description, passphrase_mode=passphrase_mode)
+        project = Project(
+            name=name,
+            description=description,
+            passphrase_mode=passphrase_mode,
+            path_encryption=path_encryption,
+        )
         if project.is_managed:
             # Encrypted under the current master key and bound to the
             # project's public id; the plaintext never reaches the database.
@@ -44,6 +51,7 @@ def create_project(request, *, name: str, description: str, passphrase_mode: str
             project=project,
             name=project.name,
             passphrase_mode=project.passphrase_mode,
+            path_encryption=project.path_encryption,
         )
     return project
 

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_not_required
-from django.db import IntegrityError, connection, transaction
+from django.db import connection
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -18,7 +18,7 @@ from django_otp import login as otp_login
 from console import audit, two_factor
 from console.forms import BucketForm, SignInForm
 from console.membership import load_project
-from console.models import AuditEvent, Bucket, User
+from console.models import AuditEvent, User
 from console.two_factor_forms import CodeForm
 
 LOCKED_OUT = (
@@ -152,24 +152,8 @@ def buckets(request, public_id):
             return redirect("buckets", public_id)
         form = BucketForm(project, request.POST)
         if form.is_valid():
-            try:
-                with transaction.atomic():
-                    bucket = Bucket.objects.create(
-                        project=project,
-                        name=form.cleaned_data["name"],
-                        object_lock=form.cleaned_data["object_lock"],
-                    )
-                    audit.record(
-                        request,
-                        AuditEvent.Action.BUCKET_CREATED,
-                        project=project,
-                        bucket=bucket.name,
-                        object_lock=bucket.object_lock,
-                    )
-            except IntegrityError:
-                # Another request created the same name between the check and the insert.
-                form.add_error("name", "A bucket with this name already exists in the project.")
-            else:
+            bucket = form.save(request.user, audit.origin_of(request))
+            if bucket is not None:
                 messages.success(request, f"Bucket “{bucket.name}” created.")
                 return redirect("buckets", public_id)
 

@@ -73,3 +73,29 @@ def member_client(member):
 @pytest.fixture
 def outsider_client(outsider):
     return client_for(outsider)
+
+
+def api_token_for(user, project) -> str:
+    from api import tokens
+
+    _, plaintext = tokens.issue(user, project, f"{user.email} test token", None)
+    return plaintext
+
+
+def bearer(token: str) -> dict:
+    return {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+
+
+@pytest.fixture
+def admin_token(admin, project):
+    return api_token_for(admin, project)
+
+
+@pytest.fixture
+def member_token(member, project):
+    return api_token_for(member, project)
+
+
+@pytest.fixture
+def outsider_token(outsider, other_project):
+    return api_token_for(outsider, other_project)

@@ -5,6 +5,10 @@ is missing from TABLE fails here, naming itself. Project URLs are filled with
 the project's id and real objects of the project, and visited as anonymous
 (redirected to sign in), an outsider who is Admin of another project (404), a
 Member and an Admin.
+
+The REST API's URLs (api-v1:…) are visited the same way with bearer tokens
+instead of a session: none (401), the outsider's token for their own project
+(404, as the pages answer), the Member's and the Admin's tokens.
 """
 
 import re
@@ -14,8 +18,11 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from accesskeys.services import s3credentials
+from api import tokens
+from api.models import ApiToken
 from console import invitations
 from console.models import Membership
+from tests.conftest import api_token_for
 from tests.key_factory import make_key
 
 ROLES = ("anonymous", "outsider", "member", "admin")
@@ -24,6 +31,7 @@ OPEN_TO_ANONYMOUS = {"invitation_link"}  # ...except from these, which go elsewh
 
 # URL name: {method: expected status as (anonymous, outsider, member, admin)}.
 # POSTs are sent with no data; the admin goes last since theirs may change things.
+# API routes get tokens, not sessions (see the module's docstring).
 TABLE = {
     "home": {"GET": (302, 302, 302, 302)},
     "signin": {"GET": (200, 302, 302, 302)},
@@ -60,11 +68,31 @@ TABLE = {
     "invitation": {"GET": (404, 404, 404, 404), "POST": (404, 404, 404, 404)},
     # Storj's salt endpoint: unknown rather than a redirect for API clients.
     "project_salt": {"GET": (404, 404, 200, 200)},
+    # The signed-in user's own tokens; someone else's token does not exist for them.
+    "api_tokens": {"GET": (302, 200, 200, 200), "POST": (302, 400, 400, 400)},
+    "api_token_revoke": {"GET": (302, 405, 405, 405), "POST": (302, 404, 404, 302)},
+    # The REST API: its description is public, the rest needs a token of the project.
+    "api-v1:api-root": {"GET": (302, 302, 302, 302)},
+    "api-v1:openapi-json": {"GET": (200, 200, 200, 200)},
+    "api-v1:openapi-view": {"GET": (200, 200, 200, 200)},
+    "api_not_found": {"GET": (404, 404, 404, 404), "POST": (404, 404, 404, 404)},
+    "api-v1:accesses": {"GET": (401, 404, 200, 200)},
+    # No body is not JSON: 400, once the token may act here.
+    "api-v1:accesses_create": {"POST": (401, 404, 400, 400)},
+    "api-v1:access": {"GET": (401, 404, 200, 200)},
+    # The key is the Admin's: a Member may not delete it.
+    "api-v1:access_delete": {"DELETE": (401, 404, 403, 200)},
+    "api-v1:accesses_delete": {"POST": (401, 404, 400, 400)},
+    "api-v1:buckets": {"GET": (401, 404, 200, 200)},
+    "api-v1:buckets_create": {"POST": (401, 404, 403, 400)},
+    "api-v1:members": {"GET": (401, 404, 200, 200)},
+    "api-v1:audit_events": {"GET": (401, 404, 403, 200)},
     # Storj's auth service API: machine endpoints, where a session grants nothing. With
     # no bearer token a key does not resolve; an empty registration is not JSON.
     "auth_service_resolve": {"GET": (401, 401, 401, 401), "POST": (405, 405, 405, 405)},
     "auth_service_register": {"GET": (405, 405, 405, 405), "POST": (422, 422, 422, 422)},
 }
+API_ROUTES = ("api-v1:", "api_not_found")
 
 
 def walk(patterns, prefix="", namespace=None):
@@ -97,22 +125,34 @@ def test_it_knows_every_url_of_the_console():
 
 
 @pytest.fixture
-def cast(project, admin, member, outsider):
+def cast(project, other_project, admin, member, outsider):
     key = make_key(project, admin, name="authz-key")
     invitation, token = invitations.issue("dora@example.com", project, "member", admin)
+    admins_api_token = api_token_for(admin, project)
     values = {
         "invitation_id": invitation.id,
         "public_id": project.public_id,
         "key_id": key.id,
         "membership_id": Membership.objects.get(project=project, user=member).id,
         "token": token,
+        "project_id": project.public_id,
+        "access_id": key.id,
+        "token_id": ApiToken.objects.get(token_hash=tokens.hash_token(admins_api_token)).id,
+        "rest": "projects/nothing/here",
         "access_key_id": s3credentials.generate_access_key_id()[1],
     }
     clients = {"anonymous": Client()}
-    for role, user in [("outsider", outsider), ("member", member), ("admin", admin)]:
+    api_clients = {"anonymous": Client()}
+    for role, user, token_project in [
+        ("outsider", outsider, other_project),
+        ("member", member, project),
+        ("admin", admin, project),
+    ]:
         clients[role] = Client()
         clients[role].force_login(user)
-    return values, clients
+        bearer = admins_api_token if role == "admin" else api_token_for(user, token_project)
+        api_clients[role] = Client(headers={"Authorization": f"Bearer {bearer}"})
+    return values, clients, api_clients
 
 
 def fill(name: str, route: str, values: dict) -> str:
@@ -131,20 +171,27 @@ def fill(name: str, route: str, values: dict) -> str:
 def test_it_answers_each_visitor_as_the_table_says(name, cast):
     if name not in TABLE:
         pytest.fail(add_to_table_message([name]))
-    values, clients = cast
+    values, clients, api_clients = cast
     url = fill(name, URLS[name], values)
+    is_api = name.startswith(API_ROUTES)
     for method, expected in TABLE[name].items():
         for role, status in zip(ROLES, expected, strict=True):
-            client = clients[role]
-            response = client.post(url) if method == "POST" else client.get(url)
+            client = api_clients[role] if is_api else clients[role]
+            response = getattr(client, method.lower())(url)
             assert response.status_code == status, (
                 f"{method} {url} ({name}) as {role}: got {response.status_code}, expected {status}"
             )
-            if role == "anonymous" and status == 302 and name not in OPEN_TO_ANONYMOUS:
+            opens_elsewhere = is_api or name in OPEN_TO_ANONYMOUS
+            if role == "anonymous" and status == 302 and not opens_elsewhere:
                 assert response["Location"].startswith(reverse(SIGNIN)), (
                     f"{method} {name} as anonymous must redirect to sign in"
                 )
-            if status == 403:
+            if is_api and status >= 400:
+                assert response["Content-Type"].startswith("application/json"), (
+                    f"{method} {name} as {role}: API errors are JSON"
+                )
+                assert response.json()["detail"], f"{method} {name} as {role}: say why"
+            elif status == 403:
                 assert "Only project Admins" in response.content.decode(), (
                     f"{method} {name} as {role}: a 403 must say why"
                 )

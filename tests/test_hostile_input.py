@@ -166,3 +166,22 @@ def test_it_refuses_control_characters_in_project_names(
     assert message in response.content.decode()
     project.refresh_from_db()
     assert project.name == "Alpha"
+
+
+@pytest.mark.parametrize("right_password", [False, True])
+def test_it_signs_in_or_refuses_whatever_the_user_agent_holds(client_500, admin, right_password):
+    # PostgreSQL refuses NUL in text: the audit log and the throttling records both
+    # keep the User-Agent, and a NUL in it was a 500 at sign-in (found while fixing
+    # issue 9's throttling). Control characters are dropped before anything stores it.
+    from tests.conftest import PASSWORD
+
+    password = PASSWORD if right_password else "wrong password"
+    response = client_500.post(
+        "/signin/",
+        {"email": admin.email, "password": password},
+        headers={"User-Agent": "Mozilla/5.0\x00\x1b[31m evil"},
+    )
+
+    assert response.status_code == (302 if right_password else 200)
+    stored = AuditEvent.objects.latest("id").user_agent
+    assert stored == "Mozilla/5.0[31m evil"

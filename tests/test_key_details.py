@@ -52,6 +52,8 @@ def test_it_shows_exactly_the_restrictions_chosen(member_client, project, admin,
         "GetObjectLegalHold": False,
         "PutObjectLockConfiguration": False,
         "GetObjectLockConfiguration": False,
+        "PutBucketNotificationConfiguration": False,
+        "GetBucketNotificationConfiguration": False,
     }
     assert key.get_type_display() in body
     assert "Nightly backup job" in body
@@ -95,7 +97,7 @@ def test_it_shows_full_access_as_stored(admin_client, project, admin):
     body = details(admin_client, project, key)
     allowed = shown_permissions(body)
     assert allowed.pop("BypassGovernanceRetention") is False
-    assert len(allowed) == 10 and all(allowed.values())
+    assert len(allowed) == 12 and all(allowed.values())
     assert "All buckets" in body and "No expiration" in body
     assert "Full access, no expiration" in body
 
@@ -132,3 +134,21 @@ def test_it_hides_keys_of_other_projects(
     ours = make_key(project, admin, name="ours")
     url = reverse("accesskeys:detail", args=[project.public_id, ours.id])
     assert outsider_client.get(url).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("key_type", "path_encryption", "shown"),
+    [
+        ("s3", True, "On: object keys are encrypted (AES-GCM)"),
+        ("access_grant", False, "Off: object keys are stored readable (null path cipher)"),
+        ("api_key", False, "Not applicable: an API key carries no encryption keys"),
+    ],
+)
+def test_it_shows_the_path_encryption_of_the_grant(
+    member_client, project, admin, key_type, path_encryption, shown
+):
+    project.path_encryption = path_encryption
+    project.save()
+    key = make_key(project, admin, name="k", type=key_type)
+    body = details(member_client, project, key)
+    assert f"<dt>Path encryption</dt><dd>{shown}</dd>" in body

@@ -143,3 +143,33 @@ def test_it_hides_passphrases_from_error_reports(admin_client, url, rf, admin, p
 def test_it_lets_members_create_accesses(member_client, url):
     create(member_client, url, **full_access(type="api_key", step="access"))
     assert AccessKey.objects.get(name="my-access").created_by.email == "bob@example.com"
+
+
+def tool_files_in(html: str) -> list[dict]:
+    marker = '<script id="na-tool-files" type="application/json">'
+    return json.loads(html.split(marker)[1].split("</script>")[0]) if marker in html else []
+
+
+def test_it_offers_files_for_the_s3_tools(admin_client, url):
+    html = create(admin_client, url, **full_access(name="my key/../x")).content.decode()
+    files = tool_files_in(html)
+    assert [(f["tool"], f["filename"]) for f in files] == [
+        ("AWS CLI", "my-key-x-aws-cli.ini"),
+        ("rclone", "my-key-x-rclone.conf"),
+        ("MinIO Client (mc)", "my-key-x-mc.json"),
+        (".env", "my-key-x.env"),
+    ]
+    assert '<label for="na-download-for">Download for</label>' in html
+
+
+def test_it_offers_the_bare_grant_for_uplink(admin_client, url):
+    html = create(admin_client, url, **full_access(type="access_grant")).content.decode()
+    (file,) = tool_files_in(html)
+    assert file["tool"] == "uplink" and file["content"].startswith("1")
+    assert "\n" not in file["content"]
+
+
+def test_it_offers_no_tool_files_for_an_api_key(admin_client, url):
+    html = create(admin_client, url, **full_access(type="api_key", step="access")).content.decode()
+    assert tool_files_in(html) == []
+    assert "Download for" not in html

@@ -8,6 +8,8 @@ from django.db import connection, connections
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from accesskeys.services import grant
+from accesskeys.services.access import CreateAccessRequest, create_access
 from console import keyring
 from console.models import AuditEvent, Membership, Project
 from tests.conftest import client_for, make_user
@@ -17,7 +19,14 @@ URL = "/projects/new/"
 
 
 def create(client, htmx=True, **data):
-    data = {"name": "Gamma", "description": "", "passphrase_mode": "managed", **data}
+    data = {
+        "name": "Gamma",
+        "description": "",
+        "passphrase_mode": "managed",
+        "path_encryption": "on",
+        **data,
+    }
+    data = {k: v for k, v in data.items() if v is not None}  # None: leave the field out
     return client.post(URL, data, **(HTMX if htmx else {}))
 
 
@@ -96,7 +105,34 @@ def test_it_records_the_creation_in_the_audit(admin_client, admin):
     event = AuditEvent.objects.get(action=AuditEvent.Action.PROJECT_CREATED)
     assert event.project == project
     assert event.actor == admin
-    assert event.details == {"name": "Gamma", "passphrase_mode": "managed"}
+    assert event.details == {
+        "name": "Gamma",
+        "passphrase_mode": "managed",
+        "path_encryption": True,
+    }
+
+
+def test_it_offers_path_encryption_on_by_default_with_its_trade_off(admin_client):
+    html = admin_client.get(URL, **HTMX).content.decode()
+    assert "Encrypt object keys (path encryption)" in html
+    assert 'name="path_encryption" id="id_path_encryption"\n               checked' in html
+    assert "listings then come back sorted by name" in html
+
+
+def test_it_creates_a_project_without_path_encryption_whose_grants_use_the_null_cipher(
+    admin_client, admin
+):
+    create(admin_client, name="Plain", path_encryption=None)  # the box left unticked
+    project = Project.objects.get(name="Plain")
+    assert not project.path_encryption
+
+    created = create_access(project, admin, CreateAccessRequest(name="k", type="access_grant"))
+    access = grant.parse_grant(created.access_grant).encryption_access
+    assert access.default_path_cipher == grant.ENC_NULL
+
+    settings_page = admin_client.get(f"/projects/{project.public_id}/settings/").content.decode()
+    assert "Path encryption" in settings_page
+    assert "New grants use the null path cipher." in settings_page
 
 
 def test_it_requires_a_name(admin_client):

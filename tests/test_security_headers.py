@@ -11,7 +11,7 @@ import re
 
 import pytest
 
-from tests.test_authorization import ROLES, TABLE, URLS, cast, fill  # noqa: F401
+from tests.test_authorization import API_ROUTES, ROLES, TABLE, URLS, cast, fill  # noqa: F401
 
 INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>", re.IGNORECASE)
 INLINE_STYLE = re.compile(r"<style\b|\sstyle\s*=", re.IGNORECASE)
@@ -58,17 +58,14 @@ def check_headers(response, where: str) -> None:
 
 @pytest.mark.parametrize("name", sorted(URLS))
 def test_it_sends_the_security_headers_on_every_url(name, cast):  # noqa: F811
-    values, clients = cast
+    values, clients, api_clients = cast
     url = fill(name, URLS[name], values)
     for method, _ in TABLE[name].items():
         for role in ROLES:
-            client = clients[role]
+            client = api_clients[role] if name.startswith(API_ROUTES) else clients[role]
             for htmx in (False, True):
                 headers = {"HX-Request": "true"} if htmx else {}
-                if method == "POST":
-                    response = client.post(url, headers=headers)
-                else:
-                    response = client.get(url, headers=headers)
+                response = getattr(client, method.lower())(url, headers=headers)
                 check_headers(response, f"{method} {url} ({name}) as {role}, htmx={htmx}")
 
 

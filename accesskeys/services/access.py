@@ -323,6 +323,11 @@ def _encryption_passphrase(project, request: CreateAccessRequest) -> tuple[str, 
     return request.passphrase, None
 
 
+def path_cipher_of(project) -> int:
+    """The project's path cipher: AES-GCM, or null when path encryption is off."""
+    return grant_mod.ENC_AESGCM if project.path_encryption else grant_mod.ENC_NULL
+
+
 def _access_grant(project, api_key, phrase: str, buckets: tuple[str, ...] | None) -> str:
     root_key = passphrase.derive_root_key(phrase, bytes(project.salt))
     return grant_mod.serialize_grant(
@@ -330,7 +335,7 @@ def _access_grant(project, api_key, phrase: str, buckets: tuple[str, ...] | None
             satellite_addr=settings.SATELLITE_ADDRESS,
             api_key=macaroon.serialize(api_key),
             encryption_access=grant_mod.encryption_access_for(
-                root_key, list(buckets) if buckets is not None else None
+                root_key, list(buckets) if buckets is not None else None, path_cipher_of(project)
             ),
         )
     )
@@ -368,12 +373,11 @@ def _save(project, actor, key, request, credential_type, access_grant, origin, n
                 key.buckets.set(project.buckets.filter(name__in=request.buckets))
             if credential_type.registers_s3:
                 s3 = _register_s3_credentials(key, access_grant, now)
-            audit.write(
+            audit.write_from(
+                origin,
                 AuditEvent.Action.ACCESS_CREATED,
                 project=project,
                 actor=actor,
-                ip_address=origin.ip_address,
-                user_agent=origin.user_agent,
                 **restrictions_of(key),
                 passphrase=request.passphrase_choice
                 if needs_passphrase(project, request.type)
@@ -610,6 +614,7 @@ def restrictions_of(key: AccessKey) -> dict:
         "full_access": key.full_access,
         "permissions": key.permission_labels(),
         "object_lock": key.object_lock_labels(),
+        "notification": key.notification_labels(),
         "buckets": sorted(b.name for b in key.buckets.all()) if not key.all_buckets else "all",
         "expires_at": key.not_after.isoformat() if key.not_after else None,
     }
@@ -655,13 +660,8 @@ def delete_accesses(
         keys += registered
         AccessKey.objects.filter(id__in=[key.id for key in keys]).update(revoked_at=now)
         names = [key.name for key in keys]
-        audit.write(
-            AuditEvent.Action.ACCESS_DELETED,
-            project=project,
-            actor=actor,
-            ip_address=origin.ip_address,
-            user_agent=origin.user_agent,
-            accesses=names,
+        audit.write_from(
+            origin, AuditEvent.Action.ACCESS_DELETED, project=project, actor=actor, accesses=names
         )
     return names
 

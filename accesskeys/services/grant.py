@@ -5,13 +5,9 @@ Mirrors storj/common ``grant/`` and ``pb/`` (scope.proto, encryption_access.prot
 
 from __future__ import annotations
 
-import base64
 from dataclasses import dataclass, field
-from typing import Any
 
 from accesskeys.services import base58check, path_encryption
-from accesskeys.services import caveat as caveat_mod
-from accesskeys.services import macaroon as macaroon_mod
 from accesskeys.services import protobuf as pb
 from accesskeys.services.errors import FormatError
 
@@ -154,74 +150,27 @@ def parse_grant(text: str) -> Scope:
 # --- keys -------------------------------------------------------------------
 
 
-def encryption_access_for(root_key: bytes, buckets: list[str] | None) -> EncryptionAccess:
-    """Encryption access for all buckets (None) or only the listed ones."""
+def encryption_access_for(
+    root_key: bytes, buckets: list[str] | None, path_cipher: int = ENC_AESGCM
+) -> EncryptionAccess:
+    """Encryption access for all buckets (None) or only the listed ones.
+
+    ``path_cipher`` is ENC_AESGCM when the project encrypts object keys, and
+    ENC_NULL when its path encryption is off (storj/storj ``console/access.go``
+    and ``consolewasm/access.go`` set the default path cipher so; ``LimitTo``
+    then gives each bucket's key the same cipher).
+    """
     if buckets is None:
-        return EncryptionAccess(default_key=bytes(root_key), default_path_cipher=ENC_AESGCM)
+        return EncryptionAccess(default_key=bytes(root_key), default_path_cipher=path_cipher)
     # restricted grants carry no root key, only keys derived per bucket
     entries = [
         StoreEntry(
             bucket=name.encode("utf-8"),
             key=path_encryption.bucket_key(root_key, name),
-            path_cipher=ENC_AESGCM,
+            path_cipher=path_cipher,
         )
         for name in buckets
     ]
-    return EncryptionAccess(default_key=None, store_entries=entries, default_path_cipher=ENC_AESGCM)
-
-
-# --- inspect ----------------------------------------------------------------
-
-
-def _cipher_name(value: int) -> str:
-    # Go's proto.EnumName prints unknown values as their number
-    return CIPHER_NAMES.get(value, str(value))
-
-
-def _store_entry_json(entry: StoreEntry) -> dict[str, Any]:
-    # mirrors pb.EncryptionAccess_StoreEntry.MarshalJSON (omitempty on every field)
-    out: dict[str, Any] = {}
-    if entry.bucket:
-        out["bucket"] = caveat_mod.go_string(entry.bucket)
-    if entry.unencrypted_path:
-        out["unencrypted_path"] = caveat_mod.go_string(entry.unencrypted_path)
-    encrypted = caveat_mod.null_base64url_path(entry.encrypted_path)
-    if encrypted:
-        out["encrypted_path"] = encrypted
-    if entry.key:
-        out["key"] = base64.urlsafe_b64encode(entry.key).decode("ascii")
-    if entry.path_cipher:
-        out["path_cipher"] = _cipher_name(entry.path_cipher)
-    return out
-
-
-def _encryption_access_json(access: EncryptionAccess) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    if access.default_key:
-        out["default_key"] = base64.b64encode(access.default_key).decode("ascii")
-    if access.store_entries:
-        out["store_entries"] = [_store_entry_json(e) for e in access.store_entries]
-    if access.default_path_cipher:
-        out["default_path_cipher"] = _cipher_name(access.default_path_cipher)
-    return out
-
-
-def _urlsafe(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).decode("ascii")
-
-
-def inspect(grant: str) -> dict[str, Any]:
-    """The JSON object ``uplink access inspect`` prints for ``grant``."""
-    scope = parse_grant(grant)
-    mac = macaroon_mod.parse(scope.api_key)
-    return {
-        "satellite_addr": scope.satellite_addr,
-        "encryption_access": _encryption_access_json(scope.encryption_access),
-        # uplink re-serializes the parsed key, so this is the canonical form
-        "api_key": macaroon_mod.to_api_key_string(mac),
-        "macaroon": {
-            "head": _urlsafe(mac.head),
-            "caveats": [caveat_mod.decode(c).to_inspect_dict() for c in mac.caveats],
-            "tail": _urlsafe(mac.tail),
-        },
-    }
+    return EncryptionAccess(
+        default_key=None, store_entries=entries, default_path_cipher=path_cipher
+    )

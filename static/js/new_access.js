@@ -230,6 +230,12 @@
       saveFile(file.filename, file.content);
       saved = true;
       announce("Downloaded " + file.filename);
+    } else if (t.hasAttribute("data-download-for")) {
+      var files = JSON.parse(document.getElementById("na-tool-files").textContent);
+      var chosen = files[Number(d.querySelector("[data-download-for-choice]").value)];
+      saveFile(chosen.filename, chosen.content);
+      saved = true;
+      announce("Downloaded " + chosen.filename + " for " + chosen.tool);
     }
   }
 

@@ -1,4 +1,4 @@
-// Copy buttons and confirmations for the Team page.
+// Copy buttons and confirmations for the Team and API tokens pages.
 document.addEventListener("click", async (event) => {
   const button = event.target.closest("[data-copy]");
   if (!button) return;
@@ -6,10 +6,10 @@ document.addEventListener("click", async (event) => {
   const status = button.closest(".card")?.querySelector(".copy-status");
   try {
     await navigator.clipboard.writeText(input.value);
-    if (status) status.textContent = "Link copied.";
+    if (status) status.textContent = button.dataset.copied || "Link copied.";
   } catch {
     input.select();
-    if (status) status.textContent = "Press Ctrl+C (or ⌘C) to copy the selected link.";
+    if (status) status.textContent = "Press Ctrl+C (or ⌘C) to copy the selected text.";
   }
 });
 

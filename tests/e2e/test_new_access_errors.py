@@ -53,9 +53,10 @@ def test_it_shows_errors_on_the_step_that_caused_them(
     screenshot("new-access-error-permissions")
 
     dialog.get_by_label("List", exact=True).check()
-    next_(dialog)
-    next_(dialog)
-    next_(dialog)
+    next_(dialog)  # to object lock
+    next_(dialog)  # to bucket notification
+    next_(dialog)  # to buckets
+    next_(dialog)  # to expiration
     dialog.get_by_label("Custom date").check()
     yesterday = (datetime.now(UTC) - timedelta(days=1)).date().isoformat()
     dialog.get_by_label("Expiration date").fill(yesterday)
@@ -158,6 +159,11 @@ def test_it_works_by_keyboard_alone(page, live_server, project, admin, screensho
     page.keyboard.press("Tab")
     page.keyboard.press("Space")
     expect(dialog.get_by_label("PutObjectRetention")).to_be_checked()
+    page.keyboard.press("Enter")
+    expect(dialog.get_by_role("heading", name="Bucket notification permissions")).to_be_focused()
+    page.keyboard.press("Tab")
+    page.keyboard.press("Space")
+    expect(dialog.get_by_label("PutBucketNotificationConfiguration")).to_be_checked()
     page.keyboard.press("Enter")
     expect(dialog.get_by_label("All Buckets")).to_be_focused()
     page.keyboard.press("Enter")

@@ -132,7 +132,7 @@ def test_it_creates_an_access_grant_with_full_access(page, live_server, project,
     filename, content = download(page, dialog.get_by_role("button", name="Download all"))
     assert re.fullmatch(rf"Storj-Access-Grant-uplink-{ISO}\.txt", filename)
     value = dialog.get_by_label("Access Grant").input_value()
-    assert content == f"Access Grant:\n{value}"
+    assert content == value  # the bare grant, as uplink access import reads it
     scope = grant.parse_grant(value)
     assert scope.encryption_access.default_key == passphrase.derive_root_key(
         PASSPHRASE, bytes(project.salt)
@@ -165,6 +165,14 @@ def test_it_goes_through_every_advanced_step(page, live_server, project, admin, 
     screenshot("new-access-5-object-lock")
     dialog.get_by_role("button", name="Next").click()
 
+    heading = dialog.get_by_role("heading", name="Bucket notification permissions")
+    expect(heading).to_be_visible()
+    for label in ("PutBucketNotificationConfiguration", "GetBucketNotificationConfiguration"):
+        expect(dialog.get_by_label(label)).not_to_be_checked()
+    dialog.get_by_label("GetBucketNotificationConfiguration").check()
+    screenshot("new-access-5b-notification")
+    dialog.get_by_role("button", name="Next").click()
+
     expect(dialog.get_by_label("All Buckets")).to_be_checked()
     dialog.get_by_label("Select Buckets").check()
     dialog.get_by_label("Filter buckets").fill("back")
@@ -182,22 +190,39 @@ def test_it_goes_through_every_advanced_step(page, live_server, project, admin, 
 
     expect(dialog.get_by_role("heading", name="Confirm")).to_be_visible()
     expect(dialog.get_by_text("Read, List")).to_be_visible()
+    expect(dialog.get_by_text("GetBucketNotificationConfiguration")).to_be_visible()
     screenshot("new-access-8-confirm")
     dialog.get_by_role("button", name="Create Access").click()
 
     filename, content = download(page, dialog.get_by_role("button", name="Download all"))
     assert filename.startswith("Storj-Access-Grant-backup-reader-")
-    scope = grant.parse_grant(content.removeprefix("Access Grant:\n"))
+    scope = grant.parse_grant(content)
     api_key = macaroon.parse(scope.api_key)
     cav = caveat.decode(api_key.caveats[-1])
     assert cav.disallow_writes and cav.disallow_deletes
     assert not cav.disallow_reads and not cav.disallow_lists
     assert not cav.disallow_bypass_governance_retention and not cav.disallow_get_retention
     assert cav.disallow_put_retention and cav.disallow_put_legal_hold
+    assert cav.disallow_put_bucket_notification_configuration
+    assert not cav.disallow_get_bucket_notification_configuration
     assert [p.bucket for p in cav.allowed_paths] == [b"backups"]
     assert cav.not_after == datetime(expires.year, expires.month, expires.day, tzinfo=UTC)
     root_key = passphrase.derive_root_key(PASSPHRASE, bytes(project.salt))
     assert scope.encryption_access == grant.encryption_access_for(root_key, ["backups"])
+
+
+def test_it_shows_the_notification_step_on_a_phone(page, live_server, project, admin, screenshot):
+    page.set_viewport_size({"width": 390, "height": 844})
+    dialog = open_dialog(page, live_server, project, admin)
+    name_step(dialog, "events", "API Key")
+    dialog.get_by_label("Advanced").check()
+    dialog.get_by_role("button", name="Next").click()
+    for heading in ("Permissions", "Object lock permissions"):
+        expect(dialog.get_by_role("heading", name=heading, exact=True)).to_be_visible()
+        dialog.get_by_role("button", name="Next").click()
+    expect(dialog.get_by_role("heading", name="Bucket notification permissions")).to_be_visible()
+    dialog.get_by_label("PutBucketNotificationConfiguration").check()
+    screenshot("new-access-mobile-5b-notification", full_page=False)
 
 
 def test_it_saves_a_file_under_a_safe_name_whatever_the_key_is_called(

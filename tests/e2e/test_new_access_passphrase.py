@@ -110,7 +110,8 @@ def test_it_sends_a_new_passphrase_only_with_the_creation(page, live_server, pro
     dialog.get_by_label("New passphrase", exact=True).fill("a different one")
     dialog.get_by_role("button", name="Next").click()
     # Wait for each step before the next click, so no click lands on a step being replaced.
-    for heading in ["Permissions", "Object lock permissions", "Buckets", "Expiration"]:
+    steps = ["Permissions", "Object lock permissions", "Bucket notification permissions"]
+    for heading in [*steps, "Buckets", "Expiration"]:
         expect(dialog.get_by_role("heading", name=heading, exact=True)).to_be_visible()
         dialog.get_by_role("button", name="Next").click()
     expect(dialog.get_by_role("heading", name="Confirm", exact=True)).to_be_visible()

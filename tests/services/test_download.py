@@ -3,7 +3,12 @@ from datetime import UTC, datetime, timedelta, timezone
 import pytest
 
 from accesskeys.credential_types import BY_VALUE
-from accesskeys.services.download import download_content, download_filename, filename_timestamp
+from accesskeys.services.download import (
+    download_content,
+    download_filename,
+    file_items,
+    filename_timestamp,
+)
 
 S3_CREDENTIALS, ACCESS_GRANT, API_KEY, PASSPHRASE = (
     "S3-Credentials",
@@ -101,9 +106,15 @@ def test_it_writes_the_api_key_file():
     assert content == "Satellite Address:\n12abc@us1.storj.io:7777\n\nAPI Key:\n13Yq"
 
 
-def test_it_writes_the_access_grant_file_with_its_label():
-    content = download_content(items("access_grant", access_grant="1Dv4grant"))
-    assert content == "Access Grant:\n1Dv4grant"
+def test_it_writes_the_access_grant_file_as_the_bare_grant():
+    # Storj's AccessCreatedStep.vue: `uplink access import NAME FILE` reads it as it is.
+    grant_items = items("access_grant", access_grant="1Dv4grant")
+    assert download_content(file_items("access_grant", grant_items)) == "1Dv4grant"
+    s3 = items("s3", s3_access_key="a", s3_secret_key="s", s3_endpoint="https://e")
+    assert (
+        download_content(file_items("s3", s3))
+        == "Access Key:\na\n\nSecret Key:\ns\n\nEndpoint:\nhttps://e"
+    )
 
 
 def test_it_joins_mixed_items_without_a_trailing_newline():

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from accesskeys.services import base58check, grant, path_encryption
+from accesskeys.services import base58check, grant, path_encryption, uplink_inspect
 from accesskeys.services import caveat as cav
 from accesskeys.services import macaroon as mac
 from accesskeys.services import protobuf as pb
@@ -51,7 +51,7 @@ def test_it_reserializes_every_vector_grant_identically(name, vector):
 
 
 def test_it_inspects_test_access_a_exactly_like_uplink():
-    inspected = grant.inspect(grant_named("TestAccessA")["access"])
+    inspected = uplink_inspect.inspect(grant_named("TestAccessA")["access"])
     assert json.dumps(inspected, indent=2) == readme_json_block()
 
 
@@ -68,7 +68,7 @@ def test_it_inspects_store_entries_and_caveats():
         ),
     )
     scope = Scope("sat@host:7777", mac.serialize(m), grant.encryption_access_for(ROOT, ["photos"]))
-    inspected = grant.inspect(grant.serialize_grant(scope))
+    inspected = uplink_inspect.inspect(grant.serialize_grant(scope))
     key = path_encryption.bucket_key(ROOT, "photos")
     assert inspected["encryption_access"] == {
         "store_entries": [
@@ -164,7 +164,7 @@ def test_it_rejects_truncated_scopes_with_format_error_only():
 def test_it_rejects_inspecting_a_grant_with_a_broken_api_key():
     scope = Scope("sat@h:1", b"\x02\x02\x01", EncryptionAccess())
     with pytest.raises(FormatError):
-        grant.inspect(grant.serialize_grant(scope))
+        uplink_inspect.inspect(grant.serialize_grant(scope))
 
 
 def test_it_only_ever_raises_format_error_on_garbage():
@@ -174,4 +174,4 @@ def test_it_only_ever_raises_format_error_on_garbage():
         with contextlib.suppress(FormatError):
             grant.decode_scope(data)
         with contextlib.suppress(FormatError):
-            grant.inspect(base58check.encode(data, 0))
+            uplink_inspect.inspect(base58check.encode(data, 0))

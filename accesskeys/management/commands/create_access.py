@@ -40,6 +40,12 @@ class Command(BaseCommand):
         parser.add_argument("--permissions", help=f"Comma-separated, from: {basic}.")
         object_lock = ",".join(permissions.names(permissions.OBJECT_LOCK))
         parser.add_argument("--object-lock", help=f"Comma-separated, from: {object_lock}.")
+        notification = ",".join(permissions.names(permissions.NOTIFICATION))
+        parser.add_argument(
+            "--notification",
+            help=f"Bucket notification permissions, comma-separated, from: {notification}. "
+            "A restricted key refuses both unless named.",
+        )
         parser.add_argument("--buckets", help="Comma-separated bucket names (default: all).")
         parser.add_argument(
             "--expires", help="YYYY-MM-DD: the key stops working at its start (UTC)."
@@ -63,11 +69,12 @@ class Command(BaseCommand):
 
     def access_request(self, options) -> CreateAccessRequest:
         """The same request the dialog builds, from the command's options."""
-        advanced = any(options[o] for o in ("permissions", "object_lock", "buckets", "expires"))
+        restrictions = ("permissions", "object_lock", "notification", "buckets", "expires")
+        advanced = any(options[o] for o in restrictions)
         if options["full_access"] and advanced:
             raise CommandError(
                 "--full-access cannot be combined with --permissions, "
-                "--object-lock, --buckets or --expires."
+                "--object-lock, --notification, --buckets or --expires."
             )
         if options["passphrase"] and options["generate_passphrase"]:
             raise CommandError("Use either --passphrase or --generate-passphrase, not both.")
@@ -90,7 +97,9 @@ class Command(BaseCommand):
         buckets = options["buckets"]
         return replace(
             request,
-            permissions=permission_names(chosen + comma_list(options["object_lock"])),
+            permissions=permission_names(
+                chosen + comma_list(options["object_lock"]) + comma_list(options["notification"])
+            ),
             buckets=tuple(comma_list(buckets)) if buckets is not None else None,
             expires_at=self.parse_date(options["expires"]),
         )

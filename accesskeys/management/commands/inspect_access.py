@@ -1,10 +1,8 @@
 """Print an access grant as `uplink access inspect` does."""
 
-import json
-
 from django.core.management.base import BaseCommand, CommandError
 
-from accesskeys.services import grant
+from accesskeys.services import uplink_inspect
 from accesskeys.services.errors import FormatError
 
 
@@ -16,7 +14,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         try:
-            fields = grant.inspect(options["grant"].strip())
+            text = uplink_inspect.inspect_json(options["grant"].strip())
         except FormatError as exc:
             raise CommandError(f"This is not a valid access grant: {exc}") from None
-        self.stdout.write(json.dumps(fields, indent=2))
+        self.stdout.write(text)

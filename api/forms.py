@@ -1,0 +1,50 @@
+"""The form of the API tokens page."""
+
+from django import forms
+
+from api.tokens import EXPIRY_DAYS
+
+EXPIRY_CHOICES = [
+    (str(days) if days else "none", f"{days} days" if days else "No expiration")
+    for days in EXPIRY_DAYS
+]
+
+
+class NewTokenForm(forms.Form):
+    name = forms.CharField(
+        label="Name",
+        max_length=100,
+        error_messages={"required": "Enter a name for the token."},
+        widget=forms.TextInput(attrs={"autocomplete": "off", "placeholder": "e.g. deploy script"}),
+    )
+    project = forms.ChoiceField(label="Project")
+    expires = forms.ChoiceField(label="Expires", choices=EXPIRY_CHOICES, initial="90")
+
+    def __init__(self, user, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.memberships = {
+            str(m.project.public_id): m
+            for m in user.memberships.select_related("project").order_by(
+                "project__name", "project__created_at"
+            )
+        }
+        self.fields["project"].choices = [
+            (public_id, f"{m.project.name} ({m.get_role_display()})")
+            for public_id, m in self.memberships.items()
+        ]
+        self.fields[
+            "project"
+        ].help_text = "The token acts as you in this project only, with your role there."
+
+    def clean_name(self):
+        name = self.cleaned_data["name"].strip()
+        if not name:
+            raise forms.ValidationError("Enter a name for the token.")
+        return name
+
+    def clean_project(self):
+        return self.memberships[self.cleaned_data["project"]].project
+
+    def clean_expires(self):
+        value = self.cleaned_data["expires"]
+        return None if value == "none" else int(value)

@@ -1,0 +1,190 @@
+"""The API's request and response shapes; the OpenAPI document is generated from them."""
+
+from datetime import datetime
+from typing import Annotated, Literal
+
+from ninja import Field, Path, Schema
+from pydantic import AfterValidator
+
+from accesskeys import credential_types, permissions
+from console.models import AuditEvent
+
+# Names as the create_access command takes them, from the two tables.
+TypeName = Literal[tuple(credential_types.BY_COMMAND_NAME)]
+Permission = Literal[permissions.names(permissions.BASIC)]
+ObjectLockPermission = Literal[permissions.names(permissions.OBJECT_LOCK)]
+NotificationPermission = Literal[permissions.names(permissions.NOTIFICATION)]
+Action = Literal[tuple(AuditEvent.Action.values)]
+Sort = Literal["name", "-name", "created", "-created", "creator", "-creator"]
+
+
+def _no_surrogates(value: str) -> str:
+    # Unpaired surrogates decode from JSON but cannot be stored.
+    if any("\ud800" <= char <= "\udfff" for char in value):
+        raise ValueError("Text must not contain unpaired surrogate characters.")
+    return value
+
+
+# Text without NUL characters (PostgreSQL cannot store them).
+Text = Annotated[str, Field(pattern=r"^[^\x00]*$"), AfterValidator(_no_surrogates)]
+
+
+# A database id: larger numbers cannot name anything (and overflow SQLite).
+Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
+
+
+PathId = Annotated[int, Path(ge=1, le=2**63 - 1)]
+
+
+class FieldError(Schema):
+    field: str = Field(description='The field in error; "" for the request as a whole.')
+    message: str
+
+
+class Error(Schema):
+    detail: str
+    errors: list[FieldError] = []
+
+
+ERRORS = {401: Error, 403: Error, 404: Error, 422: Error}
+# Operations with a body also answer 400 when it is not JSON.
+BODY_ERRORS = {400: Error, **ERRORS}
+
+
+class Page(Schema):
+    count: int = Field(description="How many items match, on every page.")
+    page: int
+    size: int
+    pages: int
+
+
+class AccessOut(Schema):
+    id: int
+    name: str
+    description: str
+    type: TypeName
+    status: Literal["active", "expired", "revoked"]
+    created_at: datetime
+    created_by: str | None = Field(description="The creator's email; null if the user is gone.")
+    creator_is_member: bool
+    full_access: bool
+    permissions: list[Permission]
+    object_lock: list[ObjectLockPermission]
+    notification: list[NotificationPermission]
+    buckets: list[str] | None = Field(description="null: all buckets, current and future.")
+    expires_at: datetime | None
+    last_used_at: datetime | None
+    revoked_at: datetime | None
+
+
+class AccessPage(Page):
+    items: list[AccessOut]
+
+
+class AccessCreate(Schema):
+    """The choices of the New Access dialog, named as the create_access command names them.
+
+    Leave out `permissions`, `object_lock`, `notification`, `buckets` and `expires` for Full
+    Access; give any of them, or `full_access: false`, for Advanced.
+    """
+
+    model_config = {
+        "json_schema_extra": {
+            "examples": [
+                {"name": "deploy", "type": "s3", "passphrase": "my project passphrase"},
+                {
+                    "name": "nightly-backup",
+                    "type": "api-key",
+                    "permissions": ["read", "list"],
+                    "buckets": ["backups"],
+                    "expires": "2030-01-01T00:00:00Z",
+                },
+            ]
+        }
+    }
+
+    name: Text
+    type: TypeName
+    description: Text = ""
+    full_access: bool | None = Field(
+        None,
+        description="true: Full Access; false: Advanced. Default: Advanced when any "
+        "restriction is given, else Full Access.",
+    )
+    permissions: list[Permission] | None = Field(
+        None, description="Advanced: the permissions granted (default: all four)."
+    )
+    object_lock: list[ObjectLockPermission] | None = Field(
+        None, description="Advanced: object lock permissions granted (default: none)."
+    )
+    notification: list[NotificationPermission] | None = Field(
+        None,
+        description="Advanced: bucket notification permissions granted (default: none).",
+    )
+    buckets: list[Text] | None = Field(
+        None, description="Advanced: bucket names the access is limited to; empty or null: all."
+    )
+    expires: datetime | None = Field(
+        None, description="Advanced: when the access stops working (ISO 8601; UTC if no zone)."
+    )
+    passphrase: Annotated[str, AfterValidator(_no_surrogates)] | None = Field(
+        None,
+        description="Self-Managed projects, S3 credentials and access grants: the encryption "
+        "passphrase. Used once, never stored.",
+    )
+    generate_passphrase: bool = Field(
+        False, description="Instead of `passphrase`: generate a 12-word passphrase, returned once."
+    )
+
+
+class CreatedAccessOut(Schema):
+    """The new access and its one-time values, under the create_access command's keys."""
+
+    access: AccessOut
+    access_key: str | None = Field(description="S3 credentials: the access key ID.")
+    secret_key: str | None = Field(description="S3 credentials: the secret key.")
+    endpoint: str | None = Field(description="S3 credentials: the S3 endpoint.")
+    access_grant: str | None = Field(description="S3 credentials and access grants.")
+    api_key: str | None = Field(description="API keys: the API key.")
+    satellite_address: str | None = Field(description="API keys: the satellite to use it with.")
+    passphrase: str | None = Field(description="The generated passphrase, if one was asked for.")
+
+
+class DeleteAccesses(Schema):
+    ids: list[Id] = Field(min_length=1, max_length=1000)
+
+
+class Deleted(Schema):
+    deleted: list[str] = Field(description="The names of the deleted accesses.")
+
+
+class BucketOut(Schema):
+    name: str
+    object_lock: bool
+    created_at: datetime
+
+
+class BucketCreate(Schema):
+    name: Text = Field(examples=["backups-2027"])
+    object_lock: bool = False
+
+
+class MemberOut(Schema):
+    email: str
+    role: Literal["admin", "member"]
+    joined_at: datetime
+
+
+class AuditEventOut(Schema):
+    id: int
+    created_at: datetime
+    action: Action
+    action_label: str
+    actor: str = Field(description="The email of who did it; empty if unknown.")
+    ip_address: str | None
+    user_agent: str
+    details: dict
+
+
+class AuditEventPage(Page):
+    items: list[AuditEventOut]

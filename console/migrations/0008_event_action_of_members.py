@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('console', '0006_cache_table'),
+        ('console', '0007_alter_auditevent_action'),
     ]
 
     operations = [

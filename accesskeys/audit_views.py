@@ -64,5 +64,5 @@ def keys_csv(request, public_id):
     # query read through a cursor.
     keys = key_audit.with_bucket_list(project.access_keys.all())
     _, keys = _keys(request, project, member_ids, keys=keys)
-    rows = key_audit.key_csv_rows(keys.iterator(chunk_size=EXPORT_CHUNK), member_ids)
+    rows = key_audit.key_csv_rows(keys, member_ids, chunk_size=EXPORT_CHUNK)
     return csv_response(key_audit.KEYS_CSV_HEADER, rows, project, "access-keys")

@@ -28,6 +28,16 @@ ANY_OBJECT_LOCK = Q(
 )
 
 
+def key_status(revoked_at, not_after, now) -> str:
+    """ "revoked" (deleted), "expired" or "active": the rule `AccessKey.status` and the
+    keys CSV (which reads plain values, not keys) share."""
+    if revoked_at:
+        return "revoked"
+    if not_after is not None and not_after <= now:
+        return "expired"
+    return "active"
+
+
 class AccessKeyQuerySet(models.QuerySet):
     def not_revoked(self):
         """Keys that have not been deleted (revoked), expired ones included.
@@ -154,11 +164,7 @@ class AccessKey(models.Model):
 
     @property
     def status(self) -> str:
-        if self.revoked_at:
-            return "revoked"
-        if self.is_expired:
-            return "expired"
-        return "active"
+        return key_status(self.revoked_at, self.not_after, timezone.now())
 
     @property
     def registered_through_api(self) -> bool:

@@ -115,6 +115,11 @@ class KeyFilters:
     risky: bool = False
     not_used_recently: bool = False
 
+    @property
+    def narrowed(self) -> bool:
+        """Whether any filter is chosen (all keys otherwise)."""
+        return any(vars(self).values())
+
 
 def filter_keys(keys: QuerySet, filters: KeyFilters, now: datetime | None = None) -> QuerySet:
     now = now or timezone.now()

@@ -8,12 +8,12 @@ members' sign-ins among them), loaded in a few SQL statements
 (generate_series on PostgreSQL, bulk inserts on SQLite); the projects of
 all sizes live side by side in one database, as in a real installation.
 Then every view is timed through django.test.Client: the whole stack
-(middleware, session, auth, the view, templates) but no network, taking
+(middleware, session, auth, the view, templates) but no network,
 in rounds: each round times every view once at every size (in a rotating
 order), so that a machine busy with other work slows every size alike. The
-median of a view's rounds at each size is its figure. Each line gives the median server time at each size and the growth
-from the smallest size to the largest; the last line is
-`worst growth: <ratio>x (<view>)`.
+median of a view's rounds at each size is its figure. Each line gives those
+medians and the growth from the smallest size to the largest; the last line
+is `worst growth: <ratio>x (<view>)`.
 
 Then the two CSV exports are streamed whole at each size, each in a forked
 process: time, and that process's peak resident memory.
@@ -122,8 +122,7 @@ def make_users():
     from console.models import User
 
     return [
-        User.objects.create_user(f"{name}{BENCH_DOMAIN}", "bench-password-1")
-        for name in USER_NAMES
+        User.objects.create_user(f"{name}{BENCH_DOMAIN}", "bench-password-1") for name in USER_NAMES
     ]
 
 

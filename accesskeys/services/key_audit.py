@@ -9,7 +9,8 @@ macaroon.
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from django.db.models import Aggregate, CharField, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Aggregate, CharField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.lookups import In
 from django.utils import timezone
 
 from accesskeys import permissions
@@ -139,9 +140,12 @@ def filter_keys(keys: QuerySet, filters: KeyFilters, now: datetime | None = None
         keys = keys.filter(**{filters.permission: True})
     if filters.bucket:
         # A key for all buckets reaches bucket X too; one limited to others does not.
-        # A subquery rather than a join: no DISTINCT over every key of the project.
-        limited_to = AccessKey.buckets.through.objects.filter(bucket_id=filters.bucket)
-        keys = keys.filter(Q(all_buckets=True) | Q(id__in=limited_to.values("accesskey_id")))
+        # "X IN (the key's buckets)", a probe of one index for each key read, and only
+        # until the page and the bounded count are full: "the key IN (X's keys)" would
+        # first gather every key limited to X (50,000 of a million).
+        buckets_of_key = AccessKey.buckets.through.objects.filter(accesskey_id=OuterRef("pk"))
+        in_bucket = In(Value(filters.bucket), buckets_of_key.values("bucket_id"))
+        keys = keys.filter(Q(all_buckets=True) | Q(in_bucket))
     if filters.expiring_soon:
         keys = keys.filter(not_after__gt=now, not_after__lte=now + EXPIRING_SOON)
     if filters.risky:

@@ -108,6 +108,7 @@
       var input = el.querySelector("input");
       el.classList.toggle("is-checked", input.checked);
     });
+    showStepCount(f);
     var next = f.querySelector("[data-next]");
     if (f.dataset.step === "encryption") {
       var saved = f.querySelector('input[name="saved_passphrase"]');
@@ -117,6 +118,20 @@
       var access = f.querySelector('input[name="access"]:checked');
       next.textContent = access && access.value === "full" ? next.dataset.labelFull : next.dataset.labelAdvanced;
     }
+  }
+
+  function showStepCount(f) {
+    // The steps ahead depend on this step's radio (type, access): show the count for
+    // the one checked, so going on never changes the total nor moves the bar back.
+    if (!f.dataset.stepCounts) return;
+    var chosen = f.querySelector('input[name="' + f.dataset.countField + '"]:checked');
+    var total = chosen && JSON.parse(f.dataset.stepCounts)[chosen.value];
+    if (!total) return;
+    var text = "Step " + f.dataset.stepNumber + " of " + total;
+    f.querySelector("[data-step-count]").textContent = text;
+    f.querySelector(".na-progress").max = total;
+    var heading = f.querySelector("#na-step-heading");
+    heading.dataset.status = text + ": " + heading.textContent.trim();
   }
 
   function enterStep(d) {

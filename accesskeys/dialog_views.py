@@ -25,6 +25,7 @@ from accesskeys.credential_types import PASSPHRASE_DOWNLOAD_LABEL
 from accesskeys.detail_views import path_encryption_for
 from accesskeys.services import access, download, passphrase
 from console.audit import origin_of
+from console.forms import BucketForm
 from console.membership import load_project
 
 
@@ -134,8 +135,19 @@ def step_context(project, step: str, data, seen: set[str], form=None) -> dict:
     return context
 
 
-def render_step(request, project, step: str, data, seen: set[str], form=None, status=200):
+# The Buckets step's own "New bucket" fields, apart from the access's "name".
+NEW_BUCKET_PREFIX = "new_bucket"
+
+
+def render_step(
+    request, project, step: str, data, seen: set[str], form=None, status=200, **extra
+):
     context = step_context(project, step, data, seen, form)
+    if step == "buckets":
+        # Only Admins create buckets, here as on the Buckets page.
+        context["can_create_buckets"] = request.membership.is_admin
+        context["bucket_form"] = BucketForm(project, prefix=NEW_BUCKET_PREFIX)
+    context.update(extra)
     return render(request, "accesskeys/dialog/step.html", context, status=status)
 
 
@@ -243,6 +255,8 @@ def _post_step(request, project):
 
     if data.get("nav") == "back":
         return render_step(request, project, steps[max(position - 1, 0)], data, seen)
+    if data.get("nav") == "create_bucket" and step == "buckets":
+        return _create_bucket(request, project, data, seen)
 
     form = f.STEP_FORMS[step](data, project=project)
     if not form.is_valid():
@@ -256,6 +270,25 @@ def _post_step(request, project):
     if position + 1 < len(steps):
         return render_step(request, project, steps[position + 1], data, seen)
     return _create(request, project, data, steps, seen)
+
+
+def _create_bucket(request, project, data, seen):
+    """Create a bucket from the Buckets step, as the Buckets page does (same rules and
+    messages, audited), and show the step again with the bucket selected."""
+    bucket_form = BucketForm(project, data, prefix=NEW_BUCKET_PREFIX)
+    if not request.membership.is_admin:
+        bucket_form.is_valid()
+        bucket_form.add_error(None, "Only project Admins can create buckets.")
+        return render_step(request, project, "buckets", data, seen, bucket_form=bucket_form)
+    bucket = None
+    if bucket_form.is_valid():
+        bucket = bucket_form.save(request.user, origin_of(request))
+    if bucket is None:
+        return render_step(request, project, "buckets", data, seen, bucket_form=bucket_form)
+    data = data.copy()
+    data["bucket_mode"] = "select"
+    data.setlist("buckets", [*data.getlist("buckets"), bucket.name])
+    return render_step(request, project, "buckets", data, seen, bucket_created=bucket.name)
 
 
 def _carried_errors(form) -> bool:

@@ -212,9 +212,8 @@ class EncryptionForm(StepForm):
         strip=False,
         # The server never stores a Self-Managed project's passphrase, so it cannot check one.
         help_text="Any passphrase is accepted: it is never stored, so nothing can check it. "
-        "Enter the one this project's data was written with; a different one makes that "
-        "data unreadable through this access. Creating the first access? Choose one now "
-        "and keep it: every later access needs the same.",
+        "Use the one this project's data was written with: a different one cannot read "
+        "that data. First access in this project? Choose one now and keep it.",
         widget=forms.PasswordInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
     new_passphrase = forms.CharField(

@@ -139,9 +139,7 @@ def step_context(project, step: str, data, seen: set[str], form=None) -> dict:
 NEW_BUCKET_PREFIX = "new_bucket"
 
 
-def render_step(
-    request, project, step: str, data, seen: set[str], form=None, status=200, **extra
-):
+def render_step(request, project, step: str, data, seen: set[str], form=None, status=200, **extra):
     context = step_context(project, step, data, seen, form)
     if step == "buckets":
         # Only Admins create buckets, here as on the Buckets page.

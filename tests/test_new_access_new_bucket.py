@@ -108,9 +108,10 @@ def test_it_opens_the_form_at_once_when_the_project_has_no_buckets(admin_client,
     project.buckets.all().delete()
     html = admin_client.post(url, advanced(step="notification"), headers=HX).content.decode()
     assert "This project has no buckets yet. Create one below" in html
-    assert re.search(r'<div class="na-new-bucket" id="na-new-bucket"[^>]*>', html)[0].find(
-        "hidden"
-    ) == -1
+    assert (
+        re.search(r'<div class="na-new-bucket" id="na-new-bucket"[^>]*>', html)[0].find("hidden")
+        == -1
+    )
     assert "data-toggle-new-bucket" not in html
 
 

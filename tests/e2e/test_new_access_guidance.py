@@ -11,8 +11,7 @@ from playwright.sync_api import expect
 from accesskeys import permissions
 from console import keyring
 from console.models import Project
-from tests.e2e.axe_tmp import assert_accessible
-from tests.e2e.conftest import wait_for_htmx
+from tests.e2e.conftest import assert_accessible, wait_for_htmx
 from tests.e2e.test_new_access_flow import PASSPHRASE, name_step, open_dialog
 
 pytestmark = pytest.mark.e2e
@@ -142,7 +141,9 @@ def test_it_says_any_passphrase_is_accepted_and_what_a_different_one_does(
     next_(dialog, "Encryption")
     field = dialog.get_by_label("Passphrase", exact=True)
     expect(field).to_have_accessible_description(re.compile("Any passphrase is accepted"))
-    expect(field).to_have_accessible_description(re.compile("a different one cannot read that data"))
+    expect(field).to_have_accessible_description(
+        re.compile("a different one cannot read that data")
+    )
     screenshot("new-access-mobile-3-encryption-help", full_page=False)
     assert_accessible(page, "Encryption step")
     dialog.get_by_role("button", name="Create Access").click()

@@ -32,7 +32,9 @@ def to_step(dialog, heading: str, name="scoped"):
     next_(dialog, "Buckets")
 
 
-@pytest.mark.parametrize("viewport", [PHONE, {"width": 1280, "height": 600}], ids=["390", "1280"])
+@pytest.mark.parametrize(
+    "viewport", [{"width": 390, "height": 667}, {"width": 1280, "height": 600}], ids=["390", "1280"]
+)
 def test_the_bypass_governance_warning_comes_into_view(
     page, live_server, project, admin, screenshot, viewport
 ):

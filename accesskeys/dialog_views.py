@@ -25,7 +25,7 @@ from accesskeys.credential_types import PASSPHRASE_DOWNLOAD_LABEL
 from accesskeys.detail_views import path_encryption_for
 from accesskeys.services import access, download, passphrase
 from console.audit import origin_of
-from console.forms import BucketForm
+from console.forms import BUCKETS_ADMIN_ONLY, BucketForm
 from console.membership import load_project
 
 
@@ -149,7 +149,9 @@ def render_step(request, project, step: str, data, seen: set[str], form=None, st
     return render(request, "accesskeys/dialog/step.html", context, status=status)
 
 
-# Why API Key stays offered in every project, and what it means in each mode.
+# Storj's console hides API Key in Automatic projects. We keep offering it, as the
+# spec, the API and create_access do in every project, and say on the Name step
+# what it means in each passphrase mode.
 API_KEY_NOTES = {
     False: "An API key carries no encryption key: the tool that uses it (e.g. uplink) "
     "asks for a passphrase. Give it this project's passphrase to read the data "
@@ -204,16 +206,14 @@ def summary(project, data, now: datetime) -> list[tuple[str, str]]:
     buckets = (
         ", ".join(data.getlist("buckets")) if data.get("bucket_mode") == "select" else "All Buckets"
     )
+    credential_type = CREDENTIAL_TYPES.get(data.get("type"))
     rows = [
         ("Name", data.get("name", "")),
-        ("Type", dict(f.TYPE_CHOICES).get(data.get("type"), "")),
+        ("Type", credential_type.label if credential_type else ""),
     ]
     if data.get("description", "").strip():
         rows.append(("Description", data["description"].strip()))
-    rows += [
-        ("Encryption", encryption_text(project, data)),
-    ]
-    credential_type = CREDENTIAL_TYPES.get(data.get("type"))
+    rows.append(("Encryption", encryption_text(project, data)))
     if credential_type and credential_type.encrypts:
         rows.append(("Path encryption", path_encryption_for(project, credential_type.value)))
     rows += [
@@ -276,7 +276,7 @@ def _create_bucket(request, project, data, seen):
     bucket_form = BucketForm(project, data, prefix=NEW_BUCKET_PREFIX)
     if not request.membership.is_admin:
         bucket_form.is_valid()
-        bucket_form.add_error(None, "Only project Admins can create buckets.")
+        bucket_form.add_error(None, BUCKETS_ADMIN_ONLY)
         return render_step(request, project, "buckets", data, seen, bucket_form=bucket_form)
     bucket = None
     if bucket_form.is_valid():

@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 from accesskeys.models import AccessKey
 from console.models import AuditEvent, Bucket
 from tests.e2e.conftest import assert_accessible, wait_for_htmx
+from tests.e2e.test_accessibility import FIELD_ERRORS_MARKUP
 from tests.e2e.test_new_access_flow import name_step, open_dialog
 
 pytestmark = pytest.mark.e2e
@@ -119,10 +120,8 @@ def test_it_creates_a_bucket_from_an_empty_project_keeping_the_choices(
     expect(dialog.get_by_label("Select Buckets")).to_be_checked()
     assert not Bucket.objects.filter(project=project).exists()
     screenshot("new-access-6-buckets-new-error")
-    assert_accessible(page, "Buckets step, bucket name error")
     page.set_viewport_size(PHONE)
     screenshot("new-access-mobile-6-buckets-new-error", full_page=False)
-    assert_accessible(page, "Buckets step, bucket name error")
 
     dialog.get_by_label("Bucket name").fill("media")
     dialog.get_by_label("Enable object lock").check()
@@ -196,3 +195,17 @@ def test_a_member_is_told_to_ask_an_admin(page, live_server, project, member):
     expect(dialog.get_by_text("Ask a project Admin to create one")).to_be_visible()
     expect(dialog.get_by_role("button", name="Create bucket")).to_have_count(0)
     assert_accessible(page, "Buckets step, member, no buckets")
+
+
+@FIELD_ERRORS_MARKUP
+@pytest.mark.parametrize("viewport", [PHONE, {"width": 1280, "height": 860}], ids=["390", "1280"])
+def test_the_bucket_name_error_passes_axe(page, live_server, project, admin, viewport):
+    project.buckets.all().delete()
+    page.set_viewport_size(viewport)
+    dialog = open_dialog(page, live_server, project, admin)
+    to_step(dialog, "Buckets")
+    dialog.get_by_label("Select Buckets").check()
+    dialog.get_by_label("Bucket name").fill("ab")
+    dialog.get_by_role("button", name="Create bucket").click()
+    expect(dialog.get_by_role("alert")).to_contain_text("between 3 and 63 characters")
+    assert_accessible(page, "Buckets step, bucket name error")

@@ -12,6 +12,7 @@ from accesskeys import permissions
 from console import keyring
 from console.models import Project
 from tests.e2e.conftest import assert_accessible, wait_for_htmx
+from tests.e2e.test_accessibility import FIELD_ERRORS_MARKUP
 from tests.e2e.test_new_access_flow import PASSPHRASE, name_step, open_dialog
 
 pytestmark = pytest.mark.e2e
@@ -146,12 +147,22 @@ def test_it_says_any_passphrase_is_accepted_and_what_a_different_one_does(
     )
     screenshot("new-access-mobile-3-encryption-help", full_page=False)
     assert_accessible(page, "Encryption step")
-    dialog.get_by_role("button", name="Create Access").click()
-    expect(dialog.get_by_role("alert")).to_have_text("Enter your encryption passphrase.")
-    screenshot("new-access-mobile-3-encryption-error", full_page=False)
-    assert_accessible(page, "Encryption step with an error")
     page.set_viewport_size({"width": 1280, "height": 860})
     screenshot("new-access-3-encryption-help")
+    assert_accessible(page, "Encryption step")
+
+
+@FIELD_ERRORS_MARKUP
+@pytest.mark.parametrize("viewport", [PHONE, {"width": 1280, "height": 860}], ids=["390", "1280"])
+def test_the_passphrase_error_passes_axe(page, live_server, project, admin, screenshot, viewport):
+    page.set_viewport_size(viewport)
+    dialog = open_dialog(page, live_server, project, admin)
+    name_step(dialog, "first-key", "Access Grant")
+    next_(dialog, "Encryption")
+    dialog.get_by_role("button", name="Create Access").click()
+    expect(dialog.get_by_role("alert")).to_have_text("Enter your encryption passphrase.")
+    screenshot(f"new-access-3-encryption-error-{viewport['width']}", full_page=False)
+    assert_accessible(page, "Encryption step with an error")
 
 
 def test_the_confirm_step_names_the_date_the_encryption_and_the_description(

@@ -22,6 +22,12 @@ def next_(dialog, heading: str):
     wait_for_htmx(dialog.page)
 
 
+def back(dialog, heading: str):
+    dialog.get_by_role("button", name="Back").click()
+    expect(dialog.get_by_role("heading", name=heading, exact=True)).to_be_visible()
+    wait_for_htmx(dialog.page)
+
+
 def to_step(dialog, heading: str, name="scoped"):
     """An Advanced API key (no Encryption step) up to `heading`."""
     name_step(dialog, name, "API Key")
@@ -140,12 +146,8 @@ def test_it_creates_a_bucket_from_an_empty_project_keeping_the_choices(
     assert AuditEvent.objects.filter(action="bucket_created", actor=admin).count() == 1
 
     # The dialog's other choices survived: Delete is still off.
-    dialog.get_by_role("button", name="Back").click()
-    wait_for_htmx(page)
-    dialog.get_by_role("button", name="Back").click()
-    wait_for_htmx(page)
-    dialog.get_by_role("button", name="Back").click()
-    expect(dialog.get_by_role("heading", name="Permissions", exact=True)).to_be_visible()
+    for step in ("Bucket notification permissions", "Object lock permissions", "Permissions"):
+        back(dialog, step)
     expect(dialog.get_by_label("Delete", exact=True)).not_to_be_checked()
     for step in ("Object lock permissions", "Bucket notification permissions", "Buckets"):
         next_(dialog, step)

@@ -159,6 +159,19 @@
     }, 1000);
   }
 
+  // What was saved, in words people see as well as hear: the exact name the file
+  // is saved under (download_filename makes it one no browser rewrites).
+  function showDownloaded(d, filename, tool) {
+    var text = "Downloaded " + filename + (tool ? " for " + tool : "") + ".";
+    var note = d.querySelector("[data-download-note]");
+    if (note) {
+      note.textContent = text;
+      note.hidden = false;
+      note.scrollIntoView({ block: "nearest" });
+    }
+    announce(text);
+  }
+
   function copyText(text, button) {
     function done() {
       var label = button.firstChild;
@@ -229,13 +242,13 @@
       var file = JSON.parse(document.getElementById("na-download").textContent);
       saveFile(file.filename, file.content);
       saved = true;
-      announce("Downloaded " + file.filename);
+      showDownloaded(d, file.filename);
     } else if (t.hasAttribute("data-download-for")) {
       var files = JSON.parse(document.getElementById("na-tool-files").textContent);
       var chosen = files[Number(d.querySelector("[data-download-for-choice]").value)];
       saveFile(chosen.filename, chosen.content);
       saved = true;
-      announce("Downloaded " + chosen.filename + " for " + chosen.tool);
+      showDownloaded(d, chosen.filename, chosen.tool);
     }
   }
 

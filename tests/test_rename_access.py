@@ -3,8 +3,8 @@ event, who may do it, and the REST API's PATCH."""
 
 from django.test import Client
 from django.urls import reverse
-from django.utils.html import escape
 from django.utils import timezone
+from django.utils.html import escape
 
 from accesskeys.models import AccessKey
 from accesskeys.services import access

@@ -159,17 +159,14 @@
     }, 1000);
   }
 
-  // What was saved, in words people see as well as hear: the exact name the file
-  // is saved under (download_filename makes it one no browser rewrites).
+  // What was saved, in words people see and hear (the note is a status region):
+  // the exact name the file is saved under (download_filename makes it one that no
+  // browser rewrites).
   function showDownloaded(d, filename, tool) {
-    var text = "Downloaded " + filename + (tool ? " for " + tool : "") + ".";
     var note = d.querySelector("[data-download-note]");
-    if (note) {
-      note.textContent = text;
-      note.hidden = false;
-      note.scrollIntoView({ block: "nearest" });
-    }
-    announce(text);
+    if (!note) return;
+    note.textContent = "Downloaded " + filename + (tool ? " for " + tool : "") + ".";
+    note.scrollIntoView({ block: "nearest" });
   }
 
   function copyText(text, button) {

@@ -27,8 +27,8 @@ def assert_reachable(page, item) -> None:
     box = item.bounding_box()
     assert box, "the menu item has no box"
     viewport = page.viewport_size
-    assert 0 <= box["x"] and box["x"] + box["width"] <= viewport["width"]
-    assert 0 <= box["y"] and box["y"] + box["height"] <= viewport["height"]
+    assert box["x"] >= 0 and box["x"] + box["width"] <= viewport["width"]
+    assert box["y"] >= 0 and box["y"] + box["height"] <= viewport["height"]
     hit = page.evaluate(
         "([x, y]) => document.elementFromPoint(x, y)?.closest('[role=menuitem]')?.textContent",
         [box["x"] + box["width"] / 2, box["y"] + box["height"] / 2],

@@ -125,6 +125,8 @@ def test_it_keeps_the_rows_per_page_when_a_search_is_cleared(
 ):
     fill_project(project, admin, member)
     sign_in(page, live_server, admin.email, PASSWORD)
+    # htmx binds the select once its deferred script has run.
+    page.wait_for_load_state("load")
     page.get_by_label("Rows per page").select_option("25")
     expect(name_cells(page)).to_have_count(23)
     wait_for_htmx(page)
@@ -148,7 +150,7 @@ def test_it_keeps_the_rows_per_page_when_a_search_is_cleared(
     expect(page).to_have_url(re.compile(r"size=25"))
 
     # And a search that matches keeps it when emptied by hand.
-    wait_for_htmx(page)
+    page.wait_for_load_state("load")
     page.get_by_role("searchbox", name="Search").fill("logs")
     expect(name_cells(page)).to_have_count(7)
     wait_for_htmx(page)

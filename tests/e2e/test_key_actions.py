@@ -44,6 +44,7 @@ def test_the_row_menu_of_a_one_row_table_is_whole_and_usable(
     if viewport:
         page.set_viewport_size(viewport)
     sign_in(page, live_server, admin.email, PASSWORD)
+    page.wait_for_load_state("load")  # the page's scripts run the menus
 
     toggle = page.get_by_role("button", name="Actions for svc-alpha")
     toggle.click()
@@ -81,6 +82,7 @@ def test_a_member_is_offered_only_what_they_may_do(page, live_server, admin, mem
     make_key(project, admin, name="admins-key")
     make_key(project, member, name="members-key")
     sign_in(page, live_server, member.email, PASSWORD)
+    page.wait_for_load_state("load")
 
     page.get_by_role("button", name="Actions for admins-key").click()
     menu = page.get_by_role("menu", name="Actions for admins-key")
@@ -97,6 +99,7 @@ def test_it_renames_and_describes_a_key_from_its_details(
 ):
     make_key(project, admin, name="svc-alpha", description="")
     sign_in(page, live_server, admin.email, PASSWORD)
+    page.wait_for_load_state("load")  # the page's scripts run the menus
     page.get_by_role("link", name="svc-alpha").click()
     page.get_by_role("link", name="Rename or describe").click()
 
@@ -135,6 +138,7 @@ def test_a_taken_name_is_refused_where_it_was_typed(
     if viewport:
         page.set_viewport_size(viewport)
     sign_in(page, live_server, admin.email, PASSWORD)
+    page.wait_for_load_state("load")  # the page's scripts run the menus
     page.goto(f"{live_server.url}/projects/{project.public_id}/access-keys/{key.id}/edit/")
     page.get_by_label("Name").fill("svc-alpha")
     page.get_by_role("button", name="Save changes").click()
@@ -149,6 +153,7 @@ def test_a_later_delete_does_not_show_the_earlier_message(page, live_server, adm
     for name in ("svc-alpha", "svc-beta", "svc-gamma", "svc-delta"):
         make_key(project, admin, name=name)
     sign_in(page, live_server, admin.email, PASSWORD)
+    page.wait_for_load_state("load")  # the page's scripts run the menus
     status = page.locator("#access-status")
 
     page.get_by_role("button", name="Actions for svc-alpha").click()
@@ -180,6 +185,7 @@ def test_signing_out_says_so_on_the_sign_in_page(
     if viewport:
         page.set_viewport_size(viewport)
     sign_in(page, live_server, admin.email, PASSWORD)
+    page.wait_for_load_state("load")  # the page's scripts run the menus
     expect(page.get_by_role("heading", name="Access Keys", exact=True)).to_be_visible()
     if viewport:
         # The side menu is behind its button on a phone.

@@ -64,3 +64,7 @@ class KeyFilterForm(forms.Form):
             risky=data["risky"],
             not_used_recently=data["unused"],
         )
+
+    def filters_chosen(self) -> bool:
+        filters = self.filters()
+        return filters is not None and filters.narrowed

@@ -8,11 +8,12 @@ members' sign-ins among them), loaded in a few SQL statements
 (generate_series on PostgreSQL, bulk inserts on SQLite); the projects of
 all sizes live side by side in one database, as in a real installation.
 Then every view is timed through django.test.Client: the whole stack
-(middleware, session, auth, the view, templates) but no network, taking
-the sizes in turn request by request so that a busy machine slows them
-alike. Each line gives the median server time at each size and the growth
-from the smallest size to the largest; the last line is
-`worst growth: <ratio>x (<view>)`.
+(middleware, session, auth, the view, templates) but no network,
+in rounds: each round times every view once at every size (in a rotating
+order), so that a machine busy with other work slows every size alike. The
+median of a view's rounds at each size is its figure. Each line gives those
+medians and the growth from the smallest size to the largest; the last line
+is `worst growth: <ratio>x (<view>)`.
 
 Then the two CSV exports are streamed whole at each size, each in a forked
 process: time, and that process's peak resident memory.
@@ -20,6 +21,8 @@ process: time, and that process's peak resident memory.
 --database names a database the benchmark may empty: it refuses one that
 holds users other than its own. Without it, a throwaway SQLite file is used.
 --explain prints EXPLAIN ANALYZE of each view's slowest query at the largest size.
+--reuse keeps the keys and events an earlier run loaded, when they are of the same sizes
+(loading a million of each takes minutes).
 """
 
 import argparse
@@ -51,6 +54,11 @@ def parse_args(argv=None):
     parser.add_argument("--runs", type=int, default=15, help="timed requests per view")
     parser.add_argument("--explain", action="store_true", help="plans at the largest size")
     parser.add_argument("--no-export", action="store_true", help="skip the CSV exports")
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="keep the projects a previous run loaded when they are of these sizes",
+    )
     args = parser.parse_args(argv)
     args.sizes = [int(size.replace("_", "")) for size in args.sizes.split(",")]
     return args
@@ -106,14 +114,34 @@ def empty_database() -> None:
                 cursor.execute(f"DELETE FROM {table}")  # noqa: S608 (our own table names)
 
 
+USER_NAMES = ("alice", "bob", "carol")
+
+
 def make_users():
     """alice (Admin), bob (Member) and carol, who has left but whose keys remain."""
     from console.models import User
 
     return [
-        User.objects.create_user(f"{name}{BENCH_DOMAIN}", "bench-password-1")
-        for name in ("alice", "bob", "carol")
+        User.objects.create_user(f"{name}{BENCH_DOMAIN}", "bench-password-1") for name in USER_NAMES
     ]
+
+
+def bench_project_name(size: int) -> str:
+    return f"Bench {size:,}"
+
+
+def loaded_projects(sizes: list[int]):
+    """The projects of an earlier run, one per size, with their users; or None when
+    the database does not hold exactly those (then it is emptied and loaded)."""
+    from console.models import Project, User
+
+    names = [bench_project_name(size) for size in sizes]
+    projects = {p.name: p for p in Project.objects.filter(name__in=names)}
+    users = [User.objects.filter(email=f"{n}{BENCH_DOMAIN}").first() for n in USER_NAMES]
+    complete = len(projects) == len(names) and Project.objects.count() == len(names)
+    if not complete or None in users:
+        return None
+    return users, [projects[name] for name in names]
 
 
 def populate(size: int, users):
@@ -123,7 +151,7 @@ def populate(size: int, users):
 
     from console.models import Bucket, Membership, Project
 
-    project = Project.objects.create(name=f"Bench {size:,}")
+    project = Project.objects.create(name=bench_project_name(size))
     alice, bob, _ = users
     Membership.objects.create(user=alice, project=project, role=Membership.Role.ADMIN)
     Membership.objects.create(user=bob, project=project, role=Membership.Role.MEMBER)
@@ -428,40 +456,56 @@ def main(argv=None) -> None:
     call_command("migrate", verbosity=0)
     check_database_is_ours()
 
-    empty_database()
-    users = make_users()
+    reused = loaded_projects(args.sizes) if args.reuse else None
+    if reused:
+        users, projects = reused
+        print("keys and events of an earlier run reused: " + ", ".join(p.name for p in projects))
+    else:
+        empty_database()
+        users = make_users()
+        projects = []
+        for size in args.sizes:
+            start = time.perf_counter()
+            projects.append(populate(size, users))
+            loaded = time.perf_counter() - start
+            print(f"{size:,} keys and events loaded in {loaded:.1f} s", flush=True)
+        if connection.vendor == "postgresql":
+            # Fresh statistics and a visibility map, as autovacuum would leave them.
+            with connection.cursor() as cursor:
+                cursor.execute("VACUUM ANALYZE")
     view_lists = []
-    for size in args.sizes:
-        start = time.perf_counter()
-        project = populate(size, users)
-        loaded = time.perf_counter() - start
-        print(f"{size:,} keys and events loaded in {loaded:.1f} s", flush=True)
+    for size, project in zip(args.sizes, projects, strict=True):
         keys = AccessKey.objects.filter(project=project).order_by("id")
         view_lists.append((project, views(project, keys.values_list("id", flat=True)[size // 2])))
-    if connection.vendor == "postgresql":
-        # Fresh statistics and a visibility map, as autovacuum would leave them.
-        with connection.cursor() as cursor:
-            cursor.execute("VACUUM ANALYZE")
 
     client = Client()
     client.force_login(users[0])
-    medians: dict[str, list[float]] = {}
+    labels = [label for label, _, _ in view_lists[0][1]]
     plans: dict[str, str] = {}
     query_counts: dict[str, int] = {}
-    for i, (label, _, _) in enumerate(view_lists[0][1]):
-        samples = [[] for _ in args.sizes]
+    for i, label in enumerate(labels):
         for number, (_, size_views) in enumerate(view_lists):
             _, url, headers = size_views[i]
             queries = warm_up(client, url, headers)
             query_counts[label] = len(queries)
             if args.explain and number == len(args.sizes) - 1:
                 plans[label] = explain(queries)
-        for _ in range(args.runs):
-            for number, (_, size_views) in enumerate(view_lists):
-                _, url, headers = size_views[i]
-                samples[number].append(time_one(client, url, headers))
-        medians[label] = [statistics.median(values) for values in samples]
-        print(f"  {label}: " + ", ".join(f"{m:.1f}" for m in medians[label]), flush=True)
+    # Round robin: each round times every view at every size, the sizes in a rotating
+    # order, so that whatever else the machine does meanwhile slows every size alike
+    # (a view's samples spread over the whole run instead of one busy minute).
+    samples = {label: [[] for _ in args.sizes] for label in labels}
+    order = list(range(len(args.sizes)))
+    for round_number in range(args.runs):
+        for i, label in enumerate(labels):
+            for number in order:
+                _, url, headers = view_lists[number][1][i]
+                samples[label][number].append(time_one(client, url, headers))
+        order = order[1:] + order[:1]
+        print(f"  round {round_number + 1} of {args.runs} done", flush=True)
+    medians = {
+        label: [statistics.median(values) for values in per_size]
+        for label, per_size in samples.items()
+    }
 
     exports: list[tuple[int, str, tuple[float, float, int]]] = []
     if not args.no_export:

@@ -230,6 +230,11 @@ class AuditEvent(models.Model):
                 condition=models.Q(project__isnull=True),
             ),
             models.Index(
+                fields=["actor", "action", "created_at", "id"],
+                name="event_no_project_action",
+                condition=models.Q(project__isnull=True),
+            ),
+            models.Index(
                 fields=["actor_email", "created_at", "id"],
                 name="event_no_project_email",
                 condition=models.Q(project__isnull=True, actor__isnull=True),

@@ -13,6 +13,7 @@ from django.utils import timezone
 from accesskeys.services.key_audit import KEYS_CSV_HEADER
 from console.exports import safe_cell
 from console.models import AuditEvent, Bucket
+from tests.conftest import make_user
 from tests.key_factory import make_key
 
 
@@ -160,3 +161,50 @@ def test_it_exports_the_buckets_of_each_key(admin_client, project, admin):
     _, *rows = rows_of(download(admin_client, "audit_keys_csv", project))
     buckets = {row[0]: row[KEYS_CSV_HEADER.index("Buckets")] for row in rows}
     assert buckets == {"two": "logs photos", "all": "All buckets"}
+
+
+def test_it_exports_each_key_as_the_audit_page_shows_it(admin_client, project, admin, member):
+    now = timezone.now()
+    leaver = make_user("leaver@example.com")
+    gone = make_user("gone@example.com")
+    make_key(project, admin, name="active", buckets=["photos"], not_after=now + timedelta(days=3))
+    make_key(project, member, name="expired", not_after=now - timedelta(days=1))
+    make_key(project, admin, name="revoked", revoked_at=now, full_access=True)
+    make_key(project, admin, name="root", full_access=True)
+    make_key(
+        project,
+        leaver,
+        name="locker",
+        created_at=now - timedelta(days=200),
+        can_put_object_retention=True,
+        can_bypass_governance_retention=True,
+        can_get_bucket_notification_configuration=True,
+    )
+    make_key(project, gone, name="orphan")
+    gone.delete()
+
+    header, *rows = rows_of(download(admin_client, "audit_keys_csv", project))
+    exported = {row[0]: dict(zip(header, row, strict=True)) for row in rows}
+    shown = admin_client.get(reverse("audit", args=[project.public_id])).context["key_rows"]
+    assert len(shown) == len(exported) == 6
+    for row in shown:
+        key, line = row["key"], exported[row["key"].name]
+        assert line["Type"] == key.get_type_display()
+        assert line["Status"] == key.status
+        assert line["Created by"] == row["creator"]
+        assert line["Permissions"] == " ".join(row["permissions"])
+        assert line["Object lock permissions"] == " ".join(row["object_lock"])
+        assert line["Bucket notification permissions"] == " ".join(row["notification"])
+        assert line["Buckets"] == (" ".join(row["buckets"]) or "All buckets")
+        assert line["Risks"] == "; ".join(row["risks"])
+    assert [exported[name]["Status"] for name in ("active", "expired", "revoked")] == [
+        "active",
+        "expired",
+        "revoked",
+    ]
+    assert exported["locker"]["Created by"] == "leaver@example.com (former member)"
+    assert exported["orphan"]["Created by"] == "Deleted user (former member)"
+    assert exported["locker"]["Risks"] == (
+        "Can bypass governance retention; No expiration, older than 90 days"
+    )
+    assert exported["root"]["Risks"] == "Full access, no expiration"

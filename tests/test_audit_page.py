@@ -258,3 +258,22 @@ def test_it_counts_events_up_to_a_bound(admin_client, project, admin, monkeypatc
     last = admin_client.get(audit_url(project), {"page": 99}).content.decode()
     assert "Page 2 of 2+" in last
     assert "Pages go as far as the first 30. Filter to reach the others." in last
+
+
+def test_it_counts_filtered_keys_up_to_a_smaller_bound(admin_client, project, admin, monkeypatch):
+    monkeypatch.setattr("accesskeys.audit_views.FILTERED_COUNT_BOUND", 3)
+    for i in range(5):
+        make_key(project, admin, name=f"root-{i}", full_access=True)
+    make_key(project, admin, name="reader", can_write=False, can_delete=False)
+
+    def heading(**params) -> str:
+        page = admin_client.get(audit_url(project), params).context["key_page"]
+        return page.paginator.count_label
+
+    assert heading() == "6"
+    assert heading(risky="on") == "more than 3"
+    assert heading(permission="can_delete", page=1) == "more than 3"
+    assert heading(type="access_grant") == "0"
+    # Pages of a filter reach as far as the bound: the first 3 risky keys.
+    far = admin_client.get(audit_url(project), {"risky": "on", "kpage": 9}).context["key_page"]
+    assert far.number == 1 and far.paginator.pages_label == "1+"

@@ -4,3 +4,7 @@ from django.apps import AppConfig
 class AccessKeysConfig(AppConfig):
     name = "accesskeys"
     verbose_name = "Access keys"
+
+    def ready(self):
+        # The event log's sentences for accesses.
+        from accesskeys import event_text  # noqa: F401

@@ -4,6 +4,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from accesskeys.audit_forms import KEY_FIELDS, KeyFilterForm
+from accesskeys.models import AUDIT_ORDER
 from accesskeys.services import key_audit
 from console.audit_views import event_log_context, pager, query_without
 from console.exports import EXPORT_CHUNK, csv_response
@@ -24,8 +25,8 @@ def _keys(request, project, member_ids, keys=None):
     keys = keys.select_related("created_by")
     filters = form.filters()
     keys = keys.none() if filters is None else key_audit.filter_keys(keys, filters)
-    # The order of the access_audit index: a page is a short index range.
-    return form, keys.order_by("name", "-created_at", "id")
+    # The order of the access_audit_ci index: a page is a short index range.
+    return form, keys.order_by(*AUDIT_ORDER)
 
 
 def audit(request, public_id):

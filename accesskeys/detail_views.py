@@ -16,7 +16,11 @@ from console.membership import load_project
 
 def path_encryption_label(project, key) -> str:
     """How the key's grant encrypts object keys: the project's setting, fixed at creation."""
-    if key.type == AccessKey.Type.API_KEY:
+    return path_encryption_for(project, key.type)
+
+
+def path_encryption_for(project, key_type: str) -> str:
+    if key_type == AccessKey.Type.API_KEY:
         return "Not applicable: an API key carries no encryption keys"
     if project.path_encryption:
         return "On: object keys are encrypted (AES-GCM)"

@@ -6,21 +6,26 @@ back: the browser keeps them (new_access.js) and sends the one chosen with the
 request that creates the access.
 """
 
+import json
 from dataclasses import asdict
+from datetime import datetime
 
 from django.conf import settings
 from django.http import HttpResponseNotAllowed, QueryDict
 from django.shortcuts import render
-from django.utils import timezone
+from django.utils import dateformat, timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django_htmx.http import trigger_client_event
 
 from accesskeys import forms as f
 from accesskeys import permissions
+from accesskeys.credential_types import BY_VALUE as CREDENTIAL_TYPES
 from accesskeys.credential_types import PASSPHRASE_DOWNLOAD_LABEL
+from accesskeys.detail_views import path_encryption_for
 from accesskeys.services import access, download, passphrase
 from console.audit import origin_of
+from console.forms import BUCKETS_ADMIN_ONLY, BucketForm
 from console.membership import load_project
 
 
@@ -32,6 +37,24 @@ def steps_for(project, data) -> list[str]:
     if data.get("access") == "advanced":
         steps += ["permissions", "object_lock", "notification", "buckets", "expiration", "confirm"]
     return steps
+
+
+# The choice on a step that decides which steps follow it.
+COUNTED_CHOICES = {"name": "type", "access": "access"}
+
+
+def step_counts(project, data, step: str) -> dict[str, int]:
+    """On a step whose own choice decides the steps ahead, the step count for each
+    value of that choice: the browser shows the count of the radio that is checked,
+    so the count never changes (nor the bar goes back) when the user goes on."""
+    field = COUNTED_CHOICES.get(step)
+    if field is None:
+        return {}
+    choices = {"type": data.get("type"), "access": data.get("access")}
+    return {
+        value: len(steps_for(project, {**choices, field: value}))
+        for value, _ in f.STEP_FORMS[step].base_fields[field].choices
+    }
 
 
 def initial_from(form_class, data, seen: set[str]) -> dict:
@@ -75,13 +98,19 @@ def step_context(project, step: str, data, seen: set[str], form=None) -> dict:
         steps.append(step)
     position = steps.index(step)
     is_last = position == len(steps) - 1
+    counts = step_counts(project, data, step)
+    step_count = len(steps)
+    if counts:
+        step_count = counts.get(str(form[COUNTED_CHOICES[step]].value()), step_count)
     context = {
         "project": project,
         "form": form,
         "step": step,
         "step_title": f.STEP_TITLES[step],
         "step_number": position + 1,
-        "step_count": len(steps),
+        "step_count": step_count,
+        "count_field": COUNTED_CHOICES.get(step, ""),
+        "step_counts": json.dumps(counts) if counts else "",
         "has_back": position > 0,
         "is_last": is_last,
         # On the Access step the last step depends on the radio chosen: the
@@ -97,33 +126,104 @@ def step_context(project, step: str, data, seen: set[str], form=None) -> dict:
         context["passphrase_filename"] = download.download_filename(
             settings.BRAND_NAME, PASSPHRASE_DOWNLOAD_LABEL, name, timezone.now()
         )
+    if step == "name":
+        context["api_key_note"] = API_KEY_NOTES[project.is_managed]
+    if step == "access":
+        context["full_access_granted"] = permissions.full_access_granted()
     if step == "confirm":
-        context["summary"] = summary(project, data)
+        context["summary"] = summary(project, data, timezone.now())
     return context
 
 
-def render_step(request, project, step: str, data, seen: set[str], form=None, status=200):
+# The Buckets step's own "New bucket" fields, apart from the access's "name".
+NEW_BUCKET_PREFIX = "new_bucket"
+
+
+def render_step(request, project, step: str, data, seen: set[str], form=None, status=200, **extra):
     context = step_context(project, step, data, seen, form)
+    if step == "buckets":
+        # Only Admins create buckets, here as on the Buckets page.
+        context["can_create_buckets"] = request.membership.is_admin
+        context["bucket_form"] = BucketForm(project, prefix=NEW_BUCKET_PREFIX)
+    context.update(extra)
     return render(request, "accesskeys/dialog/step.html", context, status=status)
 
 
-def summary(project, data) -> list[tuple[str, str]]:
+# Storj's console hides API Key in Automatic projects. We keep offering it, as the
+# spec, the API and create_access do in every project, and say on the Name step
+# what it means in each passphrase mode.
+API_KEY_NOTES = {
+    False: "An API key carries no encryption key: the tool that uses it (e.g. uplink) "
+    "asks for a passphrase. Give it this project's passphrase to read the data "
+    "other access keys wrote.",
+    True: "An API key carries no encryption key, and this project's passphrase is kept "
+    "by the server and never shown. Data you write through an API key with a passphrase "
+    "of your own cannot be read with this project's other access keys, nor theirs with "
+    "it: it suits scripts that manage buckets and keys. For data, choose S3 Credentials "
+    "or Access Grant.",
+}
+
+PASSPHRASE_CHOICES = {
+    "current": "The current passphrase",
+    "new": "A new passphrase you entered",
+    "generate": "A generated 12-word passphrase",
+}
+
+
+def expiration_text(project, data, now: datetime) -> str:
+    """The date the access stops working, as the table's "Expires" column shows it."""
+    form = f.ExpirationForm(data, project=project)
+    if not form.is_valid():
+        return ""
+    moment = form.expires_at(now)
+    if moment is None:
+        return "No expiration"
+    when = dateformat.format(moment, "M j, Y")
+    choice = form.cleaned_data["expiration"]
+    if choice == "custom":
+        return when
+    return f"{when} ({dict(f.EXPIRATION_CHOICES)[choice]} from now)"
+
+
+def encryption_text(project, data) -> str:
+    """How the data this access reaches is encrypted: passphrase, then the gateway's part."""
+    credential_type = CREDENTIAL_TYPES.get(data.get("type"))
+    if credential_type is None or not credential_type.encrypts:
+        return "None in the key: the tool that uses it asks for a passphrase"
+    if project.is_managed:
+        text = "The project's passphrase, kept by the server (Automatic)"
+    else:
+        form = f.EncryptionForm(data)
+        form.is_valid()
+        text = PASSPHRASE_CHOICES[form.passphrase_choice()]
+    if credential_type.registers_s3:
+        text += "; server-side encryption by the gateway"
+    return text
+
+
+def summary(project, data, now: datetime) -> list[tuple[str, str]]:
     labels = {p.name: p.label for p in permissions.PERMISSIONS}
-    expiration = dict(f.EXPIRATION_CHOICES).get(data.get("expiration", "none"), "No expiration")
-    if data.get("expiration") == "custom":
-        expiration = data.get("expiration_date", "")
     buckets = (
         ", ".join(data.getlist("buckets")) if data.get("bucket_mode") == "select" else "All Buckets"
     )
-    return [
+    credential_type = CREDENTIAL_TYPES.get(data.get("type"))
+    rows = [
         ("Name", data.get("name", "")),
-        ("Type", dict(f.TYPE_CHOICES).get(data.get("type"), "")),
+        ("Type", credential_type.label if credential_type else ""),
+    ]
+    if data.get("description", "").strip():
+        rows.append(("Description", data["description"].strip()))
+    rows.append(("Encryption", encryption_text(project, data)))
+    if credential_type and credential_type.encrypts:
+        rows.append(("Path encryption", path_encryption_for(project, credential_type.value)))
+    rows += [
         ("Permissions", ", ".join(labels[p] for p in data.getlist("permissions") if p in labels)),
         ("Object lock permissions", ", ".join(data.getlist("object_lock")) or "None"),
         ("Bucket notification permissions", ", ".join(data.getlist("notification")) or "None"),
         ("Buckets", buckets),
-        ("Expiration", expiration),
+        ("Expiration", expiration_text(project, data, now)),
     ]
+    return rows
 
 
 @never_cache
@@ -153,6 +253,8 @@ def _post_step(request, project):
 
     if data.get("nav") == "back":
         return render_step(request, project, steps[max(position - 1, 0)], data, seen)
+    if data.get("nav") == "create_bucket" and step == "buckets":
+        return _create_bucket(request, project, data, seen)
 
     form = f.STEP_FORMS[step](data, project=project)
     if not form.is_valid():
@@ -166,6 +268,25 @@ def _post_step(request, project):
     if position + 1 < len(steps):
         return render_step(request, project, steps[position + 1], data, seen)
     return _create(request, project, data, steps, seen)
+
+
+def _create_bucket(request, project, data, seen):
+    """Create a bucket from the Buckets step, as the Buckets page does (same rules and
+    messages, audited), and show the step again with the bucket selected."""
+    bucket_form = BucketForm(project, data, prefix=NEW_BUCKET_PREFIX)
+    if not request.membership.is_admin:
+        bucket_form.is_valid()
+        bucket_form.add_error(None, BUCKETS_ADMIN_ONLY)
+        return render_step(request, project, "buckets", data, seen, bucket_form=bucket_form)
+    bucket = None
+    if bucket_form.is_valid():
+        bucket = bucket_form.save(request.user, origin_of(request))
+    if bucket is None:
+        return render_step(request, project, "buckets", data, seen, bucket_form=bucket_form)
+    data = data.copy()
+    data["bucket_mode"] = "select"
+    data.setlist("buckets", [*data.getlist("buckets"), bucket.name])
+    return render_step(request, project, "buckets", data, seen, bucket_created=bucket.name)
 
 
 def _carried_errors(form) -> bool:

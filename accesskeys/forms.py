@@ -164,7 +164,8 @@ class AccessForm(StepForm):
     request_fields = {"full_access": None}
     descriptions = {
         "access": {
-            "full": "Read, write, list and delete in every bucket, with no expiration.",
+            # Written from the permissions table, so it names what Full Access grants.
+            "full": permissions.full_access_summary(),
             "advanced": "Choose the permissions, buckets and expiration for this access.",
         }
     }
@@ -223,6 +224,10 @@ class EncryptionForm(StepForm):
         label="Passphrase",
         required=False,
         strip=False,
+        # The server never stores a Self-Managed project's passphrase, so it cannot check one.
+        help_text="Any passphrase is accepted: it is never stored, so nothing can check it. "
+        "Use the one this project's data was written with: a different one cannot read "
+        "that data. First access in this project? Choose one now and keep it.",
         widget=forms.PasswordInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
     new_passphrase = forms.CharField(

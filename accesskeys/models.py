@@ -26,6 +26,9 @@ ANY_OBJECT_LOCK = Q(
     *[Q(**{p.field: True}) for p in permissions.in_group(permissions.OBJECT_LOCK)],
     _connector=Q.OR,
 )
+# The Audit page's order of keys: by name without case, newest first among equal names.
+AUDIT_ORDER = (Lower("name"), F("created_at").desc(), F("id"))
+AUDIT_ORDER_INDEXED = (F("project"), *AUDIT_ORDER)
 
 
 def key_status(revoked_at, not_after, now) -> str:
@@ -135,15 +138,15 @@ class AccessKey(models.Model):
                 condition=LIVE,
                 include=["name"],
             ),
-            # Audit page: every key by name, and the filters that pick few keys.
-            models.Index(fields=["project", "name", "-created_at", "id"], name="access_audit"),
+            # Audit page: every key by name (without case, as on the Access Keys page),
+            # and the filters that pick few keys.
+            models.Index(*AUDIT_ORDER_INDEXED, name="access_audit_ci"),
             models.Index(
-                fields=["project", "created_by", "name", "-created_at", "id"],
-                name="access_audit_creator",
+                F("project"), F("created_by"), *AUDIT_ORDER, name="access_audit_creator_ci"
             ),
             models.Index(
-                fields=["project", "name", "-created_at", "id"],
-                name="access_audit_revoked",
+                *AUDIT_ORDER_INDEXED,
+                name="access_audit_revoked_ci",
                 condition=Q(revoked_at__isnull=False),
             ),
             models.Index(
@@ -152,8 +155,8 @@ class AccessKey(models.Model):
                 condition=Q(not_after__isnull=False),
             ),
             models.Index(
-                fields=["project", "name", "-created_at", "id"],
-                name="access_audit_object_lock",
+                *AUDIT_ORDER_INDEXED,
+                name="access_audit_object_lock_ci",
                 condition=ANY_OBJECT_LOCK,
             ),
         ]

@@ -194,3 +194,42 @@ def name_for(value: str) -> str | None:
     """The permission a person typed, in any case ("READ", "putobjectretention")."""
     folded = value.strip().lower()
     return next((p.name for p in PERMISSIONS if p.name.lower() == folded), None)
+
+
+# How each group is named in sentences ("the object lock permissions ...").
+GROUP_NOUNS: dict[str, str] = {
+    BASIC: "permissions",
+    OBJECT_LOCK: "object lock permissions",
+    NOTIFICATION: "bucket notification permissions",
+}
+
+
+def join_words(words: list[str], conjunction: str = "and") -> str:
+    """ "a", "a and b", "a, b and c"."""
+    if len(words) <= 1:
+        return "".join(words)
+    return f"{', '.join(words[:-1])} {conjunction} {words[-1]}"
+
+
+def full_access_granted() -> list[tuple[str, tuple[str, ...]]]:
+    """(group noun, labels) of every permission Full Access grants, group by group."""
+    return [
+        (GROUP_NOUNS[group], tuple(p.label for p in in_group(group) if p.in_full_access))
+        for group in GROUP_NOUNS
+    ]
+
+
+def full_access_summary() -> str:
+    """What Full Access grants, in words a person reads, written from the table."""
+    parts = []
+    for group, noun in GROUP_NOUNS.items():
+        granted = [p.label for p in in_group(group) if p.in_full_access]
+        withheld = [p.label for p in in_group(group) if not p.in_full_access]
+        if group == BASIC:
+            parts.append(join_words([label.lower() for label in granted]))
+        elif granted and withheld:
+            parts.append(f"the {noun} except {join_words(withheld, 'and')}")
+        elif granted:
+            parts.append(f"the {noun}")
+    sentence = "; ".join(parts)
+    return f"{sentence[0].upper()}{sentence[1:]}. In every bucket, with no expiration."

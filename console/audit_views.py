@@ -6,9 +6,11 @@ keys above this log.
 
 import json
 
+from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import Exists, OuterRef, Q
 
+from console import event_text
 from console.audit_forms import EVENT_FIELDS, EventFilterForm
 from console.exports import EXPORT_CHUNK, csv_response
 from console.membership import load_project
@@ -129,31 +131,28 @@ def _events(request, project, member_ids):
     return form, EventLog([form.apply(part) for part in _event_parts(project, members)])
 
 
-def _details_text(details: dict) -> str:
-    parts = []
-    for name, value in details.items():
-        if isinstance(value, list):
-            value = ", ".join(str(v) for v in value) or "—"
-        parts.append(f"{name.replace('_', ' ')}: {value}")
-    return "; ".join(parts)
-
-
 def query_without(request, names: list[str]) -> list[tuple[str, str]]:
     """The other section's filters, carried along as hidden inputs."""
     return [(k, v) for k, v in request.GET.items() if k not in names and v]
 
 
 def pager(request, param: str, page) -> dict:
-    """Previous and next links that keep every other filter."""
+    """Previous, next and page number links ("1 … 4 5 6 … 40") that keep every
+    other filter."""
 
     def url(number):
         query = request.GET.copy()
         query[param] = number
         return "?" + query.urlencode()
 
+    numbers = page.paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1)
     return {
         "previous": url(page.previous_page_number()) if page.has_previous() else None,
         "next": url(page.next_page_number()) if page.has_next() else None,
+        "pages": [
+            {"number": n, "url": url(n)} if n != Paginator.ELLIPSIS else {"number": None}
+            for n in numbers
+        ],
     }
 
 
@@ -162,7 +161,8 @@ def event_log_context(request, project, member_ids: set[int]) -> dict:
     event_form, events = _events(request, project, member_ids)
     event_page = BoundedPaginator(events, EVENTS_PER_PAGE).get_page(request.GET.get("page"))
     for event in event_page:
-        event.details_text = _details_text(event.details)
+        event.details_text = event_text.describe(event.action, event.details)
+        event.browser = event_text.browser_on_os(event.user_agent)
     return {
         "event_form": event_form,
         "event_page": event_page,

@@ -7,6 +7,7 @@ from console.bucket_names import bucket_name_problems
 from console.models import AuditEvent, Bucket
 
 BUCKET_NAME_TAKEN = "A bucket with this name already exists in the project."
+BUCKETS_ADMIN_ONLY = "Only project Admins can create buckets."
 
 
 class SignInForm(forms.Form):

@@ -29,3 +29,9 @@ def load_project(request, public_id, *, admin: bool = False) -> Project:
     request.membership = membership
     request.project = membership.project
     return membership.project
+
+
+def is_last_admin(membership: Membership, admin_count: int) -> bool:
+    """Every project keeps an Admin: its only Admin can be neither removed nor made
+    a Member. The Team page does not offer either; the views refuse both."""
+    return membership.is_admin and admin_count <= 1

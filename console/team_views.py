@@ -6,10 +6,10 @@ from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from console import audit, invitations
-from console.membership import load_project
+from console.membership import is_last_admin, load_project
 from console.models import AuditEvent, Membership
 from console.team_forms import AddMemberForm, RoleForm
 
@@ -17,7 +17,10 @@ LAST_ADMIN = "{email} is the last Admin of {project}. Make another member an Adm
 
 
 def _render(request, project, form, invite=None, status=200):
-    memberships = project.memberships.select_related("user").order_by("user__email")
+    memberships = list(project.memberships.select_related("user").order_by("user__email"))
+    admin_count = sum(m.is_admin for m in memberships)
+    for m in memberships:
+        m.is_last_admin = is_last_admin(m, admin_count)
     ctx = {
         "memberships": memberships,
         "pending": invitations.pending(project).select_related("created_by"),
@@ -54,9 +57,34 @@ def team(request, public_id):
     return _render(request, project, AddMemberForm(project), invite=invite)
 
 
-@require_POST
+def _confirm(request, project, *, title: str, text: str, button: str, keep: str = "Cancel"):
+    """GET of a change that cannot be undone: ask first, in a dialog (htmx) or a page.
+    Its form posts back to the same address."""
+    confirm = {
+        "title": title,
+        "text": text,
+        "button": button,
+        "keep": keep,
+        "action": request.path,
+        "back": reverse("team", args=[project.public_id]),
+    }
+    template = "console/confirm.html#dialog" if request.htmx else "console/confirm.html"
+    return render(request, template, {"confirm": confirm, "page": "team"})
+
+
+@require_http_methods(["GET", "POST"])
 def cancel_invitation(request, public_id, invitation_id):
     project = load_project(request, public_id, admin=True)
+    if request.method == "GET":
+        invitation = get_object_or_404(invitations.pending(project), id=invitation_id)
+        return _confirm(
+            request,
+            project,
+            title=f"Cancel the invitation of {invitation.email}?",
+            text=f"The link given to {invitation.email} stops working. You can invite them again.",
+            button="Cancel invitation",
+            keep="Keep it",
+        )
     with transaction.atomic():
         invitation = get_object_or_404(invitations.pending(project), id=invitation_id)
         invitation.delete()
@@ -88,7 +116,7 @@ def change_role(request, public_id, membership_id):
         old_role = target.role
         if old_role == role:
             return redirect("team", public_id)
-        if target.is_admin and admin_count <= 1:
+        if is_last_admin(target, admin_count):
             messages.error(request, LAST_ADMIN.format(email=target.user.email, project=project))
             return redirect("team", public_id)
         target.role = role
@@ -105,15 +133,30 @@ def change_role(request, public_id, membership_id):
     return redirect("team", public_id)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def remove_member(request, public_id, membership_id):
     project = load_project(request, public_id, admin=True)
+    if request.method == "GET":
+        target = get_object_or_404(project.memberships.select_related("user"), id=membership_id)
+        email = target.user.email
+        leaving = target.user_id == request.user.id
+        return _confirm(
+            request,
+            project,
+            title=f"Leave {project.name}?" if leaving else f"Remove {email}?",
+            text=(
+                f"You lose access to {project.name} at once. Your access keys stay."
+                if leaving
+                else f"{email} loses access to {project.name} at once. Their access keys stay."
+            ),
+            button="Leave project" if leaving else "Remove",
+        )
     with transaction.atomic():
         locked = _lock_memberships(request, project, membership_id)
         if isinstance(locked, HttpResponse):
             return locked
         target, admin_count = locked
-        if target.is_admin and admin_count <= 1:
+        if is_last_admin(target, admin_count):
             messages.error(request, LAST_ADMIN.format(email=target.user.email, project=project))
             return redirect("team", public_id)
         # Their keys stay; a pending link for them to this project stops working.

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 
 from console import audit, two_factor
-from console.forms import BucketForm, SignInForm
+from console.forms import BUCKETS_ADMIN_ONLY, BucketForm, SignInForm
 from console.membership import load_project
 from console.models import AuditEvent, User
 from console.two_factor_forms import CodeForm
@@ -152,7 +152,7 @@ def buckets(request, public_id):
     form = BucketForm(project)
     if request.method == "POST":
         if not request.membership.is_admin:
-            messages.error(request, "Only project Admins can create buckets.")
+            messages.error(request, BUCKETS_ADMIN_ONLY)
             return redirect("buckets", public_id)
         form = BucketForm(project, request.POST)
         if form.is_valid():

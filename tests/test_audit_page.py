@@ -13,6 +13,8 @@ from console.models import AuditEvent, Bucket, Membership
 from tests.conftest import make_user
 from tests.key_factory import make_key
 
+FIREFOX_WINDOWS = "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:121.0) Gecko/20100101 Firefox/121.0"
+
 
 def audit_url(project):
     return reverse("audit", args=[project.public_id])
@@ -256,8 +258,51 @@ def test_it_counts_events_up_to_a_bound(admin_client, project, admin, monkeypatc
     first = admin_client.get(audit_url(project)).content.decode()
     assert 'Event log <span class="muted">(more than 30)</span>' in first
     last = admin_client.get(audit_url(project), {"page": 99}).content.decode()
-    assert "Page 2 of 2+" in last
+    assert "Showing 26–30 of more than 30 events" in last
     assert "Pages go as far as the first 30. Filter to reach the others." in last
+
+
+def test_it_sorts_key_names_without_case(admin_client, project, admin):
+    for name in ["zeta", "Alpha", "beta", "Gamma"]:
+        make_key(project, admin, name=name)
+    response = admin_client.get(audit_url(project))
+    assert [row["key"].name for row in response.context["key_rows"]] == [
+        "Alpha",
+        "beta",
+        "Gamma",
+        "zeta",
+    ]
+
+
+def test_it_links_every_page_near_the_current_one(admin_client, project, admin):
+    AuditEvent.objects.bulk_create(
+        AuditEvent(project=project, actor=admin, actor_email=admin.email, action="sign_out")
+        for _ in range(25 * 9)
+    )
+    response = admin_client.get(audit_url(project), {"page": 5, "action": "sign_out"})
+    pages = response.context["event_pages"]["pages"]
+    assert [p["number"] for p in pages] == [1, None, 4, 5, 6, None, 9]
+    assert all("action=sign_out" in p["url"] for p in pages if p["number"])
+    body = response.content.decode()
+    assert "Showing 101–125 of 225 events" in body
+    assert 'aria-current="page" aria-label="Page 5, current"' in body
+
+
+def test_it_writes_event_details_as_sentences(admin_client, project, admin):
+    AuditEvent.objects.create(
+        project=project,
+        actor=admin,
+        actor_email=admin.email,
+        action="project_created",
+        user_agent=FIREFOX_WINDOWS,
+        details={"name": "Alpha", "passphrase_mode": "managed", "path_encryption": True},
+    )
+    body = admin_client.get(audit_url(project)).content.decode()
+    assert "Project “Alpha”, passphrase Automatic (Storj-managed), path encryption on." in body
+    assert "True" not in body and "None" not in body
+    # A short browser and system; the whole string one click away.
+    assert "<summary>Firefox 121 on Windows" in body
+    assert "rv:121.0) Gecko/20100101 Firefox/121.0</p>" in body
 
 
 def test_it_counts_filtered_keys_up_to_a_smaller_bound(admin_client, project, admin, monkeypatch):

@@ -56,14 +56,15 @@ TABLE = {
     "accesskeys:edit": {"GET": (302, 404, 403, 200), "POST": (302, 404, 403, 200)},
     "team": {"GET": (302, 404, 200, 200), "POST": (302, 404, 403, 400)},
     "team_role": {"GET": (302, 405, 405, 405), "POST": (302, 404, 403, 302)},
-    "team_remove": {"GET": (302, 405, 405, 405), "POST": (302, 404, 403, 302)},
+    # GET asks first (the dialog); POST removes.
+    "team_remove": {"GET": (302, 404, 403, 200), "POST": (302, 404, 403, 302)},
     # Any signed-in user may start a project; an empty form is answered with its errors.
     "project_new": {"GET": (302, 200, 200, 200), "POST": (302, 200, 200, 200)},
     "project_settings": {"GET": (302, 404, 200, 200), "POST": (302, 404, 403, 200)},
     "audit": {"GET": (302, 404, 403, 200)},
     "audit_keys_csv": {"GET": (302, 404, 403, 200)},
     "audit_events_csv": {"GET": (302, 404, 403, 200)},
-    "team_invitation_cancel": {"GET": (302, 405, 405, 405), "POST": (302, 404, 403, 302)},
+    "team_invitation_cancel": {"GET": (302, 404, 403, 200), "POST": (302, 404, 403, 302)},
     # The one-time link works for whoever holds it, signed in or not: it keeps the
     # invitation in the session and goes on to the invitation page.
     "invitation_link": {"GET": (302, 302, 302, 302)},

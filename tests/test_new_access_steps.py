@@ -5,7 +5,7 @@ from datetime import timedelta
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import dateformat, timezone
 
 from accesskeys import permissions
 from accesskeys.models import AccessKey
@@ -218,8 +218,9 @@ def test_it_summarises_before_creating(admin_client, url):
     )
     assert 'data-step="confirm"' in html
     assert ">Create Access<" in html.replace("\n", "").replace("  ", "")
-    for text in ("my-access", "S3 Credentials", "Read, List", "logs", "1 week"):
-        assert f"<dd>{text}</dd>" in html
+    in_a_week = dateformat.format(timezone.now() + timedelta(days=7), "M j, Y")
+    for text in ("my-access", "S3 Credentials", "Read, List", "logs", f"{in_a_week} (1 week"):
+        assert f"<dd>{text}" in html
 
 
 def test_it_goes_back_keeping_the_choices(admin_client, url):

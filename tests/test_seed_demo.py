@@ -1,10 +1,15 @@
 import base64
 from io import StringIO
+from pathlib import Path
 
 import pytest
 from django.contrib.auth import password_validation
 from django.core.management import CommandError, call_command
+from django.test import Client
+from django.urls import reverse
 
+from accesskeys.models import AccessKey
+from accesskeys.services import passphrase
 from console import keyring
 from console.models import Bucket, Membership, Project, User
 
@@ -102,3 +107,52 @@ def test_it_leaves_two_projects_of_three_buckets_when_run_twice(db):
     assert [p.buckets.count() for p in projects.values()] == [3, 3]
     # The managed passphrase is kept, or the keys issued in between would stop matching.
     assert keyring.managed_passphrase(projects["Demo (Automatic)"]) == passphrase
+
+
+def printed(output: str, label: str) -> str:
+    return output.split(f"{label}:")[1].splitlines()[0].strip()
+
+
+def test_it_prints_a_passphrase_for_the_demo_project_once(db):
+    output = seed()
+    words = printed(output, "Passphrase")
+    assert len(words.split()) == 12 and passphrase.is_valid_mnemonic(words)
+    assert "Any passphrase is accepted" in output
+    # Never stored: a Self-Managed project keeps no passphrase.
+    project = admin_projects()["Demo"]
+    assert project.managed_passphrase_encrypted is None
+    assert "Passphrase" not in seed()
+
+
+def test_it_prints_the_passphrase_it_is_given(db):
+    output = seed("--passphrase", "my demo passphrase")
+    assert printed(output, "Passphrase") == "my demo passphrase"
+
+
+def test_the_quick_start_prints_what_a_new_user_needs_and_it_works(db):
+    """`bin/run` seeds as below; what it prints signs in and makes an access."""
+    run_script = (Path(__file__).resolve().parent.parent / "bin" / "run").read_text()
+    assert "manage.py seed_demo --if-empty --url" in run_script
+    output = seed("--if-empty", "--url", "http://127.0.0.1:8000/")
+    assert printed(output, "Sign in at") == "http://127.0.0.1:8000/signin/"
+
+    client = Client()
+    signin = {"email": printed(output, "Email"), "password": printed(output, "Password")}
+    response = client.post("/signin/", signin, follow=True)
+    assert response.status_code == 200 and response.wsgi_request.user.is_authenticated
+    demo = admin_projects()["Demo"]
+    created = client.post(
+        reverse("accesskeys:new", args=[demo.public_id]),
+        {
+            "step": "encryption",
+            "name": "first",
+            "type": "access_grant",
+            "access": "full",
+            "encryption": "current",
+            "new_choice": "enter",
+            "passphrase": printed(output, "Passphrase"),
+        },
+        headers={"HX-Request": "true"},
+    )
+    assert "Access created" in created.content.decode()
+    assert AccessKey.objects.get(name="first").project == demo

@@ -171,6 +171,22 @@ def test_it_protects_the_last_admin(admin_client, project, admin, member):
     assert not AuditEvent.objects.filter(action__in=["role_changed", "member_removed"]).exists()
 
 
+def test_it_offers_the_only_admin_no_change_the_rules_refuse(admin_client, project, member):
+    body = admin_client.get(reverse("team", args=[project.public_id])).content.decode()
+    assert 'aria-label="Remove alice@example.com"' not in body
+    assert "Role of alice@example.com" not in body
+    assert "The only Admin. Make another member an Admin" in body
+    # The Member can be promoted or removed.
+    assert 'aria-label="Remove bob@example.com"' in body
+    assert "Role of bob@example.com" in body
+
+    Membership.objects.filter(user=member).update(role="admin")
+    body = admin_client.get(reverse("team", args=[project.public_id])).content.decode()
+    assert 'aria-label="Remove alice@example.com"' in body
+    assert 'aria-label="Remove bob@example.com"' in body
+    assert "The only Admin" not in body
+
+
 def test_it_lets_an_admin_step_down_when_another_admin_remains(
     admin_client, project, admin, member
 ):
@@ -201,3 +217,31 @@ def test_it_cannot_touch_a_membership_of_another_project(admin_client, project, 
     url = reverse("team_remove", args=[project.public_id, theirs.id])
     assert admin_client.post(url).status_code == 404
     assert Membership.objects.filter(id=theirs.id).exists()
+
+
+def test_it_asks_before_removing_a_member(admin_client, project, member):
+    theirs = Membership.objects.get(project=project, user=member)
+    url = reverse("team_remove", args=[project.public_id, theirs.id])
+    page = admin_client.get(url)
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert "Remove bob@example.com?" in body
+    assert "Their access keys stay." in body
+    dialog = admin_client.get(url, headers={"HX-Request": "true"}).content.decode()
+    assert dialog.lstrip().startswith("<dialog")
+    assert f'action="{url}"' in dialog
+    # Asking changes nothing.
+    assert Membership.objects.filter(id=theirs.id).exists()
+    assert not AuditEvent.objects.filter(action="member_removed").exists()
+
+
+def test_it_asks_before_cancelling_an_invitation(admin_client, project):
+    admin_client.post(
+        reverse("team", args=[project.public_id]), {"email": "dana@example.com", "role": "member"}
+    )
+    invitation = Invitation.objects.get(email="dana@example.com")
+    url = reverse("team_invitation_cancel", args=[project.public_id, invitation.id])
+    body = admin_client.get(url, headers={"HX-Request": "true"}).content.decode()
+    assert "Cancel the invitation of dana@example.com?" in body
+    assert "Keep it" in body
+    assert Invitation.objects.filter(id=invitation.id).exists()

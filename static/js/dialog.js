@@ -37,6 +37,9 @@
       if (!target && opener.opens) target = document.querySelector('[hx-get="' + opener.opens + '"]');
     }
     opener = null;
+    // An entry of a menu that closed meanwhile (the project switcher): its summary.
+    var closedMenu = target && target.closest("details:not([open])");
+    if (closedMenu && !target.matches("summary")) target = closedMenu.querySelector("summary");
     target = target || document.getElementById("content");
     if (target) target.focus();
   }

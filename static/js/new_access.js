@@ -56,6 +56,7 @@
     d.addEventListener("click", onClick);
     d.addEventListener("change", onChange);
     d.addEventListener("input", onInput);
+    d.addEventListener("keydown", onKeydown);
     d.addEventListener("dialog:beforeclose", onBeforeClose);
     enterStep(d);
   }
@@ -108,6 +109,8 @@
       var input = el.querySelector("input");
       el.classList.toggle("is-checked", input.checked);
     });
+    showStepCount(f);
+    if (f.querySelector("[data-bucket-list]")) showBucketCount(f);
     var next = f.querySelector("[data-next]");
     if (f.dataset.step === "encryption") {
       var saved = f.querySelector('input[name="saved_passphrase"]');
@@ -117,6 +120,20 @@
       var access = f.querySelector('input[name="access"]:checked');
       next.textContent = access && access.value === "full" ? next.dataset.labelFull : next.dataset.labelAdvanced;
     }
+  }
+
+  function showStepCount(f) {
+    // The steps ahead depend on this step's radio (type, access): show the count for
+    // the one checked, so going on never changes the total nor moves the bar back.
+    if (!f.dataset.stepCounts) return;
+    var chosen = f.querySelector('input[name="' + f.dataset.countField + '"]:checked');
+    var total = chosen && JSON.parse(f.dataset.stepCounts)[chosen.value];
+    if (!total) return;
+    var text = "Step " + f.dataset.stepNumber + " of " + total;
+    f.querySelector("[data-step-count]").textContent = text;
+    f.querySelector(".na-progress").max = total;
+    var heading = f.querySelector("#na-step-heading");
+    heading.dataset.status = text + ": " + heading.textContent.trim();
   }
 
   function enterStep(d) {
@@ -129,13 +146,16 @@
     if (f) update(f);
     var invalid = d.querySelector('[aria-invalid="true"]');
     var errors = Array.prototype.map
-      .call(d.querySelectorAll(".field-errors li, .alert-error p"), function (e) {
+      .call(d.querySelectorAll("[data-announce], .field-errors li, .alert-error p"), function (e) {
         return e.textContent.trim();
       })
       .filter(Boolean);
     if (heading) announce(heading.dataset.status + (errors.length ? ". " + errors.join(" ") : ""));
+    var wanted = d.querySelector("[data-focus]");
     if (invalid && invalid.offsetParent !== null) {
       invalid.focus();
+    } else if (wanted) {
+      wanted.focus();
     } else if (!f) {
       heading.focus();
     } else {
@@ -215,6 +235,17 @@
     } else if (t.hasAttribute("data-cancel-close")) {
       d.querySelector("[data-close-confirm]").hidden = true;
       d.querySelector("[data-download-all]").focus();
+    } else if (t.hasAttribute("data-clear-filter")) {
+      var filter = f.querySelector("[data-bucket-filter]");
+      filter.value = "";
+      filterBuckets(f, "");
+      filter.focus();
+    } else if (t.hasAttribute("data-toggle-new-bucket")) {
+      var panel = document.getElementById(t.getAttribute("aria-controls"));
+      var open = panel.hidden;
+      panel.hidden = !open;
+      t.setAttribute("aria-expanded", open ? "true" : "false");
+      if (open) panel.querySelector('input[type="text"]').focus();
     } else if (t.hasAttribute("data-change-passphrase")) {
       var input = f.querySelector('input[name="passphrase"]');
       input.value = "";
@@ -251,19 +282,55 @@
 
   function onChange(e) {
     var f = e.target.form;
-    if (f && f.classList.contains("na-form")) update(f);
+    if (!f || !f.classList.contains("na-form")) return;
+    update(f);
+    // A warning that a box brings up is scrolled into view, or it would appear below the fold.
+    if (!e.target.checked) return;
+    f.querySelectorAll("[data-reveal]").forEach(function (el) {
+      if (el.dataset.showWhen === e.target.name + "=" + e.target.value && !el.hidden) {
+        el.scrollIntoView({ block: "nearest" });
+      }
+    });
   }
 
-  function onInput(e) {
-    if (!e.target.hasAttribute("data-bucket-filter")) return;
-    var query = e.target.value.trim().toLowerCase();
-    var f = e.target.form;
+  function filterBuckets(f, query) {
+    query = query.trim().toLowerCase();
     var visible = 0;
     f.querySelectorAll("[data-bucket-list] li").forEach(function (li) {
-      li.hidden = query && li.dataset.name.indexOf(query) === -1;
+      li.hidden = Boolean(query) && li.dataset.name.indexOf(query) === -1;
       if (!li.hidden) visible += 1;
     });
     f.querySelector("[data-bucket-empty]").hidden = visible > 0;
+    showBucketCount(f);
+  }
+
+  function showBucketCount(f) {
+    // A bucket the filter hides stays selected (it is part of the access): say so.
+    var list = f.querySelector("[data-bucket-list]");
+    var selected = list.querySelectorAll("input:checked").length;
+    var hidden = list.querySelectorAll("li[hidden] input:checked").length;
+    var text = selected ? selected + " selected" : "None selected";
+    if (hidden) text += ", " + hidden + " hidden by the filter";
+    var count = f.querySelector("[data-bucket-count]");
+    if (count.textContent !== text) count.textContent = text;
+    f.querySelector("[data-clear-filter]").hidden = hidden === 0;
+  }
+
+  function onInput(e) {
+    if (e.target.hasAttribute("data-bucket-filter")) filterBuckets(e.target.form, e.target.value);
+  }
+
+  function onKeydown(e) {
+    if (e.key !== "Enter" || e.isComposing) return;
+    var t = e.target;
+    if (t.hasAttribute && t.hasAttribute("data-bucket-filter")) {
+      // Filtering is not choosing: Enter here must not submit the step.
+      e.preventDefault();
+    } else if (t.closest && t.closest("[data-new-bucket]") && t.tagName === "INPUT") {
+      // Enter in the New bucket fields creates the bucket, not the access.
+      e.preventDefault();
+      t.closest("[data-new-bucket]").querySelector("[data-create-bucket]").click();
+    }
   }
 
   function onConfigRequest(e) {

@@ -13,14 +13,6 @@ pytestmark = pytest.mark.e2e
 
 WIDTHS = {"desktop": 1280, "phone": 390}
 
-# Known violations being fixed (issue 14 item 16): the shared field-errors markup
-# (<ul role="alert">: listitem, aria-allowed-role) and the Audit tables' scroll box at
-# 390 px (scrollable-region-focusable). strict: the fix makes these fail until the
-# mark is removed.
-FIELD_ERRORS_MARKUP = pytest.mark.xfail(
-    strict=True, reason="issue 14 item 16: <ul class=field-errors role=alert>"
-)
-
 
 @pytest.fixture(params=WIDTHS.values(), ids=WIDTHS.keys())
 def width(request, page):
@@ -55,18 +47,12 @@ PAGES = {
     "audit": "/audit/",
     "audit filtered": "/audit/?risky=on&permission=can_delete",
     "settings": "/settings/",
-    "audit with a filter it cannot apply": (BAD_FILTER := "/audit/?permission=no-such-thing"),
+    "audit with a filter it cannot apply": "/audit/?permission=no-such-thing",
 }
 
 
 @pytest.mark.parametrize("path", PAGES.values(), ids=PAGES.keys())
-def test_it_finds_no_violation_on_the_project_pages(page, signed_in, path, width, request):
-    if path == BAD_FILTER:
-        request.applymarker(FIELD_ERRORS_MARKUP)
-    elif path.startswith("/audit/") and width == WIDTHS["phone"]:
-        request.applymarker(
-            pytest.mark.xfail(strict=True, reason="issue 14 item 16: Audit scroll box at 390 px")
-        )
+def test_it_finds_no_violation_on_the_project_pages(page, signed_in, path):
     page.goto(signed_in["base"] + path)
     assert_accessible(page)
 
@@ -76,7 +62,6 @@ def test_it_finds_no_violation_on_key_details(page, signed_in):
     assert_accessible(page, "key details")
 
 
-@FIELD_ERRORS_MARKUP
 def test_it_finds_no_violation_on_the_account_pages(page, live_server, signed_in):
     page.goto(f"{live_server.url}/account/")
     assert_accessible(page, "account")
@@ -90,7 +75,6 @@ def test_it_finds_no_violation_on_the_account_pages(page, live_server, signed_in
     assert_accessible(page, "API tokens")
 
 
-@FIELD_ERRORS_MARKUP
 def test_it_finds_no_violation_on_a_form_error(page, signed_in):
     page.goto(signed_in["base"] + "/buckets/")
     page.get_by_label("Bucket name").fill("No_Such Name!")

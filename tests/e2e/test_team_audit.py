@@ -7,8 +7,10 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from accesskeys.services.access import CreateAccessRequest, create_access
+from console import audit
+from console.models import AuditEvent, Membership
 from tests.conftest import PASSWORD
-from tests.e2e.conftest import SCREENSHOTS, sign_in
+from tests.e2e.conftest import SCREENSHOTS, assert_accessible, sign_in
 from tests.key_factory import make_key
 
 
@@ -132,11 +134,12 @@ def test_it_adds_a_member_who_sets_a_password(
     screenshot("team-added-with-link-390")
     page.set_viewport_size({"width": 1280, "height": 860})
 
-    # The last Admin cannot step down.
+    # The only Admin is not offered what the rules refuse: stepping down or leaving.
     alice_row = page.get_by_role("row").filter(has_text="alice@example.com")
-    alice_row.get_by_label("Role of alice@example.com", exact=True).select_option(label="Member")
-    alice_row.get_by_role("button", name="Save role of alice@example.com").click()
-    expect(page.get_by_text("alice@example.com is the last Admin of Alpha")).to_be_visible()
+    expect(alice_row.get_by_text("The only Admin.")).to_be_visible()
+    expect(alice_row.get_by_role("combobox")).to_have_count(0)
+    expect(alice_row.get_by_role("button")).to_have_count(0)
+    assert_accessible(page, "team with an invitation link")
 
     # Dana, in her own browser, follows the link.
     dana = browser.new_context(viewport={"width": 390, "height": 800})
@@ -188,3 +191,140 @@ def test_it_invites_someone_who_has_an_account(
 
     page.reload()
     expect(page.get_by_role("rowheader", name=re.compile(outsider.email))).to_be_visible()
+
+
+def test_it_offers_the_only_admin_nothing_until_another_admin_exists(
+    page, live_server, admin, member, project, screenshot
+):
+    sign_in(page, live_server, admin.email, PASSWORD)
+    page.goto(f"{live_server.url}/projects/{project.public_id}/team/")
+    alice_row = page.get_by_role("row").filter(has_text="alice@example.com")
+    expect(alice_row.get_by_role("button", name="Remove alice@example.com")).to_have_count(0)
+    expect(alice_row.get_by_label("Role of alice@example.com", exact=True)).to_have_count(0)
+    expect(alice_row.get_by_text("Make another member an Admin")).to_be_visible()
+    screenshot("team-only-admin")
+
+    bob_row = page.get_by_role("row").filter(has_text="bob@example.com")
+    bob_row.get_by_label("Role of bob@example.com", exact=True).select_option(label="Admin")
+    bob_row.get_by_role("button", name="Save role of bob@example.com").click()
+    expect(page.get_by_text("bob@example.com is now Admin.")).to_be_visible()
+    # Two Admins: either may now step down or leave.
+    expect(alice_row.get_by_role("button", name="Remove alice@example.com")).to_be_visible()
+    expect(alice_row.get_by_label("Role of alice@example.com", exact=True)).to_be_visible()
+    expect(page.get_by_text("The only Admin.")).to_have_count(0)
+    assert_accessible(page, "team with two Admins")
+
+
+CHROME_ON_WINDOWS = (
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 "
+    "(KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36"
+)
+
+
+def test_it_reads_the_audit_page_like_a_report(
+    page, live_server, admin, member, project, screenshot
+):
+    for name in ["zeta", "Alpha-key", "beta", "Gamma"]:
+        make_key(project, admin, name=name)
+    for i in range(40):
+        audit.write(
+            AuditEvent.Action.ROLE_CHANGED,
+            project=project,
+            actor=admin,
+            user_agent=CHROME_ON_WINDOWS,
+            member=member.email,
+            old_role="member",
+            new_role="admin" if i % 2 else "member",
+        )
+    audit.write(
+        AuditEvent.Action.PROJECT_CREATED,
+        project=project,
+        actor=admin,
+        user_agent=CHROME_ON_WINDOWS,
+        name="Alpha",
+        passphrase_mode="user",
+        path_encryption=True,
+    )
+    sign_in(page, live_server, admin.email, PASSWORD)
+    page.goto(f"{live_server.url}/projects/{project.public_id}/audit/")
+
+    # Names in the order a person expects, whatever their case.
+    names = page.get_by_role("table", name=re.compile("^Access keys")).get_by_role("rowheader")
+    expect(names).to_have_text(
+        [re.compile(f"^{n}") for n in ["Alpha-key", "beta", "Gamma", "zeta"]]
+    )
+
+    # Details in sentences; the browser in a few words, the whole string on demand.
+    events = page.get_by_role("table", name=re.compile("^Event log"))
+    expect(
+        events.get_by_text("Changed bob@example.com from Member to Admin.").first
+    ).to_be_visible()
+    expect(events).not_to_contain_text("True")
+    expect(events).not_to_contain_text("None")
+    agent = events.get_by_text("Chrome 120 on Windows").first
+    expect(agent).to_be_visible()
+    expect(events.get_by_text(CHROME_ON_WINDOWS).first).to_be_hidden()
+    agent.click()
+    expect(events.get_by_text(CHROME_ON_WINDOWS).first).to_be_visible()
+    # The sign-in of this very browser.
+    expect(events.get_by_text(re.compile(r"^Headless ?Chrome \d+ on Linux")).first).to_be_visible()
+    assert_accessible(page, "audit, a user agent opened")
+    screenshot("audit-report")
+
+    # Paging a person can see: where they are, and every way on.
+    pages = page.get_by_role("navigation", name="Event log pages")
+    expect(pages).to_contain_text("Showing 1–25 of 42 events")
+    expect(pages.get_by_role("link", name="Page 1, current")).to_have_attribute(
+        "aria-current", "page"
+    )
+    pages.get_by_role("link", name="Page 2", exact=True).click()
+    expect(pages).to_contain_text("Showing 26–42 of 42 events")
+    expect(pages.get_by_role("link", name="Next")).to_have_count(0)
+    pages.get_by_role("link", name="Previous").click()
+    expect(pages).to_contain_text("Showing 1–25 of 42 events")
+    pages.get_by_role("link", name="Next").click()
+    expect(pages).to_contain_text("Showing 26–42 of 42 events")
+    assert_accessible(page, "audit, page 2")
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert_accessible(page, "audit, page 2, at 390 px")
+    screenshot("audit-report-390")
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_it_asks_in_a_dialog_before_removing_a_member(
+    page, live_server, admin, member, project, screenshot, width
+):
+    page.set_viewport_size({"width": width, "height": 844})
+    sign_in(page, live_server, admin.email, PASSWORD)
+    page.goto(f"{live_server.url}/projects/{project.public_id}/team/")
+    remove = page.get_by_role("button", name="Remove bob@example.com")
+    remove.click()
+    dialog = page.get_by_role("dialog", name="Remove bob@example.com?")
+    expect(dialog).to_contain_text("Their access keys stay.")
+    screenshot(f"team-remove-dialog-{width}", full_page=False)
+    assert_accessible(page, f"remove a member dialog at {width} px")
+
+    # Cancel changes nothing and gives focus back to the button.
+    dialog.get_by_role("button", name="Cancel").click()
+    expect(dialog).to_have_count(0)
+    expect(remove).to_be_focused()
+    assert Membership.objects.filter(user=member, project=project).exists()
+
+    remove.click()
+    page.get_by_role("dialog", name="Remove bob@example.com?").get_by_role(
+        "button", name="Remove"
+    ).click()
+    expect(page.get_by_text("bob@example.com was removed from Alpha.")).to_be_visible()
+    expect(page.get_by_role("rowheader", name="bob@example.com")).to_have_count(0)
+
+
+def test_it_asks_in_a_dialog_before_cancelling_an_invitation(page, live_server, admin, project):
+    sign_in(page, live_server, admin.email, PASSWORD)
+    page.goto(f"{live_server.url}/projects/{project.public_id}/team/")
+    page.get_by_label("Email").fill("dana@example.com")
+    page.get_by_role("button", name="Add member").click()
+    page.get_by_role("button", name="Cancel the invitation of dana@example.com").click()
+    dialog = page.get_by_role("dialog", name="Cancel the invitation of dana@example.com?")
+    assert_accessible(page, "cancel an invitation dialog")
+    dialog.get_by_role("button", name="Cancel invitation").click()
+    expect(page.get_by_text("The invitation of dana@example.com no longer works.")).to_be_visible()

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.core.validators import validate_email
 from django.db import transaction
+from mnemonic import Mnemonic
 
 from console import keyring
 from console.models import Bucket, Membership, Project, User
@@ -30,6 +31,11 @@ class Command(BaseCommand):
         parser.add_argument("--email", default="demo@example.com")
         parser.add_argument("--password", help="Default: a random password, printed once.")
         parser.add_argument(
+            "--passphrase",
+            help=f"The encryption passphrase to print for {DEMO_PROJECT!r}. "
+            "Default: 12 random words, printed once.",
+        )
+        parser.add_argument(
             "--member-email", help=f"Also add this user as a Member of {DEMO_PROJECT!r}."
         )
         parser.add_argument("--member-password")
@@ -49,8 +55,13 @@ class Command(BaseCommand):
         changes = []
         admin, password = self.ensure_user(options["email"], options["password"], changes)
         projects = []
+        passphrase = None
         for name, description, mode in DEMO_PROJECTS:
-            project = self.ensure_project(admin, name, description, mode, changes)
+            project, project_created = self.ensure_project(admin, name, description, mode, changes)
+            if name == DEMO_PROJECT and project_created:
+                # A Self-Managed project stores no passphrase: this is only the one
+                # to use, printed with the account so the demo's keys all match.
+                passphrase = options["passphrase"] or Mnemonic("english").generate(strength=128)
             self.ensure_membership(admin, project, Membership.Role.ADMIN, changes)
             for bucket, object_lock in DEMO_BUCKETS:
                 _, created = Bucket.objects.get_or_create(
@@ -78,6 +89,13 @@ class Command(BaseCommand):
         self.stdout.write(f"  Email:      {admin.email}")
         if password:
             self.stdout.write(f"  Password:   {password}")
+        if passphrase:
+            self.stdout.write(f"  Passphrase: {passphrase}")
+            self.stdout.write(
+                f"              for the {DEMO_PROJECT!r} project's access keys (New Access, "
+                "Encryption step). Any passphrase is accepted, but data written with one "
+                "is readable only with the same one."
+            )
         if member_password:
             self.stdout.write(f"  Member:     {options['member_email']} / {member_password}")
 
@@ -108,13 +126,14 @@ class Command(BaseCommand):
         project = Project.objects.filter(
             name=name, memberships__user=admin, memberships__role=Membership.Role.ADMIN
         ).first()
-        if project is None:
-            project = Project(name=name, description=description, passphrase_mode=mode)
-            if project.is_managed:
-                keyring.new_managed_passphrase(project)
-            project.save()
-            changes.append(f"project {name}")
-        return project
+        if project is not None:
+            return project, False
+        project = Project(name=name, description=description, passphrase_mode=mode)
+        if project.is_managed:
+            keyring.new_managed_passphrase(project)
+        project.save()
+        changes.append(f"project {name}")
+        return project, True
 
     def ensure_membership(self, user, project, role, changes):
         _, created = Membership.objects.get_or_create(

@@ -174,7 +174,7 @@ def project_key_lifetime(request, public_id):
         project.max_key_lifetime = chosen
         project.save(update_fields=["max_key_lifetime"])
         audit.record(
-            request, AuditEvent.Action.PROJECT_UPDATED, project=project, max_key_lifetime=change
+            request, AuditEvent.Action.PROJECT_UPDATED, project=project, maximum_key_lifetime=change
         )
     if chosen:
         messages.success(request, f"New access keys now last at most {labels[chosen]}.")

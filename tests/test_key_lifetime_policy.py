@@ -16,6 +16,7 @@ from accesskeys import forms as f
 from accesskeys.models import AccessKey
 from accesskeys.services.access import AccessError, CreateAccessRequest, create_access
 from console import key_lifetimes
+from console.event_text import describe
 from console.models import AuditEvent
 from tests.conftest import bearer
 
@@ -179,7 +180,10 @@ def test_an_admin_sets_and_lifts_the_limit_audited(admin_client, project, admin)
     assert project.max_key_lifetime == "6m"
     event = AuditEvent.objects.get(action=AuditEvent.Action.PROJECT_UPDATED)
     assert event.actor == admin
-    assert event.details["max_key_lifetime"] == {"from": "No limit", "to": "6 months"}
+    assert event.details["maximum_key_lifetime"] == {"from": "No limit", "to": "6 months"}
+    assert describe(event.action, event.details) == (
+        "Maximum key lifetime changed from “No limit” to “6 months”."
+    )
 
     admin_client.post(lifetime_url(project), {"max_key_lifetime": ""})
     project.refresh_from_db()

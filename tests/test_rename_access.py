@@ -9,6 +9,7 @@ from django.utils.html import escape
 from accesskeys.models import AccessKey
 from accesskeys.services import access
 from accesskeys.services.access import MESSAGES
+from console.event_text import describe
 from console.models import AuditEvent
 from tests.conftest import bearer
 from tests.key_factory import make_key
@@ -32,6 +33,9 @@ def test_it_renames_and_describes_a_key_and_audits_both_changes(admin_client, pr
     assert event.details["access"] == "svc-beta"
     assert event.details["name"] == {"from": "svc-alpha", "to": "svc-beta"}
     assert event.details["description"] == {"from": "old", "to": "Nightly backups"}
+    assert describe(event.action, event.details) == (
+        "Renamed “svc-alpha” to “svc-beta”. Description changed from “old” to “Nightly backups”."
+    )
     page = admin_client.get(response.url).content.decode()
     assert "Saved the changes to “svc-beta”." in page
 

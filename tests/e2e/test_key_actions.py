@@ -14,13 +14,6 @@ pytestmark = pytest.mark.e2e
 
 PHONE = {"width": 390, "height": 844}
 
-# Until issue 14 item 16 lands (the shared <ul class="field-errors" role="alert">),
-# axe-core flags every form error state; the error pages are checked in their own
-# tests, marked so.
-FIELD_ERRORS_MARKUP = pytest.mark.xfail(
-    strict=True, reason="issue 14 item 16: <ul class=field-errors role=alert>"
-)
-
 
 def assert_reachable(page, item) -> None:
     """The item is where a pointer lands at its centre: not clipped or covered."""
@@ -128,7 +121,6 @@ def test_it_renames_and_describes_a_key_from_its_details(
     expect(page.get_by_role("link", name="svc-beta")).to_be_visible()
 
 
-@FIELD_ERRORS_MARKUP
 @pytest.mark.parametrize("viewport", [None, PHONE], ids=["1280", "390"])
 def test_a_taken_name_is_refused_where_it_was_typed(
     page, live_server, admin, project, screenshot, viewport

@@ -13,10 +13,6 @@ from tests.e2e.conftest import assert_accessible, sign_in, wait_for_htmx
 
 pytestmark = pytest.mark.e2e
 
-FIELD_ERRORS_MARKUP = pytest.mark.xfail(
-    strict=True, reason="issue 14 item 16: <ul class=field-errors role=alert>"
-)
-
 
 @pytest.mark.parametrize("width", [1280, 390])
 def test_an_admin_limits_how_long_new_keys_last(
@@ -83,7 +79,6 @@ def test_the_dialog_offers_only_allowed_expirations(
     assert timedelta(days=6, hours=23) < key.not_after - key.created_at <= timedelta(days=7)
 
 
-@FIELD_ERRORS_MARKUP
 def test_a_custom_date_past_the_limit_is_refused_on_the_step(
     page, live_server, admin, project, screenshot
 ):

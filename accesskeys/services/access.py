@@ -105,8 +105,9 @@ class CreateAccessRequest:
     name: str
     type: str  # a CredentialType value: "s3", "access_grant" or "api_key"
     description: str = ""
-    # Full Access grants permissions.FULL_ACCESS on all buckets with no expiration;
-    # the next three fields count only without it.
+    # Full Access grants permissions.FULL_ACCESS on all buckets with no expiration
+    # (or the longest the project's expiry policy allows); the next three fields
+    # count only without it.
     full_access: bool = True
     permissions: frozenset[str] = permissions.DEFAULT  # names from the permissions table
     buckets: tuple[str, ...] | None = None  # None: all buckets, current and future

@@ -106,6 +106,9 @@ def test_it_explains_what_each_type_means_for_encryption(
     dialog.get_by_label("API Key").check()
     expect(s3_note).to_be_hidden()
     expect(api_key_note).to_contain_text("Give it this project's passphrase")
+    # Read out when a type is chosen: both notes sit in a live region.
+    for note in (s3_note, api_key_note):
+        expect(note.locator("xpath=ancestor::*[@aria-live='polite']")).to_have_count(1)
     dialog.get_by_label("Access Grant").check()
     expect(s3_note).to_be_hidden()
     expect(api_key_note).to_be_hidden()

@@ -1,10 +1,16 @@
-"""One key's details: what it allows, never a secret. Every member may look."""
+"""One key's details: what it allows, never a secret. Every member may look;
+Admins and the key's creator may rename it and change its description."""
 
-from django.shortcuts import get_object_or_404, render
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods
 
 from accesskeys import permissions
+from accesskeys.forms import EditAccessForm
 from accesskeys.models import AccessKey
-from accesskeys.services import key_audit
+from accesskeys.services import access, key_audit
+from console.audit import origin_of
 from console.membership import load_project
 
 
@@ -45,6 +51,49 @@ def detail(request, public_id, key_id):
         "buckets": key_audit.bucket_names(key),
         "risks": key_audit.risks(key),
         "path_encryption": path_encryption_label(project, key),
+        "may_update": key.revoked_at is None and access.may_update(request.membership, key),
         "page": "accesskeys",
     }
     return render(request, "accesskeys/detail.html", ctx)
+
+
+@require_http_methods(["GET", "POST"])
+def edit(request, public_id, key_id):
+    """Rename a key and change its description; its restrictions cannot change."""
+    project = load_project(request, public_id)
+    key = get_object_or_404(AccessKey.objects.select_related("project"), id=key_id, project=project)
+    if not access.may_update(request.membership, key):
+        raise PermissionDenied(access.MESSAGES["update_not_allowed"])
+    if key.revoked_at is not None:
+        messages.error(request, access.MESSAGES["update_gone"])
+        return redirect("accesskeys:detail", project.public_id, key.id)
+
+    form = EditAccessForm(
+        request.POST or None, key=key, initial={"name": key.name, "description": key.description}
+    )
+    if request.method == "POST" and form.is_valid():
+        unchanged = (key.name, key.description) == (
+            form.cleaned_data["name"],
+            form.cleaned_data["description"],
+        )
+        try:
+            access.update_access(
+                project,
+                request.user,
+                key.id,
+                form.cleaned_data["name"],
+                form.cleaned_data["description"],
+                origin_of(request),
+            )
+        except access.AccessError as e:
+            # Changed meanwhile (a name taken, the key deleted): say so on the form.
+            for field, errors in e.errors.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            if unchanged:
+                messages.info(request, "Nothing changed.")
+            else:
+                messages.success(request, f"Saved the changes to “{form.cleaned_data['name']}”.")
+            return redirect("accesskeys:detail", project.public_id, key.id)
+    ctx = {"key": key, "form": form, "page": "accesskeys"}
+    return render(request, "accesskeys/edit.html", ctx)

@@ -1,7 +1,7 @@
 """The event log's sentences for accesses (see console.event_text)."""
 
 from accesskeys.credential_types import BY_VALUE
-from console.event_text import and_list, moment, quoted, sentences
+from console.event_text import and_list, moment, quoted, sentences, value_text
 from console.models import AuditEvent
 
 PASSPHRASES = {
@@ -42,6 +42,21 @@ def _access_created(rest: dict) -> list[str]:
         text.append(f"Registered through the {through}{origin}.")
     if "public" in rest:
         text.append("Public (shareable links)." if rest.pop("public") else "Not public.")
+    return text
+
+
+@sentences(AuditEvent.Action.ACCESS_UPDATED)
+def _access_updated(rest: dict) -> list[str]:
+    name = rest.pop("access", "")
+    renamed = rest.pop("name", None)
+    described = rest.pop("description", None)
+    text = [
+        f"Renamed {quoted(renamed['from'])} to {quoted(renamed['to'])}."
+        if renamed
+        else f"{quoted(name)}."
+    ]
+    if described:
+        text.append(f"Description changed {value_text(described)}.")
     return text
 
 

@@ -8,9 +8,8 @@ as hidden fields (see `dialog_views.carried`), except passphrases, which the
 browser holds and sends only where they are needed.
 """
 
-import calendar
 from dataclasses import replace
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time
 
 from django import forms
 from django.utils import timezone
@@ -20,6 +19,7 @@ from accesskeys import permissions
 from accesskeys.credential_types import CREDENTIAL_TYPES
 from accesskeys.services import access
 from accesskeys.services.access import MESSAGES, AccessError, CreateAccessRequest
+from console import key_lifetimes
 
 TYPE_CHOICES = [(t.value, t.label) for t in CREDENTIAL_TYPES]
 TYPE_DESCRIPTIONS = {t.value: t.description for t in CREDENTIAL_TYPES}
@@ -41,37 +41,18 @@ def service_check(validator, *args):
         raise forms.ValidationError([m for messages in e.errors.values() for m in messages]) from e
 
 
+# The lifetimes come from the one table the project's expiry policy uses too.
 EXPIRATION_CHOICES = [
     ("none", "No expiration"),
-    ("1d", "1 day"),
-    ("1w", "1 week"),
-    ("1m", "1 month"),
-    ("6m", "6 months"),
-    ("1y", "1 year"),
+    *((lifetime.code, lifetime.label) for lifetime in key_lifetimes.LIFETIMES),
     ("custom", "Custom date"),
 ]
 
 
-def add_months(moment: datetime, months: int) -> datetime:
-    """Calendar months: Jan 31 + 1 month is the last day of February."""
-    month_index = moment.month - 1 + months
-    year, month = moment.year + month_index // 12, month_index % 12 + 1
-    day = min(moment.day, calendar.monthrange(year, month)[1])
-    return moment.replace(year=year, month=month, day=day)
-
-
 def expiration_moment(choice: str, custom: date | None, now: datetime) -> datetime | None:
     """When an access with this expiration choice stops working."""
-    if choice == "1d":
-        return now + timedelta(days=1)
-    if choice == "1w":
-        return now + timedelta(days=7)
-    if choice == "1m":
-        return add_months(now, 1)
-    if choice == "6m":
-        return add_months(now, 6)
-    if choice == "1y":
-        return add_months(now, 12)
+    if choice in key_lifetimes.BY_CODE:
+        return key_lifetimes.BY_CODE[choice].end(now)
     if choice == "custom" and custom:
         # The start of the chosen day (UTC): the table shows that date as "Expires".
         return datetime.combine(custom, time.min, tzinfo=UTC)
@@ -158,6 +139,26 @@ class NameForm(StepForm):
         return service_check(access.validate_description, self.cleaned_data["description"])
 
 
+class EditAccessForm(forms.Form):
+    """Rename and describe an existing key: the Name step's fields and the service's rules."""
+
+    name = NameForm.base_fields["name"]
+    description = NameForm.base_fields["description"]
+
+    def __init__(self, *args, key, **kwargs):
+        self.key = key
+        super().__init__(*args, **kwargs)
+        self.fields["description"].widget.attrs["rows"] = 4
+
+    def clean_name(self):
+        return service_check(
+            access.validate_name, self.key.project, self.cleaned_data["name"], self.key
+        )
+
+    def clean_description(self):
+        return service_check(access.validate_description, self.cleaned_data["description"])
+
+
 class AccessForm(StepForm):
     step = "access"
     request_fields = {"full_access": None}
@@ -175,6 +176,19 @@ class AccessForm(StepForm):
         initial="full",
         widget=forms.RadioSelect,
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        maximum = key_lifetimes.maximum_of(self.project) if self.project else None
+        if maximum:
+            # The service gives Full Access the longest lifetime the project allows.
+            full = self.descriptions["access"]["full"]
+            limited = full.replace(
+                "with no expiration", f"expiring in {maximum.label} (this project's limit)"
+            )
+            if limited == full:
+                limited = f"{full} Expires in {maximum.label} (this project's limit)."
+            self.descriptions = {"access": {**self.descriptions["access"], "full": limited}}
 
 
 class EncryptionForm(StepForm):
@@ -365,22 +379,43 @@ class ExpirationForm(StepForm):
         error_messages={"invalid": "Enter a date like 2031-12-31."},
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A project with a maximum lifetime offers only what it allows, never "No expiration".
+        self.maximum = key_lifetimes.maximum_of(self.project) if self.project else None
+        if self.maximum:
+            now = timezone.now()
+            field = self.fields["expiration"]
+            field.choices = [
+                (code, label)
+                for code, label in field.choices
+                if code == "custom"
+                or (
+                    code in key_lifetimes.BY_CODE
+                    and key_lifetimes.allowed(self.project, key_lifetimes.BY_CODE[code], now)
+                )
+            ]
+            field.initial = self.maximum.code
+            latest = key_lifetimes.latest_expiration(self.project, now)
+            self.fields["expiration_date"].widget.attrs["max"] = latest.date().isoformat()
+
     def expires_at(self, now: datetime) -> datetime | None:
         data = self.cleaned_data
         return expiration_moment(data.get("expiration", "none"), data.get("expiration_date"), now)
 
     def clean(self):
         data = super().clean()
-        if data.get("expiration") != "custom" or "expiration_date" in self.errors:
+        if "expiration" not in data or "expiration_date" in self.errors:
             return data
-        if data.get("expiration_date") is None:
+        if data["expiration"] == "custom" and data.get("expiration_date") is None:
             self.add_error("expiration_date", "Choose an expiration date.")
             return data
         now = timezone.now()
         try:
-            access.validate_expiration(self.expires_at(now), now)
+            access.validate_expiration(self.project, self.expires_at(now), now)
         except AccessError as e:
-            self.add_error("expiration_date", e.errors["expires_at"])
+            field = "expiration_date" if data["expiration"] == "custom" else "expiration"
+            self.add_error(field, e.errors["expires_at"])
         return data
 
 

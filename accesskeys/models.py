@@ -140,14 +140,21 @@ class AccessKey(models.Model):
             ),
             # Audit page: every key by name (without case, as on the Access Keys page),
             # and the filters that pick few keys.
-            models.Index(*AUDIT_ORDER_INDEXED, name="access_audit_ci"),
+            # Each carries `name` too, as access_live_name does (counts and far pages
+            # then read the index alone on PostgreSQL).
+            models.Index(*AUDIT_ORDER_INDEXED, name="access_audit_ci", include=["name"]),
             models.Index(
-                F("project"), F("created_by"), *AUDIT_ORDER, name="access_audit_creator_ci"
+                F("project"),
+                F("created_by"),
+                *AUDIT_ORDER,
+                name="access_audit_creator_ci",
+                include=["name"],
             ),
             models.Index(
                 *AUDIT_ORDER_INDEXED,
                 name="access_audit_revoked_ci",
                 condition=Q(revoked_at__isnull=False),
+                include=["name"],
             ),
             models.Index(
                 fields=["project", "not_after"],
@@ -158,6 +165,7 @@ class AccessKey(models.Model):
                 *AUDIT_ORDER_INDEXED,
                 name="access_audit_object_lock_ci",
                 condition=ANY_OBJECT_LOCK,
+                include=["name"],
             ),
         ]
 

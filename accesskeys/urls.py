@@ -12,4 +12,6 @@ urlpatterns = [
     path("new/", dialog_views.new_access, name="new"),
     # One key's details, for every member: detail_views.py
     path("<int:key_id>/", detail_views.detail, name="detail"),
+    # Renaming and describing it, for Admins and its creator.
+    path("<int:key_id>/edit/", detail_views.edit, name="edit"),
 ]

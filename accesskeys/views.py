@@ -196,6 +196,8 @@ def _table_context(request, project) -> dict:
         "previous_url": base + state.query(page=page.number - 1) if page.has_previous() else "",
         "next_url": base + state.query(page=page.number + 1) if page.has_next() else "",
         "current_url": base + state.query(),
+        # Clearing a search keeps the sort and the rows per page.
+        "clear_search_url": base + state.query(q="", page=1),
     }
 
 

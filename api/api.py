@@ -262,6 +262,33 @@ def create_access(request: HttpRequest, project_id: str, body: s.AccessCreate):
     )
 
 
+@project.patch(
+    P + "/accesses/{access_id}",
+    tags=["Access keys"],
+    response={200: s.AccessOut, **s.BODY_ERRORS},
+    url_name="access_update",
+    summary="Rename or describe an access",
+)
+def update_access(request: HttpRequest, project_id: str, access_id: s.PathId, body: s.AccessUpdate):
+    """Change the name or the description of a live access, as its details page does:
+    Admins for any access, Members for the ones they created."""
+    key = keys_of(request).not_revoked().filter(id=access_id).first()
+    if key is None:
+        raise HttpError(404, "No such access.")
+    if not access_service.may_update(request.membership, key):
+        raise HttpError(403, access_service.MESSAGES["update_not_allowed"])
+    name = key.name if body.name is None else body.name
+    description = key.description if body.description is None else body.description
+    try:
+        key = access_service.update_access(
+            request.project, request.user, key.id, name, description, origin(request)
+        )
+    except access_service.AccessError as exc:
+        return error(request, 422, "The access was not changed.", exc.errors)
+    key = keys_of(request).prefetch_related("buckets").get(id=key.id)
+    return access_out(key, request.project.member_ids())
+
+
 def delete_keys(request, ids: list[int]):
     """Delete all or nothing, with the Member rule of the page: 404 for keys that are
     not there, 403 for a Member touching someone else's key."""

@@ -154,6 +154,18 @@ class DeleteAccesses(Schema):
     ids: list[Id] = Field(min_length=1, max_length=1000)
 
 
+class AccessUpdate(Schema):
+    """Rename an access or change its description; leave out what stays.
+
+    What the access allows cannot change: it is written inside the key.
+    """
+
+    model_config = {"json_schema_extra": {"examples": [{"description": "CI deploys"}]}}
+
+    name: Text | None = Field(None, description="The new name (same rules as at creation).")
+    description: Text | None = Field(None, description="The new description.")
+
+
 class Deleted(Schema):
     deleted: list[str] = Field(description="The names of the deleted accesses.")
 

@@ -10,6 +10,7 @@ from django_otp.models import Device, ThrottlingMixin, TimestampMixin
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from console.bucket_names import validate_bucket_name
+from console.key_lifetimes import POLICY_CHOICES
 
 
 class UserManager(BaseUserManager):
@@ -67,6 +68,11 @@ class Project(models.Model):
     path_encryption = models.BooleanField(default=True)
     # Members must sign in with two-factor authentication to open the project.
     require_two_factor = models.BooleanField(default=False)
+    # The longest a new access key may last (a code of key_lifetimes.LIFETIMES);
+    # "" is no limit. Checked when a key is created: existing keys keep theirs.
+    max_key_lifetime = models.CharField(
+        max_length=4, choices=POLICY_CHOICES, blank=True, default=""
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -171,6 +177,7 @@ class AuditEvent(models.Model):
         SIGN_OUT = "sign_out", "Signed out"
         ACCESS_CREATED = "access_created", "Access created"
         ACCESS_DELETED = "access_deleted", "Access deleted"
+        ACCESS_UPDATED = "access_updated", "Access renamed or described"
         # Written before invitations needed consent; kept so old events still read.
         MEMBER_ADDED = "member_added", "Member added"
         MEMBER_INVITED = "member_invited", "Member invited"

@@ -2,6 +2,7 @@
 
 from django import forms
 
+from console import key_lifetimes
 from console.models import Project
 from console.text_rules import has_control_characters
 
@@ -100,3 +101,20 @@ class NewProjectForm(ProjectDetailsForm):
         """The radios with their help texts, for the template."""
         helps = {value: help_text for value, _, help_text in PASSPHRASE_CHOICES}
         return [(radio, helps[radio.data["value"]]) for radio in self["passphrase_mode"]]
+
+
+class KeyLifetimeForm(forms.Form):
+    """The project's expiry policy: how long new access keys may last at most."""
+
+    max_key_lifetime = forms.ChoiceField(
+        label="Maximum lifetime of new access keys",
+        choices=key_lifetimes.POLICY_CHOICES,
+        required=False,
+        error_messages={"invalid_choice": "Choose one of the lifetimes listed."},
+        help_text=(
+            "New access keys must expire within this time: the New Access dialog offers "
+            "only shorter expirations, and the API and the command line refuse longer "
+            "ones. Full Access keys get the longest lifetime allowed. Keys that already "
+            "exist keep their expiration."
+        ),
+    )

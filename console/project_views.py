@@ -8,10 +8,10 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
-from console import audit, keyring
+from console import audit, key_lifetimes, keyring
 from console.membership import load_project
 from console.models import AuditEvent, Membership, Project
-from console.project_forms import NewProjectForm, ProjectDetailsForm
+from console.project_forms import KeyLifetimeForm, NewProjectForm, ProjectDetailsForm
 from console.two_factor_forms import RequireTwoFactorForm
 
 NEW_PROJECT_TEMPLATE = "console/project_new.html"
@@ -114,6 +114,10 @@ def project_settings(request, public_id):
         "two_factor_form": RequireTwoFactorForm(
             initial={"require_two_factor": project.require_two_factor}
         ),
+        "key_lifetime_form": KeyLifetimeForm(
+            initial={"max_key_lifetime": project.max_key_lifetime}
+        ),
+        "key_lifetime": key_lifetimes.maximum_of(project),
     }
     return render(request, "console/project_settings.html", ctx)
 
@@ -148,4 +152,32 @@ def project_two_factor(request, public_id):
             messages.success(request, "Members now need two-factor authentication.")
         else:
             messages.success(request, "Members no longer need two-factor authentication.")
+    return redirect("project_settings", project.public_id)
+
+
+@require_POST
+def project_key_lifetime(request, public_id):
+    """An Admin sets how long new access keys may last at most, or lifts the limit."""
+    project = load_project(request, public_id, admin=True)
+    form = KeyLifetimeForm(request.POST)
+    if not form.is_valid():
+        for error in form.errors["max_key_lifetime"]:
+            messages.error(request, error)
+        return redirect("project_settings", project.public_id)
+    chosen = form.cleaned_data["max_key_lifetime"]
+    if chosen == project.max_key_lifetime:
+        messages.info(request, "Nothing changed.")
+        return redirect("project_settings", project.public_id)
+    labels = dict(key_lifetimes.POLICY_CHOICES)
+    with transaction.atomic():
+        change = {"from": labels[project.max_key_lifetime], "to": labels[chosen]}
+        project.max_key_lifetime = chosen
+        project.save(update_fields=["max_key_lifetime"])
+        audit.record(
+            request, AuditEvent.Action.PROJECT_UPDATED, project=project, maximum_key_lifetime=change
+        )
+    if chosen:
+        messages.success(request, f"New access keys now last at most {labels[chosen]}.")
+    else:
+        messages.success(request, "New access keys may last any time, or never expire.")
     return redirect("project_settings", project.public_id)

@@ -40,6 +40,11 @@ urlpatterns = [
         project_views.project_two_factor,
         name="project_two_factor",
     ),
+    path(
+        "projects/<uuid:public_id>/settings/key-lifetime/",
+        project_views.project_key_lifetime,
+        name="project_key_lifetime",
+    ),
     path("projects/<uuid:public_id>/buckets/", views.buckets, name="buckets"),
     path("projects/<uuid:public_id>/team/", team_views.team, name="team"),
     path(

@@ -126,8 +126,12 @@ def signin_code(request):
 
 @require_POST
 def signout(request):
+    was_signed_in = request.user.is_authenticated
     audit.record(request, AuditEvent.Action.SIGN_OUT)
     logout(request)
+    if was_signed_in:
+        # Added after logout(), which empties the session: the sign-in page shows it.
+        messages.success(request, "You have signed out.")
     return redirect("signin")
 
 

@@ -5,6 +5,7 @@ scripts working as the code under them changes. The load benchmark needs
 PostgreSQL (two app servers share it).
 """
 
+import os
 import re
 import subprocess
 import sys
@@ -30,10 +31,12 @@ def run(*args: str, timeout: float = 900) -> list[str]:
 
 
 def database_url(suffix: str) -> str:
+    """A database of this run's own: the benchmarks recreate and drop it, so its name
+    must not be one a developer keeps figures in (say ci_bench beside ci)."""
     params = connection.settings_dict
     return (
         f"postgresql://{params['USER']}:{params['PASSWORD']}@{params['HOST']}:{params['PORT']}/"
-        f"{params['NAME']}_{suffix}"
+        f"{params['NAME']}_{suffix}_smoke_{os.getpid()}"
     )
 
 

@@ -166,6 +166,8 @@ FORMS = {
     "recovery-codes": ("admin", "post", "/account/two-factor/recovery-codes/", ["regenerate-code"]),
     "two-factor-off": ("admin", "post", "/account/two-factor/turn-off/", ["turn_off-code"]),
     "project-two-factor": ("admin", "post", "{p}/settings/two-factor/", ["require_two_factor"]),
+    "project-key-lifetime": ("admin", "post", "{p}/settings/key-lifetime/", ["max_key_lifetime"]),
+    "key-edit": ("admin", "post", "{p}/access-keys/{k}/edit/", ["name", "description"]),
     "audit-filters": (
         "admin",
         "get",
@@ -197,7 +199,7 @@ FORMS = {
 @pytest.mark.parametrize("target", FORMS)
 def test_it_answers_every_form_without_a_server_error(cast, target):
     who, method, path, fields = FORMS[target]
-    url = path.format(p=cast["p"], m=cast["membership"].id)
+    url = path.format(p=cast["p"], m=cast["membership"].id, k=cast["key"].id)
     client = cast[who]
 
     @given(data=form_data(*fields), htmx=st.booleans())

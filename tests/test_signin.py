@@ -60,6 +60,14 @@ def test_it_signs_out_with_a_post(admin_client, admin):
     assert AuditEvent.objects.filter(action="sign_out", actor=admin).exists()
 
 
+def test_it_says_so_on_the_sign_in_page_after_signing_out(admin_client):
+    response = admin_client.post("/signout/", follow=True)
+    assert response.request["PATH_INFO"] == reverse("signin")
+    assert "You have signed out." in response.content.decode()
+    # Once: a reload no longer says it.
+    assert "You have signed out." not in admin_client.get(reverse("signin")).content.decode()
+
+
 def test_it_offers_no_project_page_to_users_without_one(client, db):
     from console.models import User
 

@@ -30,7 +30,7 @@ from accesskeys.services import caveat as caveat_mod
 from accesskeys.services import grant as grant_mod
 from accesskeys.services import macaroon, passphrase, s3credentials
 from accesskeys.services.errors import FormatError
-from console import audit
+from console import audit, key_lifetimes
 from console import keyring as console_keyring
 from console.audit import Origin
 from console.models import AuditEvent, Membership
@@ -64,6 +64,10 @@ MESSAGES = {
     "passphrase_current_required": "Enter your encryption passphrase.",
     "passphrase_new_required": "Enter a new passphrase.",
     "passphrase_generated_invalid": "The generated passphrase is not a valid 12-word phrase.",
+    "update_not_allowed": (
+        "Only project Admins and the key's creator can rename it or change its description."
+    ),
+    "update_gone": "This access key has been deleted: it can no longer be changed.",
     "delete_none": "Select at least one access key to delete.",
     "delete_not_member": "You are not a member of this project.",
     "delete_gone": "Some of the selected access keys no longer exist. Nothing was deleted.",
@@ -101,8 +105,9 @@ class CreateAccessRequest:
     name: str
     type: str  # a CredentialType value: "s3", "access_grant" or "api_key"
     description: str = ""
-    # Full Access grants permissions.FULL_ACCESS on all buckets with no expiration;
-    # the next three fields count only without it.
+    # Full Access grants permissions.FULL_ACCESS on all buckets with no expiration
+    # (or the longest the project's expiry policy allows); the next three fields
+    # count only without it.
     full_access: bool = True
     permissions: frozenset[str] = permissions.DEFAULT  # names from the permissions table
     buckets: tuple[str, ...] | None = None  # None: all buckets, current and future
@@ -146,8 +151,9 @@ class CreatedAccess:
 # --- validation: the same functions the dialog's step forms call --------------
 
 
-def validate_name(project, name: str) -> str:
-    """The cleaned name; required, not too long, unique among the project's live keys."""
+def validate_name(project, name: str, renamed: AccessKey | None = None) -> str:
+    """The cleaned name; required, not too long, unique among the project's live keys
+    (other than `renamed`, the key being renamed, which may keep its name)."""
     name = (name or "").strip()
     if not name:
         raise _refuse("name", "name_required")
@@ -155,7 +161,10 @@ def validate_name(project, name: str) -> str:
         raise _refuse("name", "name_too_long")
     if has_control_characters(name):
         raise _refuse("name", "name_control")
-    if AccessKey.objects.not_revoked().filter(project=project, name=name).exists():
+    others = AccessKey.objects.not_revoked().filter(project=project, name=name)
+    if renamed is not None:
+        others = others.exclude(id=renamed.id)
+    if others.exists():
         raise _refuse("name", "name_taken")
     return name
 
@@ -200,9 +209,13 @@ def validate_buckets(project, buckets: Iterable[str] | None) -> tuple[str, ...] 
     return names
 
 
-def validate_expiration(expires_at: datetime | None, now: datetime) -> datetime | None:
+def validate_expiration(project, expires_at: datetime | None, now: datetime) -> datetime | None:
+    """A moment in the future, within the project's maximum lifetime if it has one."""
     if expires_at is not None and expires_at <= now:
         raise _refuse("expires_at", "expiration_past")
+    broken = key_lifetimes.policy_error(project, expires_at, now)
+    if broken:
+        raise AccessError({"expires_at": [broken]})
     return expires_at
 
 
@@ -246,11 +259,17 @@ def clean(project, request: CreateAccessRequest, now: datetime) -> CreateAccessR
     attempt("description", validate_description, request.description)
     attempt("type", validate_type, request.type)
     if request.full_access:
-        cleaned.update(permissions=permissions.FULL_ACCESS, buckets=None, expires_at=None)
+        # Full Access has no expiration, unless the project limits how long keys last:
+        # then it lasts the longest the project allows.
+        cleaned.update(
+            permissions=permissions.FULL_ACCESS,
+            buckets=None,
+            expires_at=key_lifetimes.latest_expiration(project, now),
+        )
     else:
         attempt("permissions", validate_permissions, request.permissions)
         attempt("buckets", validate_buckets, project, request.buckets)
-        attempt("expires_at", validate_expiration, request.expires_at, now)
+        attempt("expires_at", validate_expiration, project, request.expires_at, now)
     if "type" not in errors and needs_passphrase(project, request.type):
         attempt("passphrase", validate_passphrase, request.passphrase_choice, request.passphrase)
     else:
@@ -618,6 +637,75 @@ def restrictions_of(key: AccessKey) -> dict:
         "buckets": sorted(b.name for b in key.buckets.all()) if not key.all_buckets else "all",
         "expires_at": key.not_after.isoformat() if key.not_after else None,
     }
+
+
+# --- renaming and describing --------------------------------------------------
+
+
+def may_update(membership, key: AccessKey) -> bool:
+    """Admins may rename and describe any key; Members only the keys they created."""
+    return membership.is_admin or key.created_by_id == membership.user_id
+
+
+def update_access(
+    project,
+    actor,
+    key_id: int,
+    name: str,
+    description: str,
+    origin: Origin | None = None,
+) -> AccessKey:
+    """Rename and describe a live key, with creation's rules, audited in the same transaction.
+
+    Only the name and the description change: the restrictions are inside the
+    key (its caveat) and cannot. Returns the key; unchanged fields are not audited.
+    """
+    origin = origin or Origin()
+    errors: dict[str, list[str]] = {}
+    with transaction.atomic():
+        key = AccessKey.objects.select_for_update().filter(project=project, id=key_id).first()
+        membership = Membership.objects.filter(project=project, user=actor).first()
+        if key is None or membership is None:
+            raise _refuse("__all__", "delete_not_member" if membership is None else "update_gone")
+        if not may_update(membership, key):
+            raise _refuse("__all__", "update_not_allowed")
+        if key.revoked_at is not None:
+            raise _refuse("__all__", "update_gone")
+        cleaned = {}
+        for field_name, check, args in (
+            ("name", validate_name, (project, name, key)),
+            ("description", validate_description, (description,)),
+        ):
+            try:
+                cleaned[field_name] = check(*args)
+            except AccessError as exc:
+                errors.update(exc.errors)
+        if errors:
+            raise AccessError(errors)
+        changes = {
+            field_name: {"from": getattr(key, field_name), "to": value}
+            for field_name, value in cleaned.items()
+            if getattr(key, field_name) != value
+        }
+        if not changes:
+            return key
+        for field_name, change in changes.items():
+            setattr(key, field_name, change["to"])
+        try:
+            with transaction.atomic():
+                key.save(update_fields=list(changes))
+        except IntegrityError as exc:
+            # Another key took the name meanwhile: the unique index picks one.
+            raise _refuse("name", "name_taken") from exc
+        audit.write_from(
+            origin,
+            AuditEvent.Action.ACCESS_UPDATED,
+            project=project,
+            actor=actor,
+            access=key.name,
+            **changes,
+        )
+    return key
 
 
 # --- deletion ----------------------------------------------------------------

@@ -179,6 +179,16 @@
     }, 1000);
   }
 
+  // What was saved, in words people see and hear (the note is a status region):
+  // the exact name the file is saved under (download_filename makes it one that no
+  // browser rewrites).
+  function showDownloaded(d, filename, tool) {
+    var note = d.querySelector("[data-download-note]");
+    if (!note) return;
+    note.textContent = "Downloaded " + filename + (tool ? " for " + tool : "") + ".";
+    note.scrollIntoView({ block: "nearest" });
+  }
+
   function copyText(text, button) {
     function done() {
       var label = button.firstChild;
@@ -260,13 +270,13 @@
       var file = JSON.parse(document.getElementById("na-download").textContent);
       saveFile(file.filename, file.content);
       saved = true;
-      announce("Downloaded " + file.filename);
+      showDownloaded(d, file.filename);
     } else if (t.hasAttribute("data-download-for")) {
       var files = JSON.parse(document.getElementById("na-tool-files").textContent);
       var chosen = files[Number(d.querySelector("[data-download-for-choice]").value)];
       saveFile(chosen.filename, chosen.content);
       saved = true;
-      announce("Downloaded " + chosen.filename + " for " + chosen.tool);
+      showDownloaded(d, chosen.filename, chosen.tool);
     }
   }
 

@@ -48,6 +48,7 @@ def detail(request, public_id, key_id):
         "notification": [
             (p.label, p.name in granted) for p in permissions.in_group(permissions.NOTIFICATION)
         ],
+        "full_access_grants": permissions.full_access_grants(),
         "buckets": key_audit.bucket_names(key),
         "risks": key_audit.risks(key),
         "path_encryption": path_encryption_label(project, key),

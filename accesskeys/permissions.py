@@ -221,6 +221,11 @@ def full_access_granted() -> list[tuple[str, tuple[str, ...]]]:
 
 def full_access_summary() -> str:
     """What Full Access grants, in words a person reads, written from the table."""
+    return f"{full_access_grants()}. In every bucket, with no expiration."
+
+
+def full_access_grants() -> str:
+    """The permissions Full Access grants, as one sentence without its full stop."""
     parts = []
     for group, noun in GROUP_NOUNS.items():
         granted = [p.label for p in in_group(group) if p.in_full_access]
@@ -232,4 +237,4 @@ def full_access_summary() -> str:
         elif granted:
             parts.append(f"the {noun}")
     sentence = "; ".join(parts)
-    return f"{sentence[0].upper()}{sentence[1:]}. In every bucket, with no expiration."
+    return f"{sentence[0].upper()}{sentence[1:]}"

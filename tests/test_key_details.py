@@ -102,6 +102,14 @@ def test_it_shows_full_access_as_stored(admin_client, project, admin):
     assert "Full access, no expiration" in body
 
 
+def test_it_says_what_full_access_grants_and_what_it_withholds(admin_client, project, admin):
+    key = make_key(project, admin, name="root", full_access=True)
+    body = details(admin_client, project, key)
+    assert "Full Access in every bucket: Read, write, list and delete" in body
+    assert "except BypassGovernanceRetention" in body
+    assert "all permissions" not in body
+
+
 def test_it_shows_status_and_last_use(admin_client, project, admin):
     used = timezone.now() - timedelta(hours=3)
     expired = make_key(

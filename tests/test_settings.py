@@ -96,3 +96,13 @@ def test_it_refuses_a_master_key_that_is_not_32_bytes(tmp_path):
     assert result.returncode != 0
     assert "MASTER_KEYS is not valid" in result.stderr
     assert "c2hvcnQ" not in result.stderr  # never echo key material
+
+
+@pytest.mark.django_db
+def test_it_starts_without_warnings_on_either_database():
+    # bin/run prints the system checks' warnings to a new user; there should be none.
+    from django.core import checks
+
+    found = checks.run_checks(databases=["default"])
+    warnings = [m for m in found if m.level >= checks.WARNING and not m.is_silenced()]
+    assert warnings == []

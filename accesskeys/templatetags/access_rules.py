@@ -1,0 +1,13 @@
+"""The access service's rules, for templates that show only what they allow."""
+
+from django import template
+
+from accesskeys.services import access
+
+register = template.Library()
+
+
+@register.filter
+def may_be_changed_by(key, membership) -> bool:
+    """Whether this member may rename, describe or delete the key (access.may_update)."""
+    return access.may_update(membership, key)

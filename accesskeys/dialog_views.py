@@ -4,6 +4,10 @@ Nothing about the dialog lives on the server between requests: each POST
 carries the choices so far as hidden fields. Passphrases are never carried
 back: the browser keeps them (new_access.js) and sends the one chosen with the
 request that creates the access.
+
+Without JavaScript (a request that is not htmx) every step is a page of its
+own, with the same forms, rules and result; the passphrase then travels sealed
+(`sealed_passphrase`).
 """
 
 import json
@@ -19,7 +23,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django_htmx.http import trigger_client_event
 
 from accesskeys import forms as f
-from accesskeys import permissions
+from accesskeys import permissions, sealed_passphrase
 from accesskeys.credential_types import BY_VALUE as CREDENTIAL_TYPES
 from accesskeys.credential_types import PASSPHRASE_DOWNLOAD_LABEL
 from accesskeys.detail_views import path_encryption_for
@@ -78,6 +82,10 @@ def carried(data, step: str) -> list[tuple[str, str]]:
             if name in own or name in f.SECRET_FIELDS:
                 continue
             pairs += [(name, value) for value in data.getlist(name)]
+    # The sealed passphrase of a flow without JavaScript goes on until the
+    # Encryption step is shown again: a passphrase chosen there replaces it.
+    if step != "encryption" and data.get(sealed_passphrase.FIELD):
+        pairs.append((sealed_passphrase.FIELD, data[sealed_passphrase.FIELD]))
     return pairs
 
 
@@ -146,7 +154,16 @@ def render_step(request, project, step: str, data, seen: set[str], form=None, st
         context["can_create_buckets"] = request.membership.is_admin
         context["bucket_form"] = BucketForm(project, prefix=NEW_BUCKET_PREFIX)
     context.update(extra)
+    if not request.htmx:
+        return render_page(request, "accesskeys/dialog/step.html", context, status=status)
     return render(request, "accesskeys/dialog/step.html", context, status=status)
+
+
+def render_page(request, content_template: str, context: dict, status=200):
+    """A step or the result as a page of its own, for a browser without JavaScript."""
+    context = {**context, "as_page": True, "content_template": content_template}
+    context.setdefault("page", "accesskeys")
+    return render(request, "accesskeys/new_access_page.html", context, status=status)
 
 
 # Storj's console hides API Key in Automatic projects. We keep offering it, as the
@@ -233,6 +250,8 @@ def new_access(request, public_id):
     project = load_project(request, public_id)
     if request.method == "GET":
         context = step_context(project, "name", QueryDict(), set())
+        if not request.htmx:
+            return render_page(request, "accesskeys/dialog/step.html", context)
         return render(request, "accesskeys/dialog/new_access.html", context)
     if request.method != "POST":
         return HttpResponseNotAllowed(["GET", "POST"])
@@ -259,6 +278,12 @@ def _post_step(request, project):
     form = f.STEP_FORMS[step](data, project=project)
     if not form.is_valid():
         return render_step(request, project, step, data, seen, form=form)
+    if step == "encryption" and not request.htmx:
+        # No script keeps the passphrase in this browser: it goes on sealed.
+        data = data.copy()
+        data[sealed_passphrase.FIELD] = sealed_passphrase.seal(
+            request.user.pk, project.public_id, form.passphrase_choice(), form.chosen_passphrase()
+        )
     # Earlier steps' choices come back as hidden fields a request can forge:
     # a bad one sends the user to its step with its message.
     for earlier in steps[:position]:
@@ -298,7 +323,39 @@ def _carried_errors(form) -> bool:
     return any(field not in f.SECRET_FIELDS and field != "__all__" for field in form.errors)
 
 
+def _unsealed(request, project, data):
+    """The data with the sealed passphrase of a flow without JavaScript put back
+    in its field, or the Encryption step's form saying to enter it again."""
+    sealed = data.get(sealed_passphrase.FIELD)
+    if not sealed:
+        return data, None
+    form = f.EncryptionForm(data, project=project)
+    form.is_valid()
+    choice = form.passphrase_choice()
+    try:
+        sealed_choice, value = sealed_passphrase.unseal(request.user.pk, project.public_id, sealed)
+    except sealed_passphrase.SealError:
+        sealed_choice, value = None, ""
+    if sealed_choice != choice:
+        form.add_error(None, PASSPHRASE_AGAIN)
+        return data, form
+    data = data.copy()
+    data[{"current": "passphrase", "new": "new_passphrase"}.get(choice, "generated_passphrase")] = (
+        value
+    )
+    return data, None
+
+
+PASSPHRASE_AGAIN = (
+    "Enter the passphrase again: this page kept it for an hour at most, and that time has passed."
+)
+
+
 def _create(request, project, data, steps, seen):
+    if "encryption" in steps:
+        data, encryption_form = _unsealed(request, project, data)
+        if encryption_form is not None:
+            return render_step(request, project, "encryption", data, seen, form=encryption_form)
     # Every step is checked again: hidden fields come from the browser.
     forms = {}
     for step in steps:
@@ -317,6 +374,8 @@ def _create(request, project, data, steps, seen):
         return _render_access_error(request, project, data, seen, steps, e)
 
     context = result_context(project, created, now)
+    if not request.htmx:
+        return render_page(request, "accesskeys/dialog/result.html", context)
     response = render(request, "accesskeys/dialog/result.html", context)
     return trigger_client_event(response, "accessesChanged")
 

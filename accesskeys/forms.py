@@ -20,6 +20,7 @@ from accesskeys.credential_types import CREDENTIAL_TYPES
 from accesskeys.services import access
 from accesskeys.services.access import MESSAGES, AccessError, CreateAccessRequest
 from console import key_lifetimes
+from console.form_focus import FocusFirstError
 
 TYPE_CHOICES = [(t.value, t.label) for t in CREDENTIAL_TYPES]
 TYPE_DESCRIPTIONS = {t.value: t.description for t in CREDENTIAL_TYPES}
@@ -59,7 +60,7 @@ def expiration_moment(choice: str, custom: date | None, now: datetime) -> dateti
     return None
 
 
-class StepForm(forms.Form):
+class StepForm(FocusFirstError, forms.Form):
     """A step's form; `project` is there for the steps that look things up."""
 
     step = ""

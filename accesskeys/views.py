@@ -192,6 +192,8 @@ def _table_context(request, project) -> dict:
         "columns": columns,
         "show_creator": show_creator,
         "page_sizes": PAGE_SIZES,
+        "default_sort": DEFAULT_SORT,
+        "default_size": DEFAULT_SIZE,
         "base_url": base,
         "previous_url": base + state.query(page=page.number - 1) if page.has_previous() else "",
         "next_url": base + state.query(page=page.number + 1) if page.has_next() else "",
@@ -249,7 +251,15 @@ def delete(request, public_id):
     """GET: the confirmation listing the selected keys. POST: delete them, all or nothing."""
     project = load_project(request, public_id)
     keys = _selected(request, project)
-    ctx = {"project": project, "page": "accesskeys", "keys": keys, "error": None}
+    source = request.POST if request.method == "POST" else request.GET
+    # Without JavaScript the bulk Delete button can be pressed with no box ticked.
+    ctx = {
+        "project": project,
+        "page": "accesskeys",
+        "keys": keys,
+        "error": None,
+        "none_chosen": not source.getlist("ids"),
+    }
     template = "accesskeys/delete.html" + ("#dialog" if request.htmx else "")
 
     if request.method == "POST" and keys:

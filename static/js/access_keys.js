@@ -152,5 +152,17 @@
     updateSelection();
   });
 
-  document.addEventListener("DOMContentLoaded", updateSelection);
+  // The search form's copies of sort and size are for browsers without scripts:
+  // htmx takes the table's own, which follow sorting and paging.
+  function dropPageState() {
+    document.querySelectorAll("[data-no-js-state]").forEach(function (input) {
+      input.disabled = true;
+    });
+  }
+
+  document.addEventListener("htmx:afterSettle", dropPageState);
+  document.addEventListener("DOMContentLoaded", function () {
+    dropPageState();
+    updateSelection();
+  });
 })();

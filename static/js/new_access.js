@@ -227,6 +227,13 @@
 
   function onClick(e) {
     var d = dialog();
+    // The page's download links save files themselves (data: URLs): note that they did.
+    var link = e.target.closest("a[data-download-all], a[data-download-file]");
+    if (link && d) {
+      saved = true;
+      showDownloaded(d, link.getAttribute("download"), link.dataset.downloadFile);
+      return;
+    }
     var t = e.target.closest("button");
     if (!t || !d) return;
     var f = form(d);
@@ -351,7 +358,31 @@
     }
   }
 
+  // The steps as pages (no htmx on their forms): the page is the dialog, each step a load.
+  function initPage() {
+    var d = dialog();
+    if (!d || !d.classList.contains("na-page")) return;
+    // A secret shows as text for a browser without scripts; with one, Show reveals it.
+    d.querySelectorAll("input[data-secret]").forEach(function (input) {
+      input.type = "password";
+    });
+    d.querySelectorAll("[data-toggle-secret]").forEach(function (button) {
+      button.firstChild.textContent = "Show";
+      button.setAttribute("aria-pressed", "false");
+    });
+    d.addEventListener("submit", function (e) {
+      var f = e.target;
+      if (f.dataset.step !== "encryption" || encryptionChoice(f) !== "current") return;
+      var submitter = e.submitter;
+      if (submitter && submitter.value === "back") return;
+      remember(d, f.querySelector('input[name="passphrase"]').value);
+    });
+    init(d);
+  }
+
   document.addEventListener("htmx:configRequest", onConfigRequest);
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", initPage);
+  else initPage();
   document.addEventListener("dialog:opened", function (e) {
     if (e.target.id === "new-access") init(e.target);
   });

@@ -1,6 +1,7 @@
 """Browser tests: Playwright driving Debian's Chromium against live_server."""
 
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -133,3 +134,30 @@ def assert_accessible(page, label: str = "") -> None:
         f"axe-core found {len(violations)} violation(s) on {label or page.url} at {width} px:\n"
         + "\n".join(lines)
     )
+
+
+def assert_accessible_without_js(page, label: str = "") -> None:
+    """axe-core on a page of a context with JavaScript off, as that browser renders it.
+
+    axe cannot run where scripts are off (its timers never fire), so it runs on a
+    copy of the page in a context of its own: the same HTML without its scripts,
+    at the same URL and width, with the styles for browsers without scripts
+    (`@media (scripting: none)`) applied as that browser applies them.
+    """
+    html = re.sub(r"<script\b[^>]*>.*?</script>", "", page.content(), flags=re.S | re.I)
+    url = page.url
+    context = page.context.browser.new_context(viewport=page.viewport_size)
+    try:
+        copy = context.new_page()
+
+        def styles(route):
+            response = route.fetch()
+            body = response.text().replace("@media (scripting: none)", "@media all")
+            route.fulfill(response=response, body=body)
+
+        copy.route("**/*.css", styles)
+        copy.route(lambda address: address == url, lambda route: route.fulfill(body=html, content_type="text/html"))
+        copy.goto(url)
+        assert_accessible(copy, label or url)
+    finally:
+        context.close()

@@ -35,7 +35,9 @@ def seal(user_id: int, project_public_id, choice: str, value: str, now: float | 
     return key_id + "." + base64.urlsafe_b64encode(blob).decode("ascii")
 
 
-def unseal(user_id: int, project_public_id, sealed: str, now: float | None = None) -> tuple[str, str]:
+def unseal(
+    user_id: int, project_public_id, sealed: str, now: float | None = None
+) -> tuple[str, str]:
     """(choice, passphrase) from a value made by `seal` for this person and project."""
     key_id, _, encoded = sealed.partition(".")
     try:

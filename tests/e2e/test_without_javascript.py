@@ -10,11 +10,10 @@ import pytest
 from playwright.sync_api import expect
 
 from accesskeys.models import AccessKey
-from accesskeys.services import caveat, grant, macaroon, passphrase
-from tests.conftest import PASSWORD
-from tests.e2e.conftest import assert_accessible_without_js as assert_accessible
-from tests.e2e.conftest import sign_in
-from tests.key_factory import make_key
+from storjformat import caveat, grant, macaroon, passphrase
+from tests.helpers.browser import assert_accessible_without_js as assert_accessible
+from tests.helpers.browser import sign_in
+from tests.helpers.factories import PASSWORD, make_key
 
 pytestmark = pytest.mark.e2e
 

@@ -131,6 +131,7 @@ def step_context(project, step: str, data, seen: set[str], form=None) -> dict:
         "choices": choices,
     }
     if step == "encryption":
+        context["short_passphrase"] = f.SHORT_PASSPHRASE
         name = data.get("name", "")
         context["passphrase_filename"] = download.download_filename(
             settings.BRAND_NAME, PASSPHRASE_DOWNLOAD_LABEL, name, timezone.now()
@@ -341,9 +342,11 @@ def _unsealed(request, project, data):
         form.add_error(None, PASSPHRASE_AGAIN)
         return data, form
     data = data.copy()
-    data[{"current": "passphrase", "new": "new_passphrase"}.get(choice, "generated_passphrase")] = (
-        value
-    )
+    field = {"current": "passphrase", "new": "new_passphrase"}.get(choice, "generated_passphrase")
+    data[field] = value
+    if choice == "new":
+        # It was typed twice, and both matched, on the Encryption step.
+        data["confirm_passphrase"] = value
     return data, None
 
 

@@ -192,6 +192,12 @@ class AccessForm(StepForm):
             self.descriptions = {"access": {**self.descriptions["access"], "full": limited}}
 
 
+# Below this many characters a new passphrase is called short (a warning, not a rule:
+# the passphrase is the user's, and Storj accepts any).
+SHORT_PASSPHRASE = 12
+PASSPHRASES_DIFFER = "The two passphrases differ. Type the same passphrase in both fields."
+
+
 class EncryptionForm(StepForm):
     """Which passphrase encrypts the data. The passphrase fields are validated
     here but never carried forward by the server: the browser keeps them."""
@@ -201,7 +207,7 @@ class EncryptionForm(StepForm):
     descriptions = {
         "encryption": {
             "current": "The passphrase you already use for this project's data.",
-            "advanced": "Encrypt this access's data with a different passphrase.",
+            "advanced": "Type or generate another passphrase for this access's data.",
         },
         "new_choice": {
             "enter": "Type a passphrase of your own.",
@@ -211,7 +217,8 @@ class EncryptionForm(StepForm):
 
     encryption = forms.ChoiceField(
         label="Encryption",
-        choices=[("current", "Use the current passphrase"), ("advanced", "Advanced")],
+        # The Access step has an "Advanced" too: this one says what it does.
+        choices=[("current", "Use the current passphrase"), ("advanced", "Use a new passphrase")],
         initial="current",
         widget=forms.RadioSelect,
     )
@@ -233,6 +240,15 @@ class EncryptionForm(StepForm):
     )
     new_passphrase = forms.CharField(
         label="New passphrase",
+        required=False,
+        strip=False,
+        help_text=f"At least {SHORT_PASSPHRASE} characters: several words are easy to remember "
+        "and hard to guess.",
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password", "spellcheck": "false"}),
+    )
+    # A typo in a new passphrase makes the data unreadable forever: it is typed twice.
+    confirm_passphrase = forms.CharField(
+        label="Confirm passphrase",
         required=False,
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password", "spellcheck": "false"}),
@@ -263,13 +279,16 @@ class EncryptionForm(StepForm):
         except AccessError as e:
             self.add_error(field, e.errors["passphrase"])
             return data
+        if choice == "new" and data.get("confirm_passphrase") != self.chosen_passphrase():
+            self.add_error("confirm_passphrase", PASSPHRASES_DIFFER)
+            return data
         # The dialog shows the generated words before it creates anything, and
         # asks that they were saved: the service alone would make its own.
-        if choice == "generate":
-            if not data.get("generated_passphrase"):
-                self.add_error(None, "Generate a passphrase first.")
-            elif not data.get("saved_passphrase"):
-                self.add_error("saved_passphrase", "Confirm that you saved the passphrase.")
+        if choice == "generate" and not data.get("generated_passphrase"):
+            self.add_error(None, "Generate a passphrase first.")
+        elif choice != "current" and not data.get("saved_passphrase"):
+            # A new passphrase, typed or generated, exists nowhere else.
+            self.add_error("saved_passphrase", "Confirm that you saved the passphrase.")
         return data
 
 
@@ -482,6 +501,8 @@ def access_request(forms: dict[str, StepForm], now: datetime) -> CreateAccessReq
 
 
 # Fields no step carries forward: the browser keeps the passphrases.
-SECRET_FIELDS = frozenset({"passphrase", "new_passphrase", "generated_passphrase"})
+SECRET_FIELDS = frozenset(
+    {"passphrase", "new_passphrase", "confirm_passphrase", "generated_passphrase"}
+)
 # Fields whose absence from the POST means "nothing chosen", not "not visited yet".
 MULTI_FIELDS = ("permissions", "object_lock", "notification", "buckets")

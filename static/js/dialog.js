@@ -44,8 +44,9 @@
     if (target) target.focus();
   }
 
-  function requestClose(dialog) {
-    var event = new CustomEvent("dialog:beforeclose", { cancelable: true });
+  function requestClose(dialog, escape) {
+    // detail.escape: the key, which a person may press by accident, rather than a button.
+    var event = new CustomEvent("dialog:beforeclose", { cancelable: true, detail: { escape: !!escape } });
     if (dialog.dispatchEvent(event)) dialog.close();
   }
 
@@ -53,13 +54,13 @@
     dialog.addEventListener("cancel", function (e) {
       // Escape goes through requestClose, so the dialog may ask first.
       e.preventDefault();
-      requestClose(dialog);
+      requestClose(dialog, true);
     });
     dialog.addEventListener("keydown", function (e) {
       // Handled here too: Chromium skips "cancel" on a second Escape once one was prevented.
       if (e.key === "Escape") {
         e.preventDefault();
-        requestClose(dialog);
+        requestClose(dialog, true);
       }
     });
     dialog.addEventListener("close", function () {

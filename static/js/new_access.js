@@ -91,7 +91,10 @@
       f.querySelector("[data-remembered]").hidden = false;
       f.querySelector("[data-passphrase-field]").hidden = true;
     }
-    if (draft && draft.choice === "new") f.querySelector('input[name="new_passphrase"]').value = draft.value;
+    if (draft && draft.choice === "new") {
+      f.querySelector('input[name="new_passphrase"]').value = draft.value;
+      f.querySelector('input[name="confirm_passphrase"]').value = draft.value;
+    }
     var shown = f.querySelector('input[name="generated_passphrase"]');
     if (generated) showWords(f, generated);
     else generated = shown.value;
@@ -114,12 +117,22 @@
     var next = f.querySelector("[data-next]");
     if (f.dataset.step === "encryption") {
       var saved = f.querySelector('input[name="saved_passphrase"]');
-      next.disabled = encryptionChoice(f) === "generate" && !saved.checked;
+      // A new passphrase, typed or generated, must be saved before going on.
+      next.disabled = encryptionChoice(f) !== "current" && !saved.checked;
+      showShortWarning(f);
     }
     if (next.dataset.labelFull) {
       var access = f.querySelector('input[name="access"]:checked');
       next.textContent = access && access.value === "full" ? next.dataset.labelFull : next.dataset.labelAdvanced;
     }
+  }
+
+  function showShortWarning(f) {
+    var warning = f.querySelector("[data-short-passphrase]");
+    if (!warning) return;
+    var length = f.querySelector('input[name="new_passphrase"]').value.length;
+    var short = length > 0 && length < Number(warning.dataset.min);
+    if (warning.hidden === short) warning.hidden = !short;
   }
 
   function showStepCount(f) {
@@ -143,6 +156,11 @@
     var heading = d.querySelector("#na-step-heading");
     var f = form(d);
     if (f && f.dataset.step === "encryption") setupEncryption(d, f);
+    if (!f && d.querySelector("[data-result]") && draft && draft.choice === "current" && draft.value) {
+      // An access was made with it: the next one in this tab need not ask again.
+      remember(d, draft.value);
+    }
+    d.querySelector("[data-discard-confirm]") && (d.querySelector("[data-discard-confirm]").hidden = true);
     if (f) update(f);
     var invalid = d.querySelector('[aria-invalid="true"]');
     var errors = Array.prototype.map
@@ -214,7 +232,28 @@
     }
   }
 
+  // Partway through (past the first step, or anything typed), Escape asks before
+  // throwing the choices away; the dialog's own Cancel and close buttons do not.
+  function partway(d) {
+    var f = form(d);
+    if (!f) return false;
+    if (Number(f.dataset.stepNumber) > 1) return true;
+    return Array.prototype.some.call(f.querySelectorAll('input[type="text"], textarea'), function (i) {
+      return i.value.trim() !== "";
+    });
+  }
+
   function onBeforeClose(e) {
+    var d = e.target;
+    var discard = d.querySelector("[data-discard-confirm]");
+    if (e.detail && e.detail.escape && discard && partway(d)) {
+      e.preventDefault();
+      if (discard.hidden) {
+        discard.hidden = false;
+        discard.querySelector("[data-keep-editing]").focus();
+      }
+      return;
+    }
     // Credentials neither copied nor downloaded: ask before they are gone for good.
     var confirm = e.target.querySelector("[data-close-confirm]");
     if (!confirm || saved) return;
@@ -237,8 +276,12 @@
     var t = e.target.closest("button");
     if (!t || !d) return;
     var f = form(d);
-    if (t.hasAttribute("data-confirm-close")) {
+    if (t.hasAttribute("data-confirm-close") || t.hasAttribute("data-discard")) {
       d.close();
+    } else if (t.hasAttribute("data-keep-editing")) {
+      d.querySelector("[data-discard-confirm]").hidden = true;
+      var heading = d.querySelector("#na-step-heading");
+      if (heading) heading.focus();
     } else if (t.hasAttribute("data-cancel-close")) {
       d.querySelector("[data-close-confirm]").hidden = true;
       d.querySelector("[data-download-all]").focus();
@@ -325,6 +368,7 @@
 
   function onInput(e) {
     if (e.target.hasAttribute("data-bucket-filter")) filterBuckets(e.target.form, e.target.value);
+    if (e.target.name === "new_passphrase") showShortWarning(e.target.form);
   }
 
   function onKeydown(e) {
@@ -350,11 +394,12 @@
     if (f.dataset.step === "encryption") {
       var choice = encryptionChoice(f);
       var value = f.querySelector('input[name="' + FIELD_FOR[choice] + '"]').value;
+      // Kept in this dialog only; the tab remembers it once an access is made with it.
       draft = { choice: choice, value: value };
-      if (choice === "current" && value) remember(d, value);
     }
     if (f.hasAttribute("data-send-passphrase") && draft) {
       p[FIELD_FOR[draft.choice]] = draft.value;
+      if (draft.choice === "new") p.confirm_passphrase = draft.value;
     }
   }
 
@@ -370,15 +415,17 @@
       button.firstChild.textContent = "Show";
       button.setAttribute("aria-pressed", "false");
     });
-    d.addEventListener("submit", function (e) {
-      var f = e.target;
-      if (f.dataset.step !== "encryption" || encryptionChoice(f) !== "current") return;
-      var submitter = e.submitter;
-      if (submitter && submitter.value === "back") return;
-      remember(d, f.querySelector('input[name="passphrase"]').value);
-    });
     init(d);
   }
+
+  // Reload, Back or closing the tab on the result would lose the one-time values
+  // silently: the browser asks first, until they are copied or downloaded.
+  window.addEventListener("beforeunload", function (e) {
+    var d = dialog();
+    if (!d || saved || !d.querySelector("[data-result]")) return;
+    e.preventDefault();
+    e.returnValue = "";
+  });
 
   document.addEventListener("htmx:configRequest", onConfigRequest);
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", initPage);

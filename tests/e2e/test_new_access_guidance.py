@@ -181,8 +181,10 @@ def test_the_confirm_step_names_the_date_the_encryption_and_the_description(
     next_(dialog, "Access")
     dialog.get_by_label("Advanced").check()
     next_(dialog, "Encryption")
-    dialog.get_by_label("Advanced").check()
+    dialog.get_by_label("Use a new passphrase").check()
     dialog.get_by_role("textbox", name="New passphrase").fill("a brand new passphrase")
+    dialog.get_by_role("textbox", name="Confirm passphrase").fill("a brand new passphrase")
+    dialog.get_by_label("I saved my encryption passphrase").check()
     for heading in ("Permissions", "Object lock permissions", "Bucket notification permissions"):
         next_(dialog, heading)
     next_(dialog, "Buckets")

@@ -22,9 +22,8 @@ def test_it_generates_a_passphrase_that_must_be_saved(
     dialog.get_by_label("Full Access").check()
     dialog.get_by_role("button", name="Next").click()
 
-    # The Access step has an "Advanced" too: wait until Encryption replaced it.
     expect(dialog.get_by_role("heading", name="Encryption", exact=True)).to_be_visible()
-    dialog.get_by_label("Advanced").check()
+    dialog.get_by_label("Use a new passphrase").check()
     expect(
         dialog.get_by_text("A new passphrase cannot read data written with another one")
     ).to_be_visible()
@@ -105,8 +104,10 @@ def test_it_sends_a_new_passphrase_only_with_the_creation(page, live_server, pro
     dialog.get_by_label("Advanced").check()
     dialog.get_by_role("button", name="Next").click()
     expect(dialog.get_by_role("heading", name="Encryption", exact=True)).to_be_visible()
-    dialog.get_by_label("Advanced").check()
+    dialog.get_by_label("Use a new passphrase").check()
     dialog.get_by_label("New passphrase", exact=True).fill("a different one")
+    dialog.get_by_label("Confirm passphrase", exact=True).fill("a different one")
+    dialog.get_by_label("I saved my encryption passphrase").check()
     dialog.get_by_role("button", name="Next").click()
     # Wait for each step before the next click, so no click lands on a step being replaced.
     steps = ["Permissions", "Object lock permissions", "Bucket notification permissions"]

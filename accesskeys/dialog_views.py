@@ -10,7 +10,6 @@ own, with the same forms, rules and result; the passphrase then travels sealed
 (`sealed_passphrase`).
 """
 
-import json
 from dataclasses import asdict
 from datetime import datetime
 
@@ -28,6 +27,7 @@ from accesskeys.credential_types import BY_VALUE as CREDENTIAL_TYPES
 from accesskeys.credential_types import PASSPHRASE_DOWNLOAD_LABEL
 from accesskeys.detail_views import path_encryption_for
 from accesskeys.services import access, download
+from console import key_lifetimes
 from console.audit import origin_of
 from console.forms import BUCKETS_ADMIN_ONLY, BucketForm
 from console.membership import load_project
@@ -40,26 +40,30 @@ def steps_for(project, data) -> list[str]:
     if access.needs_passphrase(project, data.get("type")):
         steps.append("encryption")
     if data.get("access") == "advanced":
-        steps += ["permissions", "object_lock", "notification", "buckets", "expiration", "confirm"]
-    return steps
+        steps += ["permissions", "object_lock", "notification", "buckets", "expiration"]
+    # Full Access too: one look at what it grants before the key exists.
+    return [*steps, "confirm"]
 
 
-# The choice on a step that decides which steps follow it.
-COUNTED_CHOICES = {"name": "type", "access": "access"}
+# The choices each step decides; until they are made, the count says "up to".
+UNDECIDED_AT = {"name": ("type", "access"), "access": ("access",)}
+CHOICE_FORMS = {"type": "name", "access": "access"}
 
 
-def step_counts(project, data, step: str) -> dict[str, int]:
-    """On a step whose own choice decides the steps ahead, the step count for each
-    value of that choice: the browser shows the count of the radio that is checked,
-    so the count never changes (nor the bar goes back) when the user goes on."""
-    field = COUNTED_CHOICES.get(step)
-    if field is None:
-        return {}
-    choices = {"type": data.get("type"), "access": data.get("access")}
-    return {
-        value: len(steps_for(project, {**choices, field: value}))
-        for value, _ in f.STEP_FORMS[step].base_fields[field].choices
+def step_total(project, data, step: str) -> tuple[int, bool]:
+    """How many steps this access has, as far as the choices made before `step` tell:
+    the most it can still have, and whether that is exact. The bar is drawn against
+    it, so it never goes back as the user goes on, whatever they choose."""
+    options = {"type": [data.get("type")], "access": [data.get("access")]}
+    for field in UNDECIDED_AT.get(step, ()):
+        choices = f.STEP_FORMS[CHOICE_FORMS[field]].base_fields[field].choices
+        options[field] = [value for value, _ in choices]
+    totals = {
+        len(steps_for(project, {"type": type_, "access": access_}))
+        for type_ in options["type"]
+        for access_ in options["access"]
     }
+    return max(totals), len(totals) == 1
 
 
 def initial_from(form_class, data, seen: set[str]) -> dict:
@@ -107,10 +111,7 @@ def step_context(project, step: str, data, seen: set[str], form=None) -> dict:
         steps.append(step)
     position = steps.index(step)
     is_last = position == len(steps) - 1
-    counts = step_counts(project, data, step)
-    step_count = len(steps)
-    if counts:
-        step_count = counts.get(str(form[COUNTED_CHOICES[step]].value()), step_count)
+    step_count, count_is_exact = step_total(project, data, step)
     context = {
         "project": project,
         "form": form,
@@ -118,13 +119,9 @@ def step_context(project, step: str, data, seen: set[str], form=None) -> dict:
         "step_title": f.STEP_TITLES[step],
         "step_number": position + 1,
         "step_count": step_count,
-        "count_field": COUNTED_CHOICES.get(step, ""),
-        "step_counts": json.dumps(counts) if counts else "",
+        "step_count_text": f"{'' if count_is_exact else 'up to '}{step_count}",
         "has_back": position > 0,
         "is_last": is_last,
-        # On the Access step the last step depends on the radio chosen: the
-        # browser switches the button's label between these two.
-        "access_is_last": step == "access" and "encryption" not in steps[:3],
         "sends_passphrase": step == "confirm" and "encryption" in steps,
         "carried": carried(data, step),
         "seen": sorted(seen),
@@ -220,6 +217,23 @@ def encryption_text(project, data) -> str:
     return text
 
 
+def full_access_rows(project, now: datetime) -> list[tuple[str, str]]:
+    """What a Full Access key allows, from the permissions table and the expiry policy."""
+    rows = [("Access", "Full Access")]
+    rows += [
+        (noun.capitalize(), ", ".join(labels)) for noun, labels in permissions.full_access_granted()
+    ]
+    rows.append(("Buckets", "All Buckets, including buckets created later"))
+    latest = key_lifetimes.latest_expiration(project, now)
+    maximum = key_lifetimes.maximum_of(project)
+    if latest is None or maximum is None:
+        rows.append(("Expiration", "No expiration"))
+    else:
+        when = dateformat.format(latest, "M j, Y")
+        rows.append(("Expiration", f"{when} ({maximum.label} from now, this project's limit)"))
+    return rows
+
+
 def summary(project, data, now: datetime) -> list[tuple[str, str]]:
     labels = {p.name: p.label for p in permissions.PERMISSIONS}
     buckets = (
@@ -235,6 +249,8 @@ def summary(project, data, now: datetime) -> list[tuple[str, str]]:
     rows.append(("Encryption", encryption_text(project, data)))
     if credential_type and credential_type.encrypts:
         rows.append(("Path encryption", path_encryption_for(project, credential_type.value)))
+    if data.get("access") != "advanced":
+        return [*rows, *full_access_rows(project, now)]
     rows += [
         ("Permissions", ", ".join(labels[p] for p in data.getlist("permissions") if p in labels)),
         ("Object lock permissions", ", ".join(data.getlist("object_lock")) or "None"),

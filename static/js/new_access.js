@@ -112,7 +112,6 @@
       var input = el.querySelector("input");
       el.classList.toggle("is-checked", input.checked);
     });
-    showStepCount(f);
     if (f.querySelector("[data-bucket-list]")) showBucketCount(f);
     var next = f.querySelector("[data-next]");
     if (f.dataset.step === "encryption") {
@@ -120,10 +119,6 @@
       // A new passphrase, typed or generated, must be saved before going on.
       next.disabled = encryptionChoice(f) !== "current" && !saved.checked;
       showShortWarning(f);
-    }
-    if (next.dataset.labelFull) {
-      var access = f.querySelector('input[name="access"]:checked');
-      next.textContent = access && access.value === "full" ? next.dataset.labelFull : next.dataset.labelAdvanced;
     }
   }
 
@@ -133,20 +128,6 @@
     var length = f.querySelector('input[name="new_passphrase"]').value.length;
     var short = length > 0 && length < Number(warning.dataset.min);
     if (warning.hidden === short) warning.hidden = !short;
-  }
-
-  function showStepCount(f) {
-    // The steps ahead depend on this step's radio (type, access): show the count for
-    // the one checked, so going on never changes the total nor moves the bar back.
-    if (!f.dataset.stepCounts) return;
-    var chosen = f.querySelector('input[name="' + f.dataset.countField + '"]:checked');
-    var total = chosen && JSON.parse(f.dataset.stepCounts)[chosen.value];
-    if (!total) return;
-    var text = "Step " + f.dataset.stepNumber + " of " + total;
-    f.querySelector("[data-step-count]").textContent = text;
-    f.querySelector(".na-progress").max = total;
-    var heading = f.querySelector("#na-step-heading");
-    heading.dataset.status = text + ": " + heading.textContent.trim();
   }
 
   function enterStep(d) {

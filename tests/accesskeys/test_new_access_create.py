@@ -20,7 +20,7 @@ def url(project):
 
 def full_access(**extra):
     data = {
-        "step": "encryption",
+        "step": "confirm",
         "name": "my-access",
         "type": "s3",
         "access": "full",
@@ -50,7 +50,7 @@ def test_it_shows_the_s3_credentials_once(admin_client, url):
 
 
 def test_it_puts_the_download_all_file_in_the_page(admin_client, url):
-    html = create(admin_client, url, **full_access(type="api_key", step="access")).content.decode()
+    html = create(admin_client, url, **full_access(type="api_key")).content.decode()
     data = json.loads(
         html.split('<script id="na-download" type="application/json">')[1].split("</script>")[0]
     )
@@ -141,7 +141,7 @@ def test_it_hides_passphrases_from_error_reports(admin_client, url, rf, admin, p
 
 
 def test_it_lets_members_create_accesses(member_client, url):
-    create(member_client, url, **full_access(type="api_key", step="access"))
+    create(member_client, url, **full_access(type="api_key"))
     assert AccessKey.objects.get(name="my-access").created_by.email == "bob@example.com"
 
 
@@ -170,6 +170,6 @@ def test_it_offers_the_bare_grant_for_uplink(admin_client, url):
 
 
 def test_it_offers_no_tool_files_for_an_api_key(admin_client, url):
-    html = create(admin_client, url, **full_access(type="api_key", step="access")).content.decode()
+    html = create(admin_client, url, **full_access(type="api_key")).content.decode()
     assert tool_files_in(html) == []
     assert "Download for" not in html

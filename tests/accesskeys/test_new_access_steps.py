@@ -31,7 +31,7 @@ def test_it_opens_the_dialog_at_the_name_step(admin_client, url):
     response = admin_client.get(url, headers={"HX-Request": "true"})
     html = response.content.decode()
     assert '<dialog class="modal na-dialog"' in html
-    assert "Step 1 of 3" in html
+    assert "Step 1 of up to 9" in html
     for label in ("Name", "Description", "S3 Credentials", "Access Grant", "API Key"):
         assert f">{label}<" in html
     assert response.headers["Cache-Control"].startswith("max-age=0")

@@ -115,7 +115,7 @@ def failing_audit(monkeypatch):
 
 def test_no_key_is_created_without_its_event(admin_client, project, failing_audit):
     data = {
-        "step": "encryption",
+        "step": "confirm",
         "name": "unrecorded",
         "type": "s3",
         "access": "full",

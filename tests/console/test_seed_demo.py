@@ -144,7 +144,7 @@ def test_the_quick_start_prints_what_a_new_user_needs_and_it_works(db):
     created = client.post(
         reverse("accesskeys:new", args=[demo.public_id]),
         {
-            "step": "encryption",
+            "step": "confirm",
             "name": "first",
             "type": "access_grant",
             "access": "full",

@@ -4,7 +4,7 @@ name of the file saved, and that is exactly the name the browser saved it under.
 import pytest
 from playwright.sync_api import expect
 
-from tests.helpers.browser import assert_accessible, sign_in, wait_for_htmx
+from tests.helpers.browser import assert_accessible, confirm_and_create, sign_in, wait_for_htmx
 from tests.helpers.factories import PASSWORD
 
 pytestmark = pytest.mark.e2e
@@ -24,7 +24,7 @@ def test_it_shows_the_name_of_the_file_it_saved(
     dialog.get_by_label("API Key", exact=True).check()
     dialog.get_by_role("button", name="Next").click()
     wait_for_htmx(page)
-    dialog.get_by_role("button", name="Create Access").click()
+    confirm_and_create(dialog)
     expect(dialog.get_by_role("heading", name="Access created")).to_be_visible()
 
     note = dialog.get_by_role("status")

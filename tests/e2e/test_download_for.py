@@ -6,7 +6,7 @@ import pytest
 from django.conf import settings
 from playwright.sync_api import expect
 
-from tests.helpers.browser import PASSPHRASE, download, name_step, open_dialog
+from tests.helpers.browser import PASSPHRASE, confirm_and_create, download, name_step, open_dialog
 
 pytestmark = pytest.mark.e2e
 
@@ -16,7 +16,7 @@ def create_full_access(dialog, name, type_label):
     dialog.get_by_label("Full Access").check()
     dialog.get_by_role("button", name="Next").click()
     dialog.get_by_label("Passphrase", exact=True).fill(PASSPHRASE)
-    dialog.get_by_role("button", name="Create Access").click()
+    confirm_and_create(dialog)
     expect(dialog.get_by_role("heading", name="Access created")).to_be_visible()
 
 

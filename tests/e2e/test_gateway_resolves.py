@@ -30,7 +30,7 @@ from playwright.sync_api import expect
 
 from accesskeys.models import AccessKey
 from storjformat import grant, macaroon
-from tests.helpers.browser import sign_in
+from tests.helpers.browser import confirm_and_create, sign_in
 from tests.helpers.factories import PASSWORD
 
 pytestmark = pytest.mark.e2e
@@ -53,7 +53,7 @@ def create_s3_credentials_in_the_browser(page, live_server, project, user, name)
     dialog.get_by_role("button", name="Next").click()
     expect(dialog.get_by_label("Use the current passphrase")).to_be_checked()
     dialog.get_by_label("Passphrase", exact=True).fill(PASSPHRASE)
-    dialog.get_by_role("button", name="Create Access").click()
+    confirm_and_create(dialog)
     expect(dialog.get_by_label("Secret Key")).to_be_visible()
     access_key = dialog.get_by_label("Access Key").input_value()
     secret_key = dialog.get_by_label("Secret Key").input_value()

@@ -9,7 +9,14 @@ from playwright.sync_api import expect
 
 from accesskeys.models import AccessKey
 from storjformat import caveat, grant, macaroon, passphrase
-from tests.helpers.browser import ISO, PASSPHRASE, download, name_step, open_dialog
+from tests.helpers.browser import (
+    ISO,
+    PASSPHRASE,
+    confirm_and_create,
+    download,
+    name_step,
+    open_dialog,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -27,7 +34,7 @@ def test_it_creates_s3_credentials_with_full_access(page, live_server, project, 
     expect(dialog.get_by_label("Use the current passphrase")).to_be_checked()
     dialog.get_by_label("Passphrase", exact=True).fill(PASSPHRASE)
     screenshot("new-access-3-encryption")
-    dialog.get_by_role("button", name="Create Access").click()
+    confirm_and_create(dialog)
 
     warning = "Save these credentials now: they will not be shown again."
     expect(dialog.get_by_text(warning)).to_be_visible()
@@ -62,7 +69,7 @@ def test_it_creates_an_api_key_with_full_access(page, live_server, project, admi
     screenshot("new-access-mobile-1-name", full_page=False)
     name_step(dialog, "ci-key", "API Key")
     dialog.get_by_label("Full Access").check()
-    dialog.get_by_role("button", name="Create Access").click()
+    confirm_and_create(dialog)
 
     expect(dialog.get_by_label("Satellite Address")).to_have_value(settings.SATELLITE_ADDRESS)
     api_key = dialog.get_by_label("API Key", exact=True)
@@ -82,7 +89,7 @@ def test_it_creates_an_access_grant_with_full_access(page, live_server, project,
     dialog.get_by_label("Full Access").check()
     dialog.get_by_role("button", name="Next").click()
     dialog.get_by_label("Passphrase", exact=True).fill(PASSPHRASE)
-    dialog.get_by_role("button", name="Create Access").click()
+    confirm_and_create(dialog)
 
     filename, content = download(page, dialog.get_by_role("button", name="Download all"))
     assert re.fullmatch(rf"Storj-Access-Grant-uplink-{ISO}\.txt", filename)

@@ -14,6 +14,7 @@ from console.models import Project
 from tests.helpers.browser import (
     PASSPHRASE,
     assert_accessible,
+    confirm_and_create,
     name_step,
     open_dialog,
     wait_for_htmx,
@@ -41,23 +42,22 @@ def test_the_step_count_follows_the_choices_and_never_goes_back(
     page, live_server, project, admin, screenshot
 ):
     dialog = open_dialog(page, live_server, project, admin)
-    assert progress(dialog)[0] == "Step 1 of 3"
-    dialog.get_by_label("API Key").check()
-    assert progress(dialog)[0] == "Step 1 of 2"
-    dialog.get_by_label("Access Grant").check()
+    # Until the type and the access are chosen, the count is the most there can be:
+    # Name, Access, Encryption, Permissions, Object lock, Notification, Buckets,
+    # Expiration, Confirm.
     text, filled = progress(dialog)
-    assert text == "Step 1 of 3"
+    assert text == "Step 1 of up to 9"
+    dialog.get_by_label("API Key").check()
+    assert progress(dialog) == (text, filled), "choosing does not move the bar"
+    dialog.get_by_label("Access Grant").check()
 
     dialog.get_by_label("Name", exact=True).fill("counted")
     next_(dialog, "Access")
     seen = [filled]
     text, filled = progress(dialog)
-    assert text == "Step 2 of 3" and filled > seen[-1]
+    assert text == "Step 2 of up to 9" and filled > seen[-1]
     dialog.get_by_label("Advanced").check()
-    text, filled = progress(dialog)
-    # Name, Access, Encryption, Permissions, Object lock, Notification, Buckets,
-    # Expiration, Confirm.
-    assert text == "Step 2 of 9"
+    assert progress(dialog) == (text, filled), "Advanced does not move the bar back"
     screenshot("new-access-2-access-advanced-count")
     seen.append(filled)
 
@@ -79,6 +79,23 @@ def test_the_step_count_follows_the_choices_and_never_goes_back(
         assert filled > seen[-1], f"the bar went back on {heading}"
         seen.append(filled)
     assert seen[-1] == 1
+
+
+def test_full_access_jumps_ahead_to_its_confirm_step(page, live_server, project, admin):
+    dialog = open_dialog(page, live_server, project, admin)
+    name_step(dialog, "quick", "S3 Credentials")
+    seen = [progress(dialog)[1]]
+    dialog.get_by_label("Full Access").check()
+    next_(dialog, "Encryption")
+    text, filled = progress(dialog)
+    assert text == "Step 3 of 4" and filled > seen[-1]
+    dialog.get_by_label("Passphrase", exact=True).fill(PASSPHRASE)
+    next_(dialog, "Confirm")
+    assert progress(dialog) == ("Step 4 of 4", 1)
+    summary = dialog.locator(".na-summary")
+    expect(summary).to_contain_text("Full Access")
+    expect(summary).to_contain_text("All Buckets, including buckets created later")
+    assert_accessible(page, "Confirm step of a Full Access key")
 
 
 def test_full_access_names_every_permission_it_grants(
@@ -165,7 +182,7 @@ def test_the_passphrase_error_passes_axe(page, live_server, project, admin, scre
     dialog = open_dialog(page, live_server, project, admin)
     name_step(dialog, "first-key", "Access Grant")
     next_(dialog, "Encryption")
-    dialog.get_by_role("button", name="Create Access").click()
+    confirm_and_create(dialog)
     expect(dialog.get_by_role("alert")).to_have_text("Enter your encryption passphrase.")
     screenshot(f"new-access-3-encryption-error-{viewport['width']}", full_page=False)
     assert_accessible(page, "Encryption step with an error")

@@ -8,7 +8,15 @@ from django.test import Client
 from playwright.sync_api import expect
 
 from storjformat import grant, passphrase
-from tests.helpers.browser import ISO, PASSPHRASE, download, name_step, open_dialog, sign_in
+from tests.helpers.browser import (
+    ISO,
+    PASSPHRASE,
+    confirm_and_create,
+    download,
+    name_step,
+    open_dialog,
+    sign_in,
+)
 from tests.helpers.factories import PASSWORD
 
 pytestmark = pytest.mark.e2e
@@ -28,8 +36,9 @@ def test_it_generates_a_passphrase_that_must_be_saved(
         dialog.get_by_text("A new passphrase cannot read data written with another one")
     ).to_be_visible()
     dialog.get_by_label("Generate 12-word passphrase").check()
-    create = dialog.get_by_role("button", name="Create Access")
-    expect(create).to_be_disabled()
+    # A new passphrase must be saved before going on.
+    next_ = dialog.get_by_role("button", name="Next")
+    expect(next_).to_be_disabled()
     words = dialog.get_by_role("list", name="Your new passphrase").get_by_role("listitem")
     expect(words).to_have_count(12)
     phrase = " ".join(words.all_inner_texts())
@@ -41,8 +50,10 @@ def test_it_generates_a_passphrase_that_must_be_saved(
     assert content == phrase
 
     dialog.get_by_label("I saved my encryption passphrase").check()
-    expect(create).to_be_enabled()
-    create.click()
+    expect(next_).to_be_enabled()
+    dialog.get_by_role("button", name="Next").click()
+    expect(dialog.get_by_role("heading", name="Confirm", exact=True)).to_be_visible()
+    dialog.get_by_role("button", name="Create Access").click()
     value = dialog.get_by_label("Access Grant").input_value()
     root_key = passphrase.derive_root_key(phrase, bytes(project.salt))
     assert grant.parse_grant(value).encryption_access.default_key == root_key
@@ -56,7 +67,7 @@ def test_it_remembers_the_current_passphrase_in_the_tab(page, live_server, proje
     dialog.get_by_role("button", name="Next").click()
     expect(dialog.get_by_role("heading", name="Encryption", exact=True)).to_be_visible()
     dialog.get_by_label("Passphrase", exact=True).fill(PASSPHRASE)
-    dialog.get_by_role("button", name="Create Access").click()
+    confirm_and_create(dialog)
     dialog.get_by_role("button", name="Download all").click()
     dialog.get_by_role("button", name="Done").click()
     expect(dialog).to_be_hidden()
@@ -69,7 +80,7 @@ def test_it_remembers_the_current_passphrase_in_the_tab(page, live_server, proje
         dialog.get_by_text("Using the passphrase you entered earlier in this tab.")
     ).to_be_visible()
     expect(dialog.get_by_label("Passphrase", exact=True)).to_be_hidden()
-    dialog.get_by_role("button", name="Create Access").click()
+    confirm_and_create(dialog)
     value = dialog.get_by_label("Access Grant").input_value()
     root_key = passphrase.derive_root_key(PASSPHRASE, bytes(project.salt))
     assert grant.parse_grant(value).encryption_access.default_key == root_key
@@ -88,7 +99,7 @@ def test_it_lets_the_user_change_the_remembered_passphrase(page, live_server, pr
     expect(field).to_be_focused()
     expect(field).to_have_value("")
     field.fill(PASSPHRASE)
-    dialog.get_by_role("button", name="Create Access").click()
+    confirm_and_create(dialog)
     value = dialog.get_by_label("Access Grant").input_value()
     root_key = passphrase.derive_root_key(PASSPHRASE, bytes(project.salt))
     assert grant.parse_grant(value).encryption_access.default_key == root_key

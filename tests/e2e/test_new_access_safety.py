@@ -8,6 +8,7 @@ from storjformat import grant, passphrase
 from tests.helpers.browser import (
     PASSPHRASE,
     assert_accessible,
+    confirm_and_create,
     name_step,
     open_dialog,
     wait_for_htmx,
@@ -50,11 +51,11 @@ def test_a_new_passphrase_is_typed_twice_shown_on_demand_and_saved(
     new.fill("a long enough passphrase")
     expect(warning).to_be_hidden()
     dialog.get_by_label("Confirm passphrase", exact=True).fill("a long enuogh passphrase")
-    create = dialog.get_by_role("button", name="Create Access")
+    next_ = dialog.get_by_role("button", name="Next")
     # Typed, like generated, it exists nowhere else: saving it is confirmed first.
-    expect(create).to_be_disabled()
+    expect(next_).to_be_disabled()
     dialog.get_by_label("I saved my encryption passphrase").check()
-    create.click()
+    next_.click()
     wait_for_htmx(page)
 
     confirm = dialog.get_by_label("Confirm passphrase", exact=True)
@@ -65,7 +66,7 @@ def test_a_new_passphrase_is_typed_twice_shown_on_demand_and_saved(
     new.fill("a long enough passphrase")
     confirm.fill("a long enough passphrase")
     dialog.get_by_label("I saved my encryption passphrase").check()
-    dialog.get_by_role("button", name="Create Access").click()
+    confirm_and_create(dialog)
 
     value = dialog.get_by_label("Access Grant").input_value()
     root_key = passphrase.derive_root_key("a long enough passphrase", bytes(project.salt))
@@ -75,7 +76,7 @@ def test_a_new_passphrase_is_typed_twice_shown_on_demand_and_saved(
 def test_the_result_asks_before_the_page_is_left(page, live_server, project, admin):
     dialog = to_encryption(page, live_server, project, admin, "guarded")
     dialog.get_by_label("Passphrase", exact=True).fill(PASSPHRASE)
-    dialog.get_by_role("button", name="Create Access").click()
+    confirm_and_create(dialog)
     expect(dialog.get_by_text("Save these credentials now")).to_be_visible()
 
     asked = []

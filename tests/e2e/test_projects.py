@@ -10,7 +10,7 @@ from console import keyring
 from console.models import Membership, Project
 from storjformat import grant, macaroon
 from storjformat.passphrase import derive_root_key
-from tests.helpers.browser import sign_in
+from tests.helpers.browser import confirm_and_create, sign_in
 from tests.helpers.factories import PASSWORD, make_user
 
 pytestmark = pytest.mark.e2e
@@ -122,13 +122,13 @@ def create_access_grant_in_browser(page, name, passphrase_typed=None) -> str:
     dialog.get_by_role("button", name="Next").click()
     dialog.get_by_label("Full Access").check()
     if passphrase_typed is None:
-        # Automatic: no encryption step, Full Access creates straight away.
+        # Automatic: no encryption step; Confirm, then the access.
         expect(dialog.get_by_label("Passphrase", exact=True)).to_have_count(0)
-        dialog.get_by_role("button", name="Create Access").click()
+        confirm_and_create(dialog)
     else:
         dialog.get_by_role("button", name="Next").click()
         dialog.get_by_label("Passphrase", exact=True).fill(passphrase_typed)
-        dialog.get_by_role("button", name="Create Access").click()
+        confirm_and_create(dialog)
     value = dialog.get_by_label("Access Grant")
     expect(value).not_to_have_value("")
     return value.input_value()

@@ -59,6 +59,10 @@ def test_it_creates_s3_credentials_with_full_access(page, live_server, project, 
     dialog.get_by_label("Passphrase", exact=True).fill(PASSPHRASE)
     screenshot("nojs-new-access-3-encryption")
     assert_accessible(page, "New Access page, encryption step, no JavaScript")
+    dialog.get_by_role("button", name="Next").click()
+    expect(dialog.get_by_role("heading", name="Confirm")).to_be_visible()
+    expect(dialog.get_by_text("Full Access", exact=True)).to_be_visible()
+    screenshot("nojs-new-access-4-confirm-full")
     dialog.get_by_role("button", name="Create Access").click()
 
     expect(dialog.get_by_text("Save these credentials now")).to_be_visible()

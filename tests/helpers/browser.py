@@ -155,3 +155,11 @@ def assert_accessible_without_js(page, label: str = "") -> None:
         assert_accessible(copy, label or url)
     finally:
         context.close()
+
+
+def confirm_and_create(dialog) -> None:
+    """From the last choice to the result: Full Access, like Advanced, ends on Confirm."""
+    dialog.get_by_role("button", name="Next").click()
+    expect(dialog.get_by_role("heading", name="Confirm", exact=True)).to_be_visible()
+    wait_for_htmx(dialog.page)
+    dialog.get_by_role("button", name="Create Access").click()

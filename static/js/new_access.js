@@ -141,7 +141,6 @@
       // An access was made with it: the next one in this tab need not ask again.
       remember(d, draft.value);
     }
-    d.querySelector("[data-discard-confirm]") && (d.querySelector("[data-discard-confirm]").hidden = true);
     if (f) update(f);
     var invalid = d.querySelector('[aria-invalid="true"]');
     var errors = Array.prototype.map
@@ -371,6 +370,9 @@
     if (!f) return;
     var d = dialog();
     var p = e.detail.parameters;
+    // Going on (or back) answers "Discard this new access?" with "no".
+    var discard = d.querySelector("[data-discard-confirm]");
+    if (discard) discard.hidden = true;
     if (p.nav === "back") return;
     if (f.dataset.step === "encryption") {
       var choice = encryptionChoice(f);

@@ -83,6 +83,7 @@ def test_it_goes_back_and_closes_with_escape(page, live_server, project, admin):
     dialog.get_by_role("button", name="Back").click()
     expect(dialog.get_by_label("Name", exact=True)).to_have_value("back-and-forth")
     expect(dialog.get_by_label("API Key")).to_be_checked()
+    wait_for_htmx(page)
     page.keyboard.press("Escape")
     # Partway through, Escape asks before throwing the choices away.
     dialog.get_by_role("button", name="Discard").click()

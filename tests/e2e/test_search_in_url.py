@@ -1,6 +1,6 @@
 """Search on the Access Keys page is in the URL: reload and Back keep it."""
 
-from urllib.parse import parse_qs, urlparse
+import re
 
 import pytest
 from playwright.sync_api import expect
@@ -21,7 +21,7 @@ def test_a_search_survives_reload_and_back(page, live_server, project, admin):
     search.press("Enter")
     expect(page.get_by_role("link", name="beta")).to_have_count(0)
     wait_for_htmx(page)
-    expect(page).to_have_url(lambda url: parse_qs(urlparse(url).query).get("q") == ["alpha"])
+    expect(page).to_have_url(re.compile(r"[?&]q=alpha(&|$)"))
 
     page.reload()
     expect(page.get_by_role("searchbox", name="Search")).to_have_value("alpha")

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -28,7 +29,7 @@ from accesskeys.credential_types import CredentialType
 from accesskeys.models import AccessKey, S3Credential
 from accesskeys.services import caveat as caveat_mod
 from accesskeys.services import grant as grant_mod
-from accesskeys.services import macaroon, passphrase, s3credentials
+from accesskeys.services import macaroon, passphrase, path_encryption, s3credentials
 from accesskeys.services.errors import FormatError
 from console import audit, key_lifetimes
 from console import keyring as console_keyring
@@ -40,6 +41,14 @@ NAME_MAX_LENGTH = AccessKey._meta.get_field("name").max_length
 DESCRIPTION_MAX_LENGTH = AccessKey._meta.get_field("description").max_length
 USER_AGENT_MAX_LENGTH = AccessKey._meta.get_field("user_agent").max_length
 PASSPHRASE_CHOICES = ("current", "new", "generate")
+# Object-key prefixes: Storj's console caps the paths of a shared access; an object
+# key is at most 1,024 bytes on Storj's satellite, and so is a prefix of one.
+MAX_PREFIXES = 10
+MAX_PREFIX_BYTES = 1024
+# Uploaded objects' maximum lifetime (caveat max_object_ttl): whole hours, up to ten years.
+MIN_OBJECT_TTL = timedelta(hours=1)
+MAX_OBJECT_TTL = timedelta(days=3650)
+MIN_OBJECT_TTL_TEXT, MAX_OBJECT_TTL_TEXT = "1 hour", "3,650 days"
 
 # Every rule's one wording, for the service and the dialog's step forms alike.
 # Rules that list values use %(value)s, as Django's own choice errors do.
@@ -60,6 +69,20 @@ MESSAGES = {
     "bucket_required": "Choose at least one bucket.",
     "bucket_unknown": "This project has no bucket named %(value)s.",
     "expiration_past": "Choose a date in the future.",
+    "prefix_too_many": f"An access can be limited to at most {MAX_PREFIXES} prefixes.",
+    "prefix_leading_slash": "A prefix cannot start with “/”: %(value)s.",
+    "prefix_nul": "A prefix cannot contain the NUL character.",
+    "prefix_not_text": "A prefix must be text (valid UTF-8).",
+    "prefix_too_long": (
+        f"A prefix can be at most {MAX_PREFIX_BYTES:,} bytes long in UTF-8: %(value)s."
+    ),
+    "prefix_api_key": (
+        "An API key carries no encryption key, so in a project that encrypts object keys "
+        "it cannot be limited to prefixes. Choose S3 Credentials or Access Grant."
+    ),
+    "object_ttl_range": (
+        f"The object lifetime must be between {MIN_OBJECT_TTL_TEXT} and {MAX_OBJECT_TTL_TEXT}."
+    ),
     "passphrase_choice": "Choose how to set the encryption passphrase.",
     "passphrase_current_required": "Enter your encryption passphrase.",
     "passphrase_new_required": "Enter a new passphrase.",
@@ -112,6 +135,11 @@ class CreateAccessRequest:
     permissions: frozenset[str] = permissions.DEFAULT  # names from the permissions table
     buckets: tuple[str, ...] | None = None  # None: all buckets, current and future
     expires_at: datetime | None = None
+    # Object-key prefixes as (bucket, prefix) pairs; their buckets are added to
+    # `buckets`. Empty: each bucket whole.
+    prefixes: tuple[tuple[str, str], ...] = ()
+    # Objects uploaded with the access expire after at most this long.
+    max_object_ttl: timedelta | None = None
     # "current", "new" or "generate"; ignored for types without encryption and
     # for projects with a managed passphrase.
     passphrase_choice: str = "current"
@@ -209,6 +237,47 @@ def validate_buckets(project, buckets: Iterable[str] | None) -> tuple[str, ...] 
     return names
 
 
+def validate_prefixes(
+    project, type_: str, prefixes: Iterable[tuple[str, str]]
+) -> tuple[tuple[str, str], ...]:
+    """(bucket, prefix) pairs: existing buckets, UTF-8 text without NUL, not starting
+    with "/", at most MAX_PREFIX_BYTES, at most MAX_PREFIXES. Repeats are dropped;
+    an empty prefix means the whole bucket and is dropped too (the bucket stays)."""
+    pairs = tuple(dict.fromkeys((bucket, prefix) for bucket, prefix in prefixes if prefix))
+    if len(pairs) > MAX_PREFIXES:
+        raise _invalid("prefix_too_many")
+    for _, prefix in pairs:
+        try:
+            raw = prefix.encode("utf-8")
+        except UnicodeEncodeError:
+            raise _invalid("prefix_not_text") from None
+        if "\x00" in prefix:
+            raise _invalid("prefix_nul")
+        if prefix.startswith("/"):
+            raise _invalid("prefix_leading_slash", [prefix])
+        if len(raw) > MAX_PREFIX_BYTES:
+            raise _invalid("prefix_too_long", [f"{len(raw):,} bytes"])
+    try:
+        validate_buckets(project, [bucket for bucket, _ in pairs] or None)
+    except AccessError as exc:
+        raise ValidationError(exc.errors["buckets"], code="bucket_unknown") from None
+    if pairs and type_ == "api_key" and project.path_encryption:
+        raise _invalid("prefix_api_key")
+    return pairs
+
+
+def validate_max_object_ttl(ttl: timedelta | None) -> timedelta | None:
+    if ttl is not None and not MIN_OBJECT_TTL <= ttl <= MAX_OBJECT_TTL:
+        raise _invalid("object_ttl_range")
+    return ttl
+
+
+def _invalid(rule: str, value: Iterable[str] | None = None) -> ValidationError:
+    """A rule broken, as Django's ValidationError with the rule as its code."""
+    params = {"value": ", ".join(value)} if value is not None else None
+    return ValidationError(MESSAGES[rule], code=rule, params=params)
+
+
 def validate_expiration(project, expires_at: datetime | None, now: datetime) -> datetime | None:
     """A moment in the future, within the project's maximum lifetime if it has one."""
     if expires_at is not None and expires_at <= now:
@@ -254,6 +323,8 @@ def clean(project, request: CreateAccessRequest, now: datetime) -> CreateAccessR
             cleaned[name] = check(*args)
         except AccessError as exc:
             errors.update(exc.errors)
+        except ValidationError as exc:
+            errors[name] = exc.messages
 
     attempt("name", validate_name, project, request.name)
     attempt("description", validate_description, request.description)
@@ -265,11 +336,25 @@ def clean(project, request: CreateAccessRequest, now: datetime) -> CreateAccessR
             permissions=permissions.FULL_ACCESS,
             buckets=None,
             expires_at=key_lifetimes.latest_expiration(project, now),
+            prefixes=(),
+            max_object_ttl=None,
         )
     else:
         attempt("permissions", validate_permissions, request.permissions)
-        attempt("buckets", validate_buckets, project, request.buckets)
+        buckets = request.buckets
+        if request.prefixes and not buckets:
+            # Prefixes alone name their buckets.
+            buckets = tuple(bucket for bucket, prefix in request.prefixes if prefix) or buckets
+        attempt("buckets", validate_buckets, project, buckets)
+        attempt("prefixes", validate_prefixes, project, request.type, request.prefixes)
         attempt("expires_at", validate_expiration, project, request.expires_at, now)
+        attempt("max_object_ttl", validate_max_object_ttl, request.max_object_ttl)
+        if cleaned.get("prefixes") and "buckets" in cleaned:
+            # A prefix's bucket is part of the access, whether or not it was listed.
+            listed = cleaned["buckets"] or ()
+            cleaned["buckets"] = tuple(
+                dict.fromkeys([*listed, *(bucket for bucket, _ in cleaned["prefixes"])])
+            )
     if "type" not in errors and needs_passphrase(project, request.type):
         attempt("passphrase", validate_passphrase, request.passphrase_choice, request.passphrase)
     else:
@@ -296,13 +381,16 @@ def create_access(
     request = clean(project, request, now)
     credential_type = CREDENTIAL_TYPES[request.type]
 
-    root, secret = macaroon.new_root_key()
-    api_key = macaroon.restrict(root, caveat_mod.encode(_restriction(request, now)))
-    phrase, generated = None, None
-    access_grant = None
+    root_key, generated = None, None
     if credential_type.encrypts:
         phrase, generated = _encryption_passphrase(project, request)
-        access_grant = _access_grant(project, api_key, phrase, request.buckets)
+        root_key = passphrase.derive_root_key(phrase, bytes(project.salt))
+    root, secret = macaroon.new_root_key()
+    caveat = _restriction(request, now, root_key, path_cipher_of(project))
+    api_key = macaroon.restrict(root, caveat_mod.encode(caveat))
+    access_grant = None
+    if credential_type.encrypts:
+        access_grant = _access_grant(project, api_key, root_key, request)
 
     key = _key_row(project, actor, request, root.head, secret, origin, now)
     s3 = _save(project, actor, key, request, credential_type, access_grant, origin, now)
@@ -318,16 +406,31 @@ def create_access(
     )
 
 
-def _restriction(request: CreateAccessRequest, now: datetime) -> caveat_mod.Caveat:
-    """One disallow flag per permission not granted, one Path per bucket."""
+def _restriction(
+    request: CreateAccessRequest, now: datetime, root_key: bytes | None, path_cipher: int
+) -> caveat_mod.Caveat:
+    """One disallow flag per permission not granted; one Path per whole bucket, then one
+    per prefix with the prefix encrypted as `uplink share --prefix` writes it."""
     granted = request.granted()
+    prefixed = {bucket for bucket, _ in request.prefixes}
+    paths = [
+        caveat_mod.CaveatPath(bucket=name.encode())
+        for name in request.buckets or ()
+        if name not in prefixed
+    ]
+    for bucket, prefix in request.prefixes:
+        if root_key is None:
+            # An API key in a project without path encryption (validate_prefixes).
+            encrypted = path_encryption.share_path(prefix)
+        else:
+            encrypted = grant_mod.prefix_entry(root_key, bucket, prefix, path_cipher).encrypted_path
+        paths.append(caveat_mod.CaveatPath(bucket=bucket.encode(), encrypted_path_prefix=encrypted))
     return caveat_mod.Caveat(
         **{p.caveat_flag: p.name not in granted for p in permissions.PERMISSIONS},
-        allowed_paths=[
-            caveat_mod.CaveatPath(bucket=name.encode()) for name in request.buckets or ()
-        ],
+        allowed_paths=paths,
         not_before=now,
         not_after=request.expires_at,
+        max_object_ttl=request.max_object_ttl,
         nonce=secrets.token_bytes(4),
     )
 
@@ -347,14 +450,17 @@ def path_cipher_of(project) -> int:
     return grant_mod.ENC_AESGCM if project.path_encryption else grant_mod.ENC_NULL
 
 
-def _access_grant(project, api_key, phrase: str, buckets: tuple[str, ...] | None) -> str:
-    root_key = passphrase.derive_root_key(phrase, bytes(project.salt))
+def _access_grant(project, api_key, root_key: bytes, request: CreateAccessRequest) -> str:
+    buckets = request.buckets
     return grant_mod.serialize_grant(
         grant_mod.Scope(
             satellite_addr=settings.SATELLITE_ADDRESS,
             api_key=macaroon.serialize(api_key),
             encryption_access=grant_mod.encryption_access_for(
-                root_key, list(buckets) if buckets is not None else None, path_cipher_of(project)
+                root_key,
+                list(buckets) if buckets is not None else None,
+                path_cipher_of(project),
+                list(request.prefixes),
             ),
         )
     )
@@ -378,6 +484,8 @@ def _key_row(project, actor, request, head, secret, origin: Origin, now) -> Acce
         all_buckets=request.buckets is None,
         not_before=now,
         not_after=request.expires_at,
+        prefixes=[list(pair) for pair in request.prefixes],
+        max_object_ttl=request.max_object_ttl,
         **{p.field: p.name in granted for p in permissions.PERMISSIONS},
     )
 
@@ -636,6 +744,9 @@ def restrictions_of(key: AccessKey) -> dict:
         "notification": key.notification_labels(),
         "buckets": sorted(b.name for b in key.buckets.all()) if not key.all_buckets else "all",
         "expires_at": key.not_after.isoformat() if key.not_after else None,
+        **({"prefixes": key.prefix_labels()} if key.prefixes else {}),
+        **({"max_object_ttl": key.max_object_ttl_text} if key.max_object_ttl else {}),
+        **({"other_restrictions": key.other_restrictions} if key.other_restrictions else {}),
     }
 
 

@@ -41,7 +41,9 @@ CASES = {
 }
 
 
-def new_access(project, admin, name, *, full=False, perms=(), prefixes=(), ttl=None, type_="access_grant"):
+def new_access(
+    project, admin, name, *, full=False, perms=(), prefixes=(), ttl=None, type_="access_grant"
+):
     return create_access(
         project,
         admin,
@@ -107,7 +109,9 @@ def test_it_restricts_to_prefixes_as_uplink_share_does(admin, case):
     assert (ours_paths == plain) is (not path_encryption)
     assert ours.encryption_access.default_key is None
     assert theirs.encryption_access.default_key is None
-    assert ours.encryption_access.default_path_cipher == theirs.encryption_access.default_path_cipher
+    assert (
+        ours.encryption_access.default_path_cipher == theirs.encryption_access.default_path_cipher
+    )
     assert entries(ours) == entries(theirs)
     assert [e[:2] for e in entries(ours)] == sorted(
         (b.encode(), p.rstrip("/").encode()) for b, p in prefixes
@@ -142,10 +146,13 @@ def test_it_issues_prefix_and_ttl_grants_uplink_parses_and_shares_further(admin)
     key = macaroon.parse(shared.api_key)
     inside = entries(shared)[0][2] + b"/a.jpg"
     now = timezone.now()
-    assert authorize(
-        macaroon.to_api_key_string(key),
-        macaroon.Action(macaroon.Op.READ, now, b"photos", inside),
-    ) == created.access_key
+    assert (
+        authorize(
+            macaroon.to_api_key_string(key),
+            macaroon.Action(macaroon.Op.READ, now, b"photos", inside),
+        )
+        == created.access_key
+    )
     with pytest.raises(macaroon.ActionDenied):
         authorize(
             macaroon.to_api_key_string(key),

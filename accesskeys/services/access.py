@@ -80,6 +80,8 @@ MESSAGES = {
         "An API key carries no encryption key, so in a project that encrypts object keys "
         "it cannot be limited to prefixes. Choose S3 Credentials or Access Grant."
     ),
+    "object_ttl_format": "Enter the object lifetime as hours or days, like 12h or 30d.",
+    "prefix_format": "Give a prefix as bucket/prefix, like photos/2026/: %(value)s.",
     "object_ttl_range": (
         f"The object lifetime must be between {MIN_OBJECT_TTL_TEXT} and {MAX_OBJECT_TTL_TEXT}."
     ),
@@ -270,6 +272,25 @@ def validate_max_object_ttl(ttl: timedelta | None) -> timedelta | None:
     if ttl is not None and not MIN_OBJECT_TTL <= ttl <= MAX_OBJECT_TTL:
         raise _invalid("object_ttl_range")
     return ttl
+
+
+def parse_object_ttl(text: str | None) -> timedelta | None:
+    """ "12h" or "30d" (create_access and the API); None for none."""
+    text = (text or "").strip().lower()
+    if not text:
+        return None
+    number, unit = text[:-1].strip(), text[-1:]
+    if unit not in ("h", "d") or not number.isdigit() or len(number) > 7:
+        raise _invalid("object_ttl_format")
+    return timedelta(hours=int(number)) if unit == "h" else timedelta(days=int(number))
+
+
+def parse_bucket_prefix(text: str) -> tuple[str, str]:
+    """ "photos/2026/" → ("photos", "2026/"): the bucket is up to the first "/"."""
+    bucket, slash, prefix = text.partition("/")
+    if not bucket or not slash or not prefix:
+        raise _invalid("prefix_format", [text])
+    return bucket, prefix
 
 
 def _invalid(rule: str, value: Iterable[str] | None = None) -> ValidationError:

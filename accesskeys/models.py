@@ -94,13 +94,13 @@ class AccessKey(models.Model):
     # Object-key prefixes within the buckets, as [bucket, prefix] pairs in the
     # order chosen, the prefix as typed (plain text; the caveat holds it encrypted).
     # Empty: each bucket whole.
-    prefixes = models.JSONField(default=list, blank=True)
+    prefixes = models.JSONField(default=list, db_default=[], blank=True)
     # Objects uploaded with the key expire after at most this long (caveat max_object_ttl).
     max_object_ttl = models.DurationField(null=True, blank=True)
     # What else the key's caveats restrict, in words, for grants registered through
     # the auth service API that carry fields the console does not otherwise model
     # (e.g. "Object lock: not allowed" for the legacy disallow_locks).
-    other_restrictions = models.JSONField(default=list, blank=True)
+    other_restrictions = models.JSONField(default=list, db_default=[], blank=True)
 
     revoked_at = models.DateTimeField(null=True, blank=True)
     # Written at most once a minute per key (see services/lookup.py).
@@ -219,16 +219,20 @@ class AccessKey(models.Model):
     @property
     def max_object_ttl_text(self) -> str:
         """ "Objects expire after at most 30 days", or "" without a limit."""
-        if self.max_object_ttl is None:
-            return ""
-        return f"Objects expire after at most {duration_text(self.max_object_ttl)}"
+        return restriction_notes((), self.max_object_ttl, ())[0] if self.max_object_ttl else ""
 
     def restriction_notes(self) -> list[str]:
         """The restrictions beyond permissions, buckets and expiration, in words."""
-        notes = [f"Only objects under {label}" for label in self.prefix_labels()]
-        if self.max_object_ttl is not None:
-            notes.append(self.max_object_ttl_text)
-        return notes + list(self.other_restrictions)
+        return restriction_notes(self.prefixes, self.max_object_ttl, self.other_restrictions)
+
+
+def restriction_notes(prefixes, max_object_ttl, other_restrictions) -> list[str]:
+    """ "Only objects under photos/2026/", "Objects expire after at most 30 days", and
+    the other restrictions of a registered grant: from a key's plain column values."""
+    notes = [f"Only objects under {bucket}/{prefix}" for bucket, prefix in prefixes or ()]
+    if max_object_ttl is not None:
+        notes.append(f"Objects expire after at most {duration_text(max_object_ttl)}")
+    return notes + list(other_restrictions or ())
 
 
 def duration_text(value) -> str:

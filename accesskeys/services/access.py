@@ -615,6 +615,20 @@ def _grant_restrictions(project, caveats: list[caveat_mod.Caveat]) -> dict:
         p.field: not any(getattr(cav, p.caveat_flag) for cav in caveats)
         for p in permissions.PERMISSIONS
     }
+    # The legacy disallow_locks (field 5) denies every object-lock action
+    # (storj/common macaroon/apikey.go).
+    locks_disallowed = any(cav.disallow_locks for cav in caveats)
+    if locks_disallowed:
+        for p in permissions.in_group(permissions.OBJECT_LOCK):
+            fields[p.field] = False
+    ttls = [cav.max_object_ttl for cav in caveats if cav.max_object_ttl is not None]
+    unknown = sorted({num for cav in caveats for num in cav.unknown_fields})
+    others = ["Object lock: not allowed"] if locks_disallowed else []
+    others += [
+        f"Caveat field {num}: a restriction this console does not know; "
+        "it may allow less than shown"
+        for num in unknown
+    ]
     bucket_names: set[str] | None = None
     prefixed = False
     for cav in caveats:
@@ -628,7 +642,15 @@ def _grant_restrictions(project, caveats: list[caveat_mod.Caveat]) -> dict:
     granted = {p.name for p in permissions.PERMISSIONS if fields[p.field]}
     return {
         **fields,
-        "full_access": (granted == permissions.FULL_ACCESS and bucket_names is None and not ends),
+        "full_access": (
+            granted == permissions.FULL_ACCESS
+            and bucket_names is None
+            and not ends
+            and not ttls
+            and not others
+        ),
+        "max_object_ttl": min(ttls) if ttls else None,
+        "other_restrictions": others,
         "all_buckets": bucket_names is None,
         "bucket_objects": (
             list(project.buckets.filter(name__in=bucket_names)) if bucket_names else []
@@ -637,6 +659,32 @@ def _grant_restrictions(project, caveats: list[caveat_mod.Caveat]) -> dict:
         "not_after": min(ends) if ends else None,
         "not_before": max(starts) if starts else None,
     }
+
+
+def _plain_prefixes(scope: grant_mod.Scope, caveats: list[caveat_mod.Caveat]) -> list[list[str]]:
+    """The prefixes of a registered grant in plain text, from its own encryption store.
+
+    `uplink share --prefix` writes, for each shared path, a store entry holding
+    both the encrypted prefix the caveat names and the unencrypted one. The last
+    caveat that names paths is the narrowest; a path without such an entry is left
+    out (the description then says the key is limited to prefixes).
+    """
+    with_paths = [cav for cav in caveats if cav.allowed_paths]
+    if not with_paths:
+        return []
+    plain = {
+        (entry.bucket, entry.encrypted_path): entry.unencrypted_path
+        for entry in scope.encryption_access.store_entries
+    }
+    out = []
+    for path in with_paths[-1].allowed_paths:
+        found = plain.get((path.bucket, path.encrypted_path_prefix))
+        if path.encrypted_path_prefix and found:
+            try:
+                out.append([path.bucket.decode("utf-8"), found.decode("utf-8")])
+            except UnicodeDecodeError:
+                continue
+    return out
 
 
 def _registered_name(parent: AccessKey) -> str:
@@ -704,6 +752,7 @@ def register_grant(
             raise RegistrationError("access grant: the API key has been deleted")
         project = parent.project
         restrictions = _grant_restrictions(project, caveats)
+        prefixes = _plain_prefixes(scope, caveats)
         key = AccessKey.objects.create(
             project=project,
             parent=parent,
@@ -712,7 +761,7 @@ def register_grant(
                 f"Registered through the auth service API from “{parent.name}”."
                 + (
                     " Limited to object key prefixes within its buckets."
-                    if restrictions["prefixed"]
+                    if restrictions["prefixed"] and not prefixes
                     else ""
                 )
             ),
@@ -724,6 +773,9 @@ def register_grant(
             all_buckets=restrictions["all_buckets"],
             not_before=restrictions["not_before"] or now,
             not_after=restrictions["not_after"],
+            max_object_ttl=restrictions["max_object_ttl"],
+            other_restrictions=restrictions["other_restrictions"],
+            prefixes=prefixes,
             **{p.field: restrictions[p.field] for p in permissions.PERMISSIONS},
         )
         if not restrictions["all_buckets"]:

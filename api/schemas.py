@@ -60,7 +60,8 @@ class Page(Schema):
 
 class PathIn(Schema):
     bucket: Text
-    prefix: Text = Field(
+    # Plain str: the service's prefix rules (NUL, length, leading "/") give the message.
+    prefix: str = Field(
         description="Object-key prefix, e.g. `2026/`: UTF-8 without NUL, at most 1,024 bytes, "
         "not starting with `/`. Empty: the whole bucket."
     )

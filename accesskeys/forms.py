@@ -457,7 +457,12 @@ class BucketsForm(StepForm):
     def prefix_rows(self) -> list[dict]:
         """The bucket options with their prefix text, for the template."""
         texts = self.prefix_texts()
-        return [{**o, "prefixes": texts.get(o["value"], "")} for o in self.options["buckets"]]
+        rows = []
+        for option in self.options["buckets"]:
+            text = texts.get(option["value"], "")
+            lines = max(1, len(text.replace("\r", "").rstrip("\n").split("\n")))
+            rows.append({**option, "prefixes": text, "lines": min(lines, 10)})
+        return rows
 
     def clean(self):
         data = super().clean()

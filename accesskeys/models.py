@@ -101,6 +101,9 @@ class AccessKey(models.Model):
     # the auth service API that carry fields the console does not otherwise model
     # (e.g. "Object lock: not allowed" for the legacy disallow_locks).
     other_restrictions = models.JSONField(default=list, db_default=[], blank=True)
+    # A share link's public URL ("Share" on the Buckets page): public by design, as
+    # it holds only the access key ID of public S3 credentials (read and list).
+    share_url = models.CharField(max_length=4096, blank=True, db_default="", default="")
 
     revoked_at = models.DateTimeField(null=True, blank=True)
     # Written at most once a minute per key (see services/lookup.py).

@@ -54,7 +54,7 @@ COLUMNS = (
     Column(
         "name",
         "Name",
-        ("name", "prefixes", "max_object_ttl", "other_restrictions"),
+        ("name", "prefixes", "max_object_ttl", "other_restrictions", "share_url"),
         (Lower("name"), "id"),
         (Lower("name").desc(), "-id"),
     ),

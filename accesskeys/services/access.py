@@ -17,6 +17,7 @@ import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
+from urllib.parse import quote
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -142,6 +143,9 @@ class CreateAccessRequest:
     prefixes: tuple[tuple[str, str], ...] = ()
     # Objects uploaded with the access expire after at most this long.
     max_object_ttl: timedelta | None = None
+    # S3 credentials registered as public (a share link): gateways and linksharing
+    # serve their objects without a signature.
+    public: bool = False
     # "current", "new" or "generate"; ignored for types without encryption and
     # for projects with a managed passphrase.
     passphrase_choice: str = "current"
@@ -165,6 +169,10 @@ class CreatedAccess:
     s3_secret_key: str | None = None
     s3_endpoint: str | None = None
     generated_passphrase: str | None = None
+
+    @property
+    def share_url(self) -> str:
+        return self.access_key.share_url
 
     @property
     def credential_type(self) -> CredentialType:
@@ -520,7 +528,10 @@ def _save(project, actor, key, request, credential_type, access_grant, origin, n
             if request.buckets is not None:
                 key.buckets.set(project.buckets.filter(name__in=request.buckets))
             if credential_type.registers_s3:
-                s3 = _register_s3_credentials(key, access_grant, now)
+                s3 = _register_s3_credentials(key, access_grant, now, public=request.public)
+            if request.public:
+                key.share_url = share_link(s3["access_key"], *_shared_path(request))
+                key.save(update_fields=["share_url"])
             audit.write_from(
                 origin,
                 AuditEvent.Action.ACCESS_CREATED,
@@ -820,7 +831,82 @@ def restrictions_of(key: AccessKey) -> dict:
         **({"prefixes": key.prefix_labels()} if key.prefixes else {}),
         **({"max_object_ttl": key.max_object_ttl_text} if key.max_object_ttl else {}),
         **({"other_restrictions": key.other_restrictions} if key.other_restrictions else {}),
+        **({"public_link": True} if key.share_url else {}),
     }
+
+
+# --- share links (the Buckets page's "Share") ----------------------------------
+
+SHARE_PERMISSIONS = frozenset({"read", "list"})
+SHARE_NAME_PREFIX = "Share "
+
+
+def share_link(access_key_id: str, bucket: str, prefix: str = "") -> str:
+    """The linksharing URL of a bucket or folder: {LINKSHARING_URL}/s/{id}/{bucket}/{prefix}
+    (storj/storj web/satellite ``useLinksharing``)."""
+    base = settings.LINKSHARING_URL.rstrip("/")
+    return f"{base}/s/{access_key_id}/{quote(bucket, safe='')}/{quote(prefix, safe='/')}"
+
+
+def raw_link(share_url: str, object_key: str = "") -> str:
+    """The direct download form of a share link for one object: /raw/ instead of /s/."""
+    base = settings.LINKSHARING_URL.rstrip("/")
+    rest = share_url[len(base) + len("/s/") :]
+    return f"{base}/raw/{rest}{quote(object_key, safe='/')}"
+
+
+def _shared_path(request: CreateAccessRequest) -> tuple[str, str]:
+    if request.prefixes:
+        return request.prefixes[0]
+    return (request.buckets or ("",))[0], ""
+
+
+def _share_name(project, bucket: str, prefix: str) -> str:
+    base = f"{SHARE_NAME_PREFIX}{bucket}/{prefix}"[: NAME_MAX_LENGTH - 4]
+    taken = set(
+        AccessKey.objects.not_revoked()
+        .filter(project=project, name__startswith=base)
+        .values_list("name", flat=True)
+    )
+    name, number = base, 1
+    while name in taken:
+        number += 1
+        name = f"{base} {number}"
+    return name
+
+
+def create_share(
+    project,
+    actor,
+    bucket: str,
+    prefix: str = "",
+    expires_at: datetime | None = None,
+    passphrase_value: str | None = None,
+    origin: Origin | None = None,
+    now: datetime | None = None,
+) -> CreatedAccess:
+    """A public link to a bucket or a folder in it, as Storj's share dialog makes one:
+    a read-and-list key limited to that bucket and prefix, registered as public S3
+    credentials. It is a key of its own in the Access Keys list; deleting it ends
+    the link. Same rules, same audit as any creation."""
+    return create_access(
+        project,
+        actor,
+        CreateAccessRequest(
+            name=_share_name(project, bucket, prefix),
+            type="s3",
+            description="Public link made with Share on the Buckets page.",
+            full_access=False,
+            permissions=SHARE_PERMISSIONS,
+            buckets=(bucket,),
+            prefixes=((bucket, prefix),) if prefix else (),
+            expires_at=expires_at,
+            passphrase=passphrase_value,
+            public=True,
+        ),
+        origin,
+        now=now,
+    )
 
 
 # --- renaming and describing --------------------------------------------------

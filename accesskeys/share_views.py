@@ -102,12 +102,15 @@ def share(request, public_id):
         project,
         form,
         created=key,
-        raw_example=access.raw_link(key.share_url, "<object name>"),
+        raw_example=access.raw_link(key.share_url) + "<object name>",
     )
     return trigger_client_event(response, "accessesChanged")
 
 
 def _render(request, project, form, status=200, **extra):
+    if request.htmx:
+        # htmx swaps only 2xx answers: the dialog with its errors comes back as 200.
+        status = 200
     context = {"project": project, "form": form, "page": "buckets", **extra}
     template = "accesskeys/share.html#dialog" if request.htmx else "accesskeys/share.html"
     return render(request, template, context, status=status)

@@ -11,6 +11,7 @@ from django.urls import reverse
 from accesskeys.models import AccessKey
 from accesskeys.services import access
 from accesskeys.services.lookup import find_s3_credentials
+from console.event_text import describe
 from console.models import AuditEvent
 from storjformat import caveat, grant, macaroon
 
@@ -131,3 +132,12 @@ def test_the_link_follows_the_setting(admin_client, url, settings):
     key = AccessKey.objects.get()
     assert key.share_url.startswith("https://links.example.com/s/")
     assert key.share_url.endswith("/photos/a%20b/")
+
+
+def test_the_event_log_says_who_shared_what(admin_client, url, project, admin):
+    share(admin_client, url, bucket="photos", prefix="2026/")
+    event = AuditEvent.objects.filter(action=AuditEvent.Action.ACCESS_CREATED).latest("id")
+    text = describe(event.action, event.details)
+    assert "Only objects under photos/2026/." in text
+    assert "Shared as a public link (read and list)." in text
+    assert event.actor == admin

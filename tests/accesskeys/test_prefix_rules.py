@@ -248,3 +248,24 @@ def test_an_api_key_cannot_take_a_prefix_where_object_keys_are_encrypted(project
     project.save()
     created = access.create_access(project, admin, request)
     assert created.access_key.prefixes == [["photos", "a/"]]
+
+
+def test_the_keys_csv_says_the_restrictions(admin_client, project, admin):
+    from tests.accesskeys.test_audit_csv import download, rows_of
+
+    access.create_access(
+        project,
+        admin,
+        CreateAccessRequest(
+            name="narrow",
+            type="s3",
+            full_access=False,
+            permissions=frozenset({"read"}),
+            prefixes=(("photos", "2026/"),),
+            max_object_ttl=timedelta(days=30),
+            passphrase=PASSPHRASE,
+        ),
+    )
+    header, row = rows_of(download(admin_client, "audit_keys_csv", project))
+    restrictions = dict(zip(header, row, strict=True))["Restrictions"]
+    assert restrictions == "Only objects under photos/2026/; Objects expire after at most 30 days"

@@ -87,6 +87,7 @@ def test_it_limits_an_access_to_prefixes_with_an_object_lifetime(
     row.get_by_role("link", name="invoices").click()
     expect(page.get_by_role("heading", name="invoices")).to_be_visible()
     expect(page.get_by_text("photos/Fotos/Grüße/")).to_be_visible()
+    expect(page.get_by_text("Anywhere in logs.")).to_be_visible()
     expect(page.get_by_text("Objects expire after at most 36 hours")).to_be_visible()
     screenshot(f"key-details-prefixes-{width}")
     assert_accessible(page, "Key details with prefixes")

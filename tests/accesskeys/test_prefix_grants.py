@@ -8,10 +8,13 @@ allowed paths (bucket and encrypted prefix bytes) and every encryption store
 entry. Only the caveat nonce and the macaroon (head and tail) may differ.
 """
 
+import json
 from datetime import timedelta
+from io import StringIO
 
 import pytest
 from django.conf import settings
+from django.core.management import call_command
 from django.utils import timezone
 
 from accesskeys.services.access import CreateAccessRequest, create_access
@@ -185,3 +188,29 @@ def test_it_keeps_the_prefixes_in_plain_text(admin):
     assert sorted(b.name for b in key.buckets.all()) == ["photos"]
     assert key.restriction_notes() == ["Only objects under photos/2026/"]
     assert Bucket.objects.filter(project=project).count() == 3
+
+
+def inspected(access_grant: str) -> dict:
+    out = StringIO()
+    call_command("inspect_access", access_grant, stdout=out)
+    return json.loads(out.getvalue())
+
+
+@pytest.mark.parametrize("path_encryption", [True, False], ids=["encrypted", "EncNull"])
+def test_inspect_access_prints_both_grants_alike(admin, path_encryption):
+    prefixes = [("photos", "2026/"), ("logs", "web/nginx")]
+    project = make_project(admin, managed=False, path_encryption=path_encryption)
+    full = new_access(project, admin, "full", full=True)
+    theirs = inspected(uplink_c.share(full.access_grant, download=True, prefixes=prefixes))
+    ours = inspected(
+        new_access(project, admin, "narrow", perms={"read"}, prefixes=prefixes).access_grant
+    )
+
+    def by_bucket(out):
+        return sorted(out["encryption_access"]["store_entries"], key=lambda e: e["bucket"])
+
+    assert ours["satellite_addr"] == theirs["satellite_addr"]
+    assert by_bucket(ours) == by_bucket(theirs)
+    assert [e["unencrypted_path"] for e in by_bucket(ours)] == ["web/nginx", "2026"]
+    paths = [[c.get("allowed_paths") for c in out["macaroon"]["caveats"]] for out in (ours, theirs)]
+    assert paths[0][-1] == paths[1][-1]

@@ -269,3 +269,13 @@ def test_the_keys_csv_says_the_restrictions(admin_client, project, admin):
     header, row = rows_of(download(admin_client, "audit_keys_csv", project))
     restrictions = dict(zip(header, row, strict=True))["Restrictions"]
     assert restrictions == "Only objects under photos/2026/; Objects expire after at most 30 days"
+
+
+def test_the_openapi_document_describes_paths_and_the_lifetime(client):
+    schemas = client.get("/api/v1/openapi.json").json()["components"]["schemas"]
+    create = schemas["AccessCreate"]["properties"]
+    assert "paths" in create and "max_object_ttl" in create
+    assert set(schemas["PathIn"]["properties"]) == {"bucket", "prefix"}
+    assert {"paths", "max_object_ttl_seconds", "other_restrictions"} <= set(
+        schemas["AccessOut"]["properties"]
+    )

@@ -121,8 +121,13 @@ def test_it_restricts_to_prefixes_as_uplink_share_does(admin, case):
     )
 
 
-def test_it_issues_prefix_and_ttl_grants_uplink_parses_and_shares_further(admin):
-    project = make_project(admin, managed=True)
+@pytest.mark.parametrize("managed", [True, False], ids=["managed", "self-managed"])
+@pytest.mark.parametrize("path_encryption", [True, False], ids=["encrypted", "EncNull"])
+@pytest.mark.parametrize("type_", ["s3", "access_grant"])
+def test_it_issues_prefix_and_ttl_grants_uplink_parses_and_shares_further(
+    admin, managed, path_encryption, type_
+):
+    project = make_project(admin, managed=managed, path_encryption=path_encryption)
     ttl = timedelta(days=30)
     created = new_access(
         project,
@@ -131,7 +136,7 @@ def test_it_issues_prefix_and_ttl_grants_uplink_parses_and_shares_further(admin)
         perms={"read", "write", "list"},
         prefixes=[("photos", "2026/"), ("backups", "db/")],
         ttl=ttl,
-        type_="s3",
+        type_=type_,
     )
     parsed = uplink_c.parse(created.access_grant)
     assert parsed.satellite_address == settings.SATELLITE_ADDRESS

@@ -161,7 +161,7 @@ class NameForm(StepForm):
         return service_check(access.validate_description, self.cleaned_data["description"])
 
 
-class EditAccessForm(forms.Form):
+class EditAccessForm(FocusFirstError, forms.Form):
     """Rename and describe an existing key: the Name step's fields and the service's rules."""
 
     name = NameForm.base_fields["name"]

@@ -3,6 +3,7 @@
 from django import forms
 
 from api.tokens import EXPIRY_DAYS
+from console.form_focus import FocusFirstError
 
 EXPIRY_CHOICES = [
     (str(days) if days else "none", f"{days} days" if days else "No expiration")
@@ -10,7 +11,7 @@ EXPIRY_CHOICES = [
 ]
 
 
-class NewTokenForm(forms.Form):
+class NewTokenForm(FocusFirstError, forms.Form):
     name = forms.CharField(
         label="Name",
         max_length=100,

@@ -4,13 +4,14 @@ from django.db import IntegrityError, transaction
 
 from console import audit
 from console.bucket_names import bucket_name_problems
+from console.form_focus import FocusFirstError
 from console.models import AuditEvent, Bucket
 
 BUCKET_NAME_TAKEN = "A bucket with this name already exists in the project."
 BUCKETS_ADMIN_ONLY = "Only project Admins can create buckets."
 
 
-class SignInForm(forms.Form):
+class SignInForm(FocusFirstError, forms.Form):
     # The column's length: a longer email cannot be an account, and PostgreSQL
     # refuses to compare with it (DataError).
     email = forms.EmailField(
@@ -21,6 +22,8 @@ class SignInForm(forms.Form):
     # One message for a wrong password and an unknown email alike, so the
     # form does not reveal which emails have accounts.
     error_message = "Incorrect email or password."
+    # After it, the password is what to type again (the email stays filled in).
+    focus_on_form_error = "password"
 
     def __init__(self, request, *args, **kwargs):
         self.request = request
@@ -39,7 +42,7 @@ class SignInForm(forms.Form):
         return self.cleaned_data
 
 
-class BucketForm(forms.Form):
+class BucketForm(FocusFirstError, forms.Form):
     name = forms.CharField(label="Bucket name", max_length=63, strip=True)
     object_lock = forms.BooleanField(label="Enable object lock", required=False)
 

@@ -3,6 +3,7 @@
 from django import forms
 
 from console import key_lifetimes
+from console.form_focus import FocusFirstError
 from console.models import Project
 from console.text_rules import has_control_characters
 
@@ -26,7 +27,7 @@ PASSPHRASE_CHOICES = [
 ]
 
 
-class ProjectDetailsForm(forms.Form):
+class ProjectDetailsForm(FocusFirstError, forms.Form):
     """Name and description, shared by the create dialog and the settings page."""
 
     name = forms.CharField(
@@ -103,7 +104,7 @@ class NewProjectForm(ProjectDetailsForm):
         return [(radio, helps[radio.data["value"]]) for radio in self["passphrase_mode"]]
 
 
-class KeyLifetimeForm(forms.Form):
+class KeyLifetimeForm(FocusFirstError, forms.Form):
     """The project's expiry policy: how long new access keys may last at most."""
 
     max_key_lifetime = forms.ChoiceField(

@@ -1,10 +1,11 @@
 from django import forms
 from django.contrib.auth import password_validation
 
+from console.form_focus import FocusFirstError
 from console.models import Membership
 
 
-class AddMemberForm(forms.Form):
+class AddMemberForm(FocusFirstError, forms.Form):
     email = forms.EmailField(label="Email", max_length=254)
     role = forms.ChoiceField(
         label="Role", choices=Membership.Role.choices, initial=Membership.Role.MEMBER
@@ -22,7 +23,7 @@ class AddMemberForm(forms.Form):
         return email
 
 
-class RoleForm(forms.Form):
+class RoleForm(FocusFirstError, forms.Form):
     role = forms.ChoiceField(label="Role", choices=Membership.Role.choices)
 
 

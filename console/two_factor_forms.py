@@ -4,6 +4,7 @@ from django import forms
 from django_otp.plugins.otp_static.models import StaticDevice
 
 from console import two_factor
+from console.form_focus import FocusFirstError
 
 CODE_HELP = "The 6-digit code from your authenticator app, or one of your recovery codes."
 
@@ -20,7 +21,7 @@ def code_widget(numeric: bool) -> forms.TextInput:
     return forms.TextInput(attrs=attrs)
 
 
-class CodeForm(forms.Form):
+class CodeForm(FocusFirstError, forms.Form):
     """A current code of the user's two-factor devices: the app's code or a
     recovery code, which is used up. `device` is the one that accepted it."""
 
@@ -56,7 +57,7 @@ class CodeForm(forms.Form):
         return isinstance(self.device, StaticDevice)
 
 
-class SetupForm(forms.Form):
+class SetupForm(FocusFirstError, forms.Form):
     """The first code from the app, which proves it holds the secret."""
 
     code = forms.CharField(

@@ -189,12 +189,15 @@
 
   function copyText(text, button) {
     function done() {
+      // The label the button had first: a second click within the delay must not
+      // make "Copied" the label it goes back to.
       var label = button.firstChild;
-      var before = label.textContent;
+      if (!button.dataset.label) button.dataset.label = label.textContent;
       label.textContent = "Copied";
       announce("Copied to the clipboard.");
-      setTimeout(function () {
-        label.textContent = before;
+      clearTimeout(button.copiedTimer);
+      button.copiedTimer = setTimeout(function () {
+        label.textContent = button.dataset.label;
       }, 1500);
     }
     if (navigator.clipboard && window.isSecureContext) {

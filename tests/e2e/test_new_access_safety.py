@@ -1,6 +1,8 @@
 """What keeps a person from losing data in the New Access dialog: a new passphrase
 typed twice and saved, one-time values guarded on leaving, Escape that asks."""
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -133,3 +135,17 @@ def test_escape_on_an_untouched_first_step_just_closes(page, live_server, projec
     dialog = open_dialog(page, live_server, project, admin)
     page.keyboard.press("Escape")
     expect(dialog).to_be_hidden()
+
+
+def test_copied_goes_back_to_copy_even_after_two_clicks(page, live_server, project, admin):
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    dialog = open_dialog(page, live_server, project, admin)
+    name_step(dialog, "copied", "API Key")
+    confirm_and_create(dialog)
+    copy = dialog.get_by_role("button", name=re.compile(r"^Cop(y|ied) API Key$"))
+    copy.click()
+    expect(copy).to_have_text("Copied API Key")
+    copy.click()
+    expect(copy).to_have_text("Copy API Key", timeout=4000)
+    box = copy.bounding_box()
+    assert box["width"] == dialog.get_by_role("button", name="Show API Key").bounding_box()["width"]

@@ -22,7 +22,7 @@ def test_it_signs_in_and_shows_the_shell(page, live_server, admin, project, scre
     screenshot("shell-access-keys")
 
     menu.get_by_role("link", name="Buckets").click()
-    expect(page.get_by_role("cell", name="backups")).to_be_visible()
+    expect(page.get_by_role("cell", name="backups", exact=True)).to_be_visible()
     screenshot("buckets")
 
 

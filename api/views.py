@@ -41,7 +41,14 @@ def api_tokens(request):
         form.cleaned_data["expires"],
         request=request,
     )
-    created = {"token": token, "value": plaintext}
+    # Where its REST paths start, and a first request that works as shown.
+    project_url = request.build_absolute_uri(f"/api/v1/projects/{token.project.public_id}/")
+    created = {
+        "token": token,
+        "value": plaintext,
+        "project_url": project_url,
+        "curl": f'curl -sS -H "Authorization: Bearer {plaintext}" "{project_url}accesses"',
+    }
     return _render(request, NewTokenForm(request.user), created=created)
 
 

@@ -1,5 +1,6 @@
 """The user's own account page: two-factor sign-in on and off, recovery codes."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.db import transaction
 from django.shortcuts import redirect, render
@@ -8,6 +9,7 @@ from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 
 from console import audit, two_factor
+from console.filenames import safe_filename
 from console.models import AuditEvent
 from console.two_factor_forms import CodeForm, SetupForm
 from console.views import _safe_next as safe_next
@@ -36,7 +38,15 @@ def account(request):
 
 
 def _recovery_codes_page(request, codes, *, first_time: bool):
-    ctx = {"codes": codes, "first_time": first_time, "next": safe_next(request)}
+    ctx = {
+        "codes": codes,
+        "codes_text": "\n".join(codes) + "\n",
+        "codes_filename": safe_filename(
+            f"{settings.BRAND_NAME}-recovery-codes-{request.user.email}.txt"
+        ),
+        "first_time": first_time,
+        "next": safe_next(request),
+    }
     return render(request, "console/recovery_codes.html", ctx)
 
 

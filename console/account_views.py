@@ -7,7 +7,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 
-from console import audit, two_factor
+from console import audit, sessions, two_factor
 from console.models import AuditEvent
 from console.two_factor_forms import CodeForm, SetupForm
 from console.views import _safe_next as safe_next
@@ -62,6 +62,9 @@ def two_factor_setup(request):
             device.refresh_from_db()
             # This session has now shown a code: projects that require it open.
             otp_login(request, device)
+            # Sessions signed in with the password alone end: from now on every
+            # sign-in asks for a code.
+            sessions.end_other_sessions(request, user)
             return _recovery_codes_page(request, codes, first_time=True)
         form.add_error(
             "code",

@@ -6,6 +6,7 @@ import uuid
 from django.contrib.auth.base_user import BaseUserManager
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils.crypto import salted_hmac
 from django_otp.models import Device, ThrottlingMixin, TimestampMixin
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -35,6 +36,9 @@ class User(AbstractUser):
 
     username = None
     email = models.EmailField("email", unique=True)
+    # Part of what every session of the account is signed with (see
+    # _get_session_auth_hash): raising it ends the account's other sessions.
+    session_generation = models.PositiveIntegerField(default=0)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS = []
@@ -43,6 +47,17 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.email
+
+    def _get_session_auth_hash(self, secret=None):
+        # Django signs each session with an HMAC of the password hash, so a new
+        # password ends the other sessions; the generation does the same without
+        # one (two-factor turned on). At 0 the hash is Django's own, so sessions
+        # made before this field existed stay valid.
+        key_salt = "django.contrib.auth.models.AbstractBaseUser.get_session_auth_hash"
+        value = self.password
+        if self.session_generation:
+            value = f"{self.password}:{self.session_generation}"
+        return salted_hmac(key_salt, value, secret=secret, algorithm="sha256").hexdigest()
 
 
 def new_salt() -> bytes:

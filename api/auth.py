@@ -4,7 +4,8 @@ A token acts as its user in its own project, with the user's current role
 there. Another project's URL answers 404 (it does not exist for the token),
 as the browser pages answer an outsider; a project that requires two-factor
 answers 401 to the token of a member who has not turned it on (the token is
-paused until they do); an Admin-only operation answers a Member 403. Both are decided before the request body is read.
+paused until they do); an Admin-only operation answers a Member 403. All
+are decided before the request body is read.
 """
 
 import uuid

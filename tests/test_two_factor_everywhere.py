@@ -28,9 +28,7 @@ def accesses_url(project):
     return f"/api/v1/projects/{project.public_id}/accesses"
 
 
-def test_a_member_without_two_factor_cannot_make_a_token_on_the_page(
-    member_client, strict_project
-):
+def test_a_member_without_two_factor_cannot_make_a_token_on_the_page(member_client, strict_project):
     response = member_client.post(
         PAGE, {"name": "deploy", "project": str(strict_project.public_id), "expires": "90"}
     )

@@ -6,6 +6,7 @@ import uuid
 from django.contrib.auth.base_user import BaseUserManager
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django_otp.models import Device, ThrottlingMixin, TimestampMixin
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -148,12 +149,13 @@ class Bucket(models.Model):
 
 
 class Invitation(models.Model):
-    """A one-time link that lets whoever holds it join one project as one email.
+    """A one-time link, mailed to one email, that lets its reader join one project.
 
-    The console cannot verify that someone owns an email address, so the link
-    itself is the proof: nobody joins a project without it. The invited person
-    either signs in as the email (an existing account) or, if the email has no
-    account yet, sets its password.
+    The link is mailed to the address, so holding it shows that one reads that
+    mailbox: the invited person either signs in as the email (an existing
+    account) or, if the email has no account yet, sets its password. Only a
+    mailed link may set a first password (links handed over by hand before
+    invitations were mailed can only be accepted after signing in).
     """
 
     email = models.EmailField(max_length=254)
@@ -167,9 +169,15 @@ class Invitation(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField()
     used_at = models.DateTimeField(null=True, blank=True)
+    # When the link was mailed to the email; None for links shown to the Admin.
+    mailed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["email", "created_at"]
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at <= timezone.now()
 
     def __str__(self) -> str:
         return f"Invitation of {self.email} to {self.project}"

@@ -67,7 +67,12 @@ urlpatterns = [
         team_views.cancel_invitation,
         name="team_invitation_cancel",
     ),
-    # The link handed to an invited person; it redirects to the token-free page below.
+    path(
+        "projects/<uuid:public_id>/team/invitations/<int:invitation_id>/resend/",
+        team_views.resend_invitation,
+        name="team_invitation_resend",
+    ),
+    # The link mailed to an invited person; it redirects to the token-free page below.
     path("invitations/<str:token>/", invitation_views.open_link, name="invitation_link"),
     path("invitation/", invitation_views.invitation, name="invitation"),
     path("api/v0/projects/<uuid:public_id>/salt", views.project_salt, name="project_salt"),

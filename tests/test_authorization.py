@@ -65,6 +65,7 @@ TABLE = {
     "audit_keys_csv": {"GET": (302, 404, 403, 200)},
     "audit_events_csv": {"GET": (302, 404, 403, 200)},
     "team_invitation_cancel": {"GET": (302, 404, 403, 200), "POST": (302, 404, 403, 302)},
+    "team_invitation_resend": {"GET": (302, 405, 405, 405), "POST": (302, 404, 403, 302)},
     # The one-time link works for whoever holds it, signed in or not: it keeps the
     # invitation in the session and goes on to the invitation page.
     "invitation_link": {"GET": (302, 302, 302, 302)},

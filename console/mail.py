@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import logging
 import smtplib
-import socket
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -41,7 +40,7 @@ def send(kind: str, to: str, context: dict) -> None:
     message.attach_alternative(html, "text/html")
     try:
         message.send()
-    except (smtplib.SMTPException, OSError, socket.timeout) as exc:
+    except (smtplib.SMTPException, OSError) as exc:  # OSError: refused, timed out
         # Not the message: its text may carry a one-time link.
         logger.error("Could not send the %s email to %s: %s: %s", kind, to, type(exc).__name__, exc)
         raise MailNotSent(NOT_SENT) from None

@@ -175,12 +175,12 @@ class Invitation(models.Model):
     class Meta:
         ordering = ["email", "created_at"]
 
+    def __str__(self) -> str:
+        return f"Invitation of {self.email} to {self.project}"
+
     @property
     def is_expired(self) -> bool:
         return self.expires_at <= timezone.now()
-
-    def __str__(self) -> str:
-        return f"Invitation of {self.email} to {self.project}"
 
 
 class AuditEventQuerySet(models.QuerySet):

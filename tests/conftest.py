@@ -2,11 +2,9 @@
 who belongs to another project and must get 404 on this one."""
 
 import pytest
-from django.test import Client
 
-from console.models import Bucket, Membership, Project, User
-
-PASSWORD = "correct-horse-battery"
+from console.models import Bucket, Membership, Project
+from tests.helpers.factories import api_token_for, client_for, make_user
 
 
 @pytest.fixture(autouse=True)
@@ -27,10 +25,6 @@ def project(db):
 @pytest.fixture
 def other_project(db):
     return Project.objects.create(name="Other")
-
-
-def make_user(email: str) -> User:
-    return User.objects.create_user(email=email, password=PASSWORD)
 
 
 @pytest.fixture
@@ -54,12 +48,6 @@ def outsider(other_project):
     return user
 
 
-def client_for(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
 @pytest.fixture
 def admin_client(admin):
     return client_for(admin)
@@ -73,17 +61,6 @@ def member_client(member):
 @pytest.fixture
 def outsider_client(outsider):
     return client_for(outsider)
-
-
-def api_token_for(user, project) -> str:
-    from api import tokens
-
-    _, plaintext = tokens.issue(user, project, f"{user.email} test token", None)
-    return plaintext
-
-
-def bearer(token: str) -> dict:
-    return {"HTTP_AUTHORIZATION": f"Bearer {token}"}
 
 
 @pytest.fixture
@@ -116,7 +93,7 @@ def mail_server(settings, tmp_path, monkeypatch):
     """A real SMTP server on loopback (STARTTLS, password), and Django sending to it.
     Django's SMTP backend checks the server's certificate against the system's
     CAs; SSL_CERT_FILE makes the throwaway certificate the one to trust."""
-    from tests.mail_server import MailServer
+    from tests.helpers.mail_server import MailServer
 
     server = MailServer(tmp_path)
     server.start()
@@ -129,6 +106,6 @@ def mail_server(settings, tmp_path, monkeypatch):
 @pytest.fixture
 def mail_server_down(settings):
     """Django's email settings pointing at a loopback port where nothing listens."""
-    from tests.mail_server import free_port
+    from tests.helpers.mail_server import free_port
 
     use_mail_settings(settings, f"smtp://127.0.0.1:{free_port()}")

@@ -24,7 +24,7 @@ from hypothesis import strategies as st
 
 from console import invitations
 from console.models import Membership
-from tests.factories import make_access_key
+from tests.helpers.factories import make_access_key
 
 settings.register_profile(
     "ci",
@@ -238,7 +238,7 @@ def test_it_answers_a_nul_byte_in_every_field(cast, target):
     ],
 )
 def test_the_api_answers_a_nul_byte_in_a_query(cast, admin, path):
-    from tests.conftest import api_token_for, bearer
+    from tests.helpers.factories import api_token_for, bearer
 
     token = api_token_for(admin, cast["project"])
     url = path.format(p=cast["project"].public_id, v=quote("a\x00b"))
@@ -247,7 +247,7 @@ def test_the_api_answers_a_nul_byte_in_a_query(cast, admin, path):
 
 
 def test_the_api_answers_a_nul_byte_in_a_body(cast, admin):
-    from tests.conftest import api_token_for, bearer
+    from tests.helpers.factories import api_token_for, bearer
 
     token = api_token_for(admin, cast["project"])
     url = f"/api/v1/projects/{cast['project'].public_id}/accesses"

@@ -7,8 +7,8 @@ import pytest
 from django.test import Client
 from playwright.sync_api import expect
 
-from tests.conftest import PASSWORD, bearer
-from tests.e2e.conftest import sign_in
+from tests.helpers.browser import sign_in
+from tests.helpers.factories import PASSWORD, bearer
 
 pytestmark = pytest.mark.e2e
 
@@ -74,7 +74,7 @@ def test_a_member_without_two_factor_cannot_make_or_use_a_token(
 ):
     """Issue 19: a project's "require two-factor" held for its pages only; a Member
     without it made a token on this page and read and created keys with it."""
-    from tests.conftest import api_token_for
+    from tests.helpers.factories import api_token_for
 
     old_token = api_token_for(member, project)  # made before the requirement
     project.require_two_factor = True

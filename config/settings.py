@@ -261,6 +261,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "signin"
+# A password reset link works for an hour, once.
+PASSWORD_RESET_TIMEOUT = 3600
 # Two-factor sign-in (django-otp): the name authenticator apps show for the account.
 OTP_TOTP_ISSUER = f"{BRAND_NAME} Console"
 LOGIN_REDIRECT_URL = "home"

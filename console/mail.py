@@ -15,6 +15,7 @@ import smtplib
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
+from django.utils import timezone
 
 logger = logging.getLogger(__name__)
 
@@ -44,3 +45,19 @@ def send(kind: str, to: str, context: dict) -> None:
         # Not the message: its text may carry a one-time link.
         logger.error("Could not send the %s email to %s: %s: %s", kind, to, type(exc).__name__, exc)
         raise MailNotSent(NOT_SENT) from None
+
+
+def send_notice(request, user, kind: str, context: dict | None = None) -> bool:
+    """A security notice to the account's own address ("your password was changed").
+    The change it tells of is done: a mail server that is down is logged, and the
+    change stands. Returns whether it went."""
+    context = {
+        "signin": request.build_absolute_uri("/") if request else settings.CONSOLE_URL + "/",
+        "when": timezone.now(),
+        **(context or {}),
+    }
+    try:
+        send(kind, user.email, context)
+    except MailNotSent:
+        return False
+    return True

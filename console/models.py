@@ -184,6 +184,21 @@ class Invitation(models.Model):
         return self.expires_at <= timezone.now()
 
 
+class AccountMail(models.Model):
+    """One mail about an account sent to an address (password reset, sign-up), kept
+    an hour or so: the database, not a process's memory, counts how many went to
+    an address lately, for every app process alike."""
+
+    email = models.CharField(max_length=254)
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["email", "sent_at"], name="account_mail_email")]
+
+    def __str__(self) -> str:
+        return f"Account mail to {self.email} at {self.sent_at:%Y-%m-%d %H:%M}"
+
+
 class AuditEventQuerySet(models.QuerySet):
     def update(self, **kwargs):
         raise PermissionError("Audit events are append-only.")
@@ -213,6 +228,10 @@ class AuditEvent(models.Model):
         PROJECT_CREATED = "project_created", "Project created"
         PROJECT_UPDATED = "project_updated", "Project updated"
         PASSWORD_SET = "password_set", "Password set"
+        PASSWORD_CHANGED = "password_changed", "Password changed"
+        PASSWORD_RESET_REQUESTED = "password_reset_requested", "Password reset requested"
+        PASSWORD_RESET = "password_reset", "Password reset"
+        SIGNED_UP = "signed_up", "Account created"
         TWO_FACTOR_ENABLED = "two_factor_enabled", "Two-factor turned on"
         TWO_FACTOR_DISABLED = "two_factor_disabled", "Two-factor turned off"
         RECOVERY_CODES_REGENERATED = "recovery_codes_regenerated", "Recovery codes regenerated"

@@ -6,6 +6,7 @@ from console import (
     account_views,
     event_log_views,
     invitation_views,
+    password_views,
     project_views,
     team_views,
     views,
@@ -16,6 +17,10 @@ urlpatterns = [
     path("signin/", views.signin, name="signin"),
     path("signin/code/", views.signin_code, name="signin_code"),
     path("signout/", views.signout, name="signout"),
+    path("signin/forgot/", password_views.forgot_password, name="password_forgot"),
+    # The mailed link; it redirects to the token-free page below.
+    path("password-reset/<str:token>/", password_views.reset_link, name="password_reset_link"),
+    path("password-reset/", password_views.reset_password, name="password_reset"),
     path("account/", account_views.account, name="account"),
     path("account/two-factor/", account_views.two_factor_setup, name="two_factor_setup"),
     path(

@@ -160,6 +160,8 @@ FORMS = {
     "team-add": ("admin", "post", "{p}/team/", ["email", "role", "again"]),
     "team-role": ("admin", "post", "{p}/team/{m}/role/", ["role"]),
     "sign-out": ("visitor", "post", "/signout/", []),
+    "forgot-password": ("visitor", "post", "/signin/forgot/", ["email"]),
+    "reset-password": ("visitor", "post", "/password-reset/", ["password1", "password2"]),
     "sign-in-code": ("visitor", "post", "/signin/code/", ["code"]),
     "account": ("admin", "get", "/account/", []),
     "two-factor-setup": ("admin", "post", "/account/two-factor/", ["code"]),

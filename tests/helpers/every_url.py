@@ -24,7 +24,8 @@ ROLES = ("anonymous", "outsider", "member", "admin")
 SIGNIN = "signin"  # a 302 from anonymous must go to the sign-in page...
 
 
-OPEN_TO_ANONYMOUS = {"invitation_link"}  # ...except from these, which go elsewhere
+# ...except from these, which go elsewhere
+OPEN_TO_ANONYMOUS = {"invitation_link", "password_reset_link"}
 
 
 # URL name: {method: expected status as (anonymous, outsider, member, admin)}.
@@ -69,6 +70,11 @@ TABLE = {
     "invitation_link": {"GET": (302, 302, 302, 302)},
     # Without a link opened in this session there is no invitation to show.
     "invitation": {"GET": (404, 404, 404, 404), "POST": (404, 404, 404, 404)},
+    # Forgot password: open to everyone; an empty form is answered with its errors.
+    "password_forgot": {"GET": (200, 200, 200, 200), "POST": (200, 200, 200, 200)},
+    # The mailed reset link goes on to the reset page, which without a valid link is 404.
+    "password_reset_link": {"GET": (302, 302, 302, 302)},
+    "password_reset": {"GET": (404, 404, 404, 404), "POST": (404, 404, 404, 404)},
     # Storj's salt endpoint: unknown rather than a redirect for API clients.
     "project_salt": {"GET": (404, 404, 200, 200)},
     # The signed-in user's own tokens; someone else's token does not exist for them.

@@ -15,8 +15,8 @@ from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
 from django.db import transaction
 from django.utils import timezone
-from django.utils.encoding import force_bytes, force_str
 from django.utils.crypto import constant_time_compare, salted_hmac
+from django.utils.encoding import force_bytes, force_str
 from django.utils.http import base36_to_int, urlsafe_base64_decode, urlsafe_base64_encode
 
 from console.models import AccountMail, User

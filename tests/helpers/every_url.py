@@ -22,8 +22,6 @@ ROLES = ("anonymous", "outsider", "member", "admin")
 
 
 SIGNIN = "signin"  # a 302 from anonymous must go to the sign-in page...
-
-
 # ...except from these, which go elsewhere
 OPEN_TO_ANONYMOUS = {"invitation_link", "password_reset_link"}
 

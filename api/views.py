@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from api import tokens
 from api.forms import NewTokenForm
 from api.models import ApiToken
-from console import two_factor
+from console import mail, two_factor
 
 
 def _form(request, data=None) -> NewTokenForm:
@@ -52,6 +52,12 @@ def api_tokens(request):
         form.cleaned_data["name"],
         form.cleaned_data["expires"],
         request=request,
+    )
+    mail.send_notice(
+        request,
+        request.user,
+        "security_notice",
+        {"event": "api_token", "token_name": token.name, "project_name": token.project.name},
     )
     created = {"token": token, "value": plaintext}
     return _render(request, _form(request), created=created)

@@ -64,3 +64,30 @@ class SetPasswordForm(forms.Form):
         if password1 and password2 and password1 != password2:
             raise forms.ValidationError("The two passwords do not match.")
         return password2
+
+
+class ChangePasswordForm(SetPasswordForm):
+    """The account page's: the current password, then the new one twice."""
+
+    current_password = forms.CharField(
+        label="Current password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    field_order = ["current_password", "password1", "password2"]
+
+    def __init__(self, user, *args, **kwargs):
+        super().__init__(user, *args, **kwargs)
+        self.fields["password1"].widget.attrs.pop("autofocus", None)
+
+    def clean_current_password(self):
+        current = self.cleaned_data["current_password"]
+        if not self.user.check_password(current):
+            raise forms.ValidationError("This is not your current password.")
+        return current
+
+    def clean_password1(self):
+        password1 = super().clean_password1()
+        if self.user.check_password(password1):
+            raise forms.ValidationError("Choose a password other than your current one.")
+        return password1

@@ -22,6 +22,7 @@ urlpatterns = [
     path("password-reset/<str:token>/", password_views.reset_link, name="password_reset_link"),
     path("password-reset/", password_views.reset_password, name="password_reset"),
     path("account/", account_views.account, name="account"),
+    path("account/password/", account_views.change_password, name="password_change"),
     path("account/two-factor/", account_views.two_factor_setup, name="two_factor_setup"),
     path(
         "account/two-factor/recovery-codes/",

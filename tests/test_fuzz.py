@@ -165,6 +165,12 @@ FORMS = {
     "sign-in-code": ("visitor", "post", "/signin/code/", ["code"]),
     "account": ("admin", "get", "/account/", []),
     "two-factor-setup": ("admin", "post", "/account/two-factor/", ["code"]),
+    "change-password": (
+        "admin",
+        "post",
+        "/account/password/",
+        ["current_password", "password1", "password2"],
+    ),
     "recovery-codes": ("admin", "post", "/account/two-factor/recovery-codes/", ["regenerate-code"]),
     "two-factor-off": ("admin", "post", "/account/two-factor/turn-off/", ["turn_off-code"]),
     "project-two-factor": ("admin", "post", "{p}/settings/two-factor/", ["require_two_factor"]),

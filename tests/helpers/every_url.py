@@ -69,6 +69,8 @@ TABLE = {
     # Without a link opened in this session there is no invitation to show.
     "invitation": {"GET": (404, 404, 404, 404), "POST": (404, 404, 404, 404)},
     # Forgot password: open to everyone; an empty form is answered with its errors.
+    # Signed-in users change their own password; an empty form is 400.
+    "password_change": {"GET": (302, 405, 405, 405), "POST": (302, 400, 400, 400)},
     "password_forgot": {"GET": (200, 200, 200, 200), "POST": (200, 200, 200, 200)},
     # The mailed reset link goes on to the reset page, which without a valid link is 404.
     "password_reset_link": {"GET": (302, 302, 302, 302)},

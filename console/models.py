@@ -90,6 +90,8 @@ class Project(models.Model):
     max_key_lifetime = models.CharField(
         max_length=4, choices=POLICY_CHOICES, blank=True, default=""
     )
+    # Mail each key's creator 7 days and 1 day before it expires (send_expiry_reminders).
+    expiry_reminders = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

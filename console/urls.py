@@ -51,6 +51,11 @@ urlpatterns = [
         project_views.project_key_lifetime,
         name="project_key_lifetime",
     ),
+    path(
+        "projects/<uuid:public_id>/settings/expiry-reminders/",
+        project_views.project_expiry_reminders,
+        name="project_expiry_reminders",
+    ),
     path("projects/<uuid:public_id>/buckets/", views.buckets, name="buckets"),
     path("projects/<uuid:public_id>/team/", team_views.team, name="team"),
     path(

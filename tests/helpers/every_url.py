@@ -57,6 +57,7 @@ TABLE = {
     "team_remove": {"GET": (302, 404, 403, 200), "POST": (302, 404, 403, 302)},
     # Any signed-in user may start a project; an empty form is answered with its errors.
     "project_new": {"GET": (302, 200, 200, 200), "POST": (302, 200, 200, 200)},
+    "project_expiry_reminders": {"GET": (302, 405, 405, 405), "POST": (302, 404, 403, 302)},
     "project_settings": {"GET": (302, 404, 200, 200), "POST": (302, 404, 403, 200)},
     "audit": {"GET": (302, 404, 403, 200)},
     "audit_keys_csv": {"GET": (302, 404, 403, 200)},

@@ -155,6 +155,16 @@ EMAIL_TIMEOUT = _email["EMAIL_TIMEOUT"] or 10
 EMAIL_FROM = env_str("EMAIL_FROM", f"{BRAND_NAME} Console <console@localhost>")
 DEFAULT_FROM_EMAIL = EMAIL_FROM
 SERVER_EMAIL = EMAIL_FROM
+# Sign-up: "closed" (people join through invitations only) or "open" ("Create
+# account" on the sign-in page, with a mailed verification link), optionally only
+# for addresses at SIGNUP_EMAIL_DOMAINS.
+SIGNUP = env_str("SIGNUP", "closed").strip().lower()
+if SIGNUP not in ("closed", "open"):
+    raise ImproperlyConfigured(f"SIGNUP must be closed or open, not {SIGNUP!r}.")
+SIGNUP_EMAIL_DOMAINS = [
+    domain.lower().lstrip("@") for domain in env_list("SIGNUP_EMAIL_DOMAINS", "")
+]
+
 # The console's address, for links in mails sent outside a request (expiry reminders).
 CONSOLE_URL = env_str("CONSOLE_URL", "http://127.0.0.1:8000").rstrip("/")
 

@@ -8,6 +8,7 @@ from console import (
     invitation_views,
     password_views,
     project_views,
+    signup_views,
     team_views,
     views,
 )
@@ -21,6 +22,10 @@ urlpatterns = [
     # The mailed link; it redirects to the token-free page below.
     path("password-reset/<str:token>/", password_views.reset_link, name="password_reset_link"),
     path("password-reset/", password_views.reset_password, name="password_reset"),
+    path("signup/", signup_views.signup_start, name="signup"),
+    # The mailed link; it redirects to the token-free page below.
+    path("signup/verify/<str:token>/", signup_views.signup_link, name="signup_link"),
+    path("signup/verify/", signup_views.signup_finish, name="signup_finish"),
     path("account/", account_views.account, name="account"),
     path("account/password/", account_views.change_password, name="password_change"),
     path("account/two-factor/", account_views.two_factor_setup, name="two_factor_setup"),

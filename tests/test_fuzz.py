@@ -105,8 +105,10 @@ def assert_answered(response):
 
 
 @pytest.fixture
-def cast(project, admin, member):
-    """The project with a key, a member and a pending link, and clients to use them."""
+def cast(project, admin, member, settings):
+    """The project with a key, a member and a pending link, and clients to use them
+    (sign-up open, so that its forms are there to fuzz)."""
+    settings.SIGNUP = "open"
     key = make_access_key(project, admin, "fuzzed-key")
     membership = Membership.objects.get(project=project, user=member)
     signed_in = Client()
@@ -161,6 +163,13 @@ FORMS = {
     "team-role": ("admin", "post", "{p}/team/{m}/role/", ["role"]),
     "sign-out": ("visitor", "post", "/signout/", []),
     "forgot-password": ("visitor", "post", "/signin/forgot/", ["email"]),
+    "sign-up": ("visitor", "post", "/signup/", ["email"]),
+    "sign-up-finish": (
+        "visitor",
+        "post",
+        "/signup/verify/",
+        ["password1", "password2", "project_name"],
+    ),
     "reset-password": ("visitor", "post", "/password-reset/", ["password1", "password2"]),
     "sign-in-code": ("visitor", "post", "/signin/code/", ["code"]),
     "account": ("admin", "get", "/account/", []),

@@ -76,6 +76,10 @@ TABLE = {
     # The mailed reset link goes on to the reset page, which without a valid link is 404.
     "password_reset_link": {"GET": (302, 302, 302, 302)},
     "password_reset": {"GET": (404, 404, 404, 404), "POST": (404, 404, 404, 404)},
+    # Sign-up is closed by default: its pages do not exist.
+    "signup": {"GET": (404, 404, 404, 404), "POST": (404, 404, 404, 404)},
+    "signup_link": {"GET": (404, 404, 404, 404)},
+    "signup_finish": {"GET": (404, 404, 404, 404), "POST": (404, 404, 404, 404)},
     # Storj's salt endpoint: unknown rather than a redirect for API clients.
     "project_salt": {"GET": (404, 404, 200, 200)},
     # The signed-in user's own tokens; someone else's token does not exist for them.

@@ -167,13 +167,15 @@ def test_it_adds_a_member_who_sets_a_password(
 
 
 def test_it_invites_someone_who_has_an_account(
-    page, browser, live_server, admin, outsider, project, screenshot
+    page, browser, live_server, admin, outsider, project, screenshot, mail_server
 ):
     sign_in(page, live_server, admin.email, PASSWORD)
     page.goto(f"{live_server.url}/projects/{project.public_id}/team/")
     page.get_by_label("Email").fill(outsider.email)
     page.get_by_role("button", name="Add member").click()
-    link = page.get_by_label("One-time link").input_value()
+    expect(page.get_by_text(f"Invitation sent to {outsider.email}.")).to_be_visible()
+    mail_server.wait_for(1)
+    link = mail_server.last_link(outsider.email)
 
     charlie = browser.new_context(viewport={"width": 390, "height": 800})
     charlie_page = charlie.new_page()

@@ -99,15 +99,16 @@ def send_due_reminders(now=None) -> RunResult:
 
     result = RunResult()
     for person, reminders in by_person.items():
-        # Deleted (or their project's reminders turned off) since the claim: left out.
-        live_ids = set(
+        # Deleted, given another expiry, or their project's reminders turned off since
+        # the claim: left out.
+        live = set(
             AccessKey.objects.filter(
                 id__in=[r.access_key_id for r in reminders],
                 revoked_at__isnull=True,
                 project__expiry_reminders=True,
-            ).values_list("id", flat=True)
+            ).values_list("id", "not_after")
         )
-        mentioned = [r for r in reminders if r.access_key_id in live_ids]
+        mentioned = [r for r in reminders if (r.access_key_id, r.not_after) in live]
         ids = [r.id for r in reminders]
         if not mentioned:
             ExpiryReminder.objects.filter(id__in=ids).update(sent_at=now)

@@ -133,6 +133,26 @@ def test_a_key_deleted_meanwhile_is_not_mentioned(project, admin, mail_server, m
     assert kept.name in mail.text and "gone" not in mail.text
 
 
+def test_a_key_given_another_expiry_meanwhile_is_not_mentioned(
+    project, admin, mail_server, monkeypatch
+):
+    kept = key(project, admin, "kept", timedelta(days=3))
+    renewed = key(project, admin, "renewed", timedelta(days=3))
+    claim = reminders._claim
+
+    def claim_then_renew(now, run_id):
+        claimed = claim(now, run_id)
+        renewed.__class__.objects.filter(id=renewed.id).update(
+            not_after=timezone.now() + timedelta(days=90)
+        )
+        return claimed
+
+    monkeypatch.setattr(reminders, "_claim", claim_then_renew)
+    run()
+    [mail] = mail_server.messages
+    assert kept.name in mail.text and "renewed" not in mail.text
+
+
 def test_a_former_member_is_not_mailed(project, admin, member, mail_server):
     key(project, member, "bobs-key", timedelta(days=3))
     Membership.objects.filter(user=member).delete()

@@ -150,3 +150,12 @@ def test_a_refused_mail_keeps_the_earlier_invitation(admin_client, project, mail
     # The first link still works: nothing was replaced.
     assert Invitation.objects.get() == earlier
     assert len(mail_server.messages) == 1
+
+
+def test_names_are_not_html_escaped_in_text_and_subject(admin_client, project, mail_server):
+    project.name = "R&D's <lab>"
+    project.save()
+    invite(admin_client, project)
+    [mail] = mail_server.messages
+    assert "R&D's <lab>" in mail.subject and "R&D's <lab>" in mail.text
+    assert "R&amp;D&#x27;s &lt;lab&gt;" in mail.html

@@ -119,3 +119,14 @@ class KeyLifetimeForm(FocusFirstError, forms.Form):
             "exist keep their expiration."
         ),
     )
+
+
+class ExpiryRemindersForm(forms.Form):
+    expiry_reminders = forms.BooleanField(
+        label="Email expiry reminders",
+        required=False,
+        help_text=(
+            "Each access key's creator gets an email 7 days and 1 day before the key expires, "
+            "with a link to it."
+        ),
+    )

@@ -391,6 +391,9 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+# No "AXES: BEGIN" banner in every process (bin/run printed it four times); sign-in
+# attempts are in the audit log.
+AXES_VERBOSE = False
 AXES_FAILURE_LIMIT = env_int("SIGNIN_FAILURE_LIMIT", 10)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("SIGNIN_LOCKOUT_MINUTES", 15))
 SIGNIN_LOCKOUT_BY_CHOICES = {

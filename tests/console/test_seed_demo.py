@@ -76,8 +76,20 @@ def test_it_adds_a_member_when_asked(db):
 
 def test_it_does_nothing_with_if_empty_when_users_exist(db):
     User.objects.create_user(email="someone@example.com", password="x")
-    assert seed("--if-empty") == ""
+    output = seed("--if-empty")
+    # Nothing is made, but a second bin/run still says how to sign in, and how to
+    # get back in without the first run's password.
+    assert "Sign in at: http://127.0.0.1:8000/signin/" in output
+    assert "manage.py changepassword EMAIL" in output
+    assert "Demo account ready" not in output
     assert not Project.objects.exists()
+
+
+def test_a_second_run_names_the_demo_account_and_how_to_reset_it(db):
+    seed("--password", "a-long-demo-password-1")
+    output = seed("--if-empty")
+    assert "Demo account: demo@example.com" in output
+    assert "manage.py changepassword demo@example.com" in output
 
 
 def admin_projects(email="demo@example.com") -> dict[str, Project]:

@@ -51,6 +51,7 @@ class Command(BaseCommand):
     @transaction.atomic
     def handle(self, *args, **options):
         if options["if_empty"] and User.objects.exists():
+            self.print_how_to_sign_in(options)
             return
         changes = []
         admin, password = self.ensure_user(options["email"], options["password"], changes)
@@ -84,7 +85,10 @@ class Command(BaseCommand):
             )
             return
 
-        self.stdout.write(self.style.SUCCESS("Demo account ready: " + ", ".join(changes) + "."))
+        # One line per thing made: a list reads better than one long sentence.
+        self.stdout.write(self.style.SUCCESS("Demo account ready. Created:"))
+        for change in changes:
+            self.stdout.write(f"  - {change}")
         self.stdout.write(f"  Sign in at: {options['url'].rstrip('/')}/signin/")
         self.stdout.write(f"  Email:      {admin.email}")
         if password:
@@ -98,6 +102,18 @@ class Command(BaseCommand):
             )
         if member_password:
             self.stdout.write(f"  Member:     {options['member_email']} / {member_password}")
+
+    def print_how_to_sign_in(self, options):
+        """On a later run (bin/run again): where to sign in, and how to get back in."""
+        email = options["email"].strip().lower()
+        self.stdout.write(f"Sign in at: {options['url'].rstrip('/')}/signin/")
+        account = email if User.objects.filter(email=email).exists() else "EMAIL"
+        if account == email:
+            self.stdout.write(f"  Demo account: {email} (its password was printed on first run)")
+        self.stdout.write(
+            "  Forgot a password? Set a new one with:\n"
+            f"    .venv/bin/python manage.py changepassword {account}"
+        )
 
     def ensure_user(self, email, password, changes):
         """Return the user and, when it was created here, its password."""

@@ -193,7 +193,7 @@ def test_it_saves_a_file_under_a_safe_name_whatever_the_key_is_called(
     dialog = open_dialog(page, live_server, project, admin)
     name_step(dialog, '../../tmp/evil "copy": a*b?', "API Key")
     dialog.get_by_label("Full Access").check()
-    dialog.get_by_role("button", name="Create Access").click()
+    confirm_and_create(dialog)
 
     filename, _ = download(page, dialog.get_by_role("button", name="Download all"))
     assert re.fullmatch(rf"Storj-API-Key-\.\._\.\._tmp_evil _copy__ a_b_-{ISO}\.txt", filename)

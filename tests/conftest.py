@@ -120,13 +120,3 @@ def s3_gateway(live_server, settings):
         gateway.create_bucket(name)
     yield gateway
     gateway.stop()
-
-
-@pytest.fixture
-def elsewhere():
-    """A proxy that catches any request a tool sends anywhere but loopback."""
-    from tests.s3_gateway import ElsewhereTrap
-
-    trap = ElsewhereTrap().start()
-    yield trap
-    trap.stop()

@@ -20,9 +20,12 @@ test can assert that a tool's requests all came here, signed with the key the
 console issued. The caveats inside the grant are not enforced: this gateway
 proves where credentials take a tool, not what a key allows.
 
-``ElsewhereTrap`` is the other half: a proxy on loopback that a test names in
-``HTTP_PROXY``/``HTTPS_PROXY`` (loopback excepted), so that a tool sending a
-request anywhere but the gateway is caught here, and nothing leaves the machine.
+The gateway is also the HTTP proxy a test names in ``HTTP_PROXY`` and
+``HTTPS_PROXY`` (loopback excepted): a request for ``BUCKET.<gateway host>``
+(virtual-hosted style, which rclone uses for Storj and no resolver could find)
+is served as S3 would serve it; any other request through it, to any other
+host, is refused and recorded in ``caught``. So a tool that would send keys
+anywhere but the gateway fails the test, and nothing leaves the machine.
 """
 
 from __future__ import annotations
@@ -68,6 +71,8 @@ class Seen:
     path: str
     query: str
     key_id: str | None = None
+    bucket: str = ""
+    key: str = ""
     verdict: str = "anonymous"  # "verified", "bad signature", "unknown key", ...
     status: int = 0
     code: str | None = None  # the S3 error code answered, if any
@@ -331,8 +336,20 @@ class _Handler(BaseHTTPRequestHandler):
 
     # -- the request
 
+    def do_CONNECT(self):
+        self._refuse_elsewhere()
+
+    def _refuse_elsewhere(self):
+        # CONNECT host:443 (HTTPS through a proxy) or GET http://host/... (HTTP).
+        self.server.gateway.caught.append(f"{self.command} {self.path}")
+        self.close_connection = True
+        self._answer(403, b"Caught by the test: this request was meant for the gateway.\n")
+
     def _serve(self):
         split = urlsplit(self.path)
+        # Sent through the proxy: served for one of our virtual hosts only.
+        if split.scheme and not self.server.gateway.is_own_host(split.netloc):
+            return self._refuse_elsewhere()
         raw_path, raw_query = split.path or "/", split.query
         seen = Seen(self.command, self.headers.get("Host", ""), unquote(raw_path), raw_query)
         self.server.gateway.seen.append(seen)
@@ -393,7 +410,12 @@ class _Handler(BaseHTTPRequestHandler):
     def _operate(self, seen: Seen, path: str, raw_query: str, payload: bytes):
         gateway = self.server.gateway
         query = dict(parse_qsl(raw_query, keep_blank_values=True))
-        bucket, _, key = path.lstrip("/").partition("/")
+        host = self.headers.get("Host", "")
+        if host != gateway.host and gateway.is_own_host(host):  # virtual-hosted style
+            bucket, key = host[: -len(gateway.host) - 1], path.lstrip("/")
+        else:
+            bucket, _, key = path.lstrip("/").partition("/")
+        seen.bucket, seen.key = bucket, key
         method = self.command
         with gateway.lock:
             if not bucket:
@@ -502,6 +524,7 @@ class S3Gateway:
         self.buckets: dict[str, dict[str, StoredObject]] = {}
         self.created: dict[str, datetime] = {}
         self.seen: list[Seen] = []
+        self.caught: list[str] = []  # requests meant for anywhere else
         self.lock = threading.RLock()
         self._server = _Server(("127.0.0.1", 0), _Handler)
         self._server.gateway = self
@@ -516,6 +539,20 @@ class S3Gateway:
     def stop(self) -> None:
         self._server.shutdown()
         self._server.server_close()
+
+    def is_own_host(self, host: str) -> bool:
+        """The gateway's address, or BUCKET.<address> (virtual-hosted style)."""
+        return host == self.host or host.endswith("." + self.host)
+
+    def proxy_environment(self) -> dict[str, str]:
+        """Proxy variables that send every request but loopback's to this gateway,
+        which serves its virtual hosts and refuses (and records) anything else."""
+        proxies = {
+            name: self.url
+            for proxy in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY")
+            for name in (proxy, proxy.lower())
+        }
+        return proxies | {"NO_PROXY": "127.0.0.1,localhost", "no_proxy": "127.0.0.1,localhost"}
 
     def create_bucket(self, name: str) -> None:
         with self.lock:
@@ -587,55 +624,3 @@ class S3Gateway:
         parts += contents
         parts += [f"<CommonPrefixes><Prefix>{shown(p)}</Prefix></CommonPrefixes>" for p in prefixes]
         return _xml(f'<ListBucketResult xmlns="{S3_NS}">{"".join(parts)}</ListBucketResult>')
-
-
-# --- the trap for requests that go anywhere else -------------------------------
-
-
-class _TrapHandler(BaseHTTPRequestHandler):
-    server: _TrapServer
-
-    def log_message(self, format, *args):  # noqa: A002
-        pass
-
-    def _caught(self):
-        # CONNECT host:443 (HTTPS through a proxy) or GET http://host/... (HTTP).
-        self.server.caught.append(f"{self.command} {self.path}")
-        self.send_error(403, "Caught by the test: this request was meant to stay on loopback")
-
-    do_CONNECT = do_GET = do_PUT = do_POST = do_DELETE = do_HEAD = _caught
-
-
-class _TrapServer(ThreadingHTTPServer):
-    daemon_threads = True
-    caught: list[str]
-
-
-class ElsewhereTrap:
-    """A proxy on loopback that refuses and records every request sent through it."""
-
-    def __init__(self):
-        self._server = _TrapServer(("127.0.0.1", 0), _TrapHandler)
-        self._server.caught = []
-        self.url = f"http://127.0.0.1:{self._server.server_address[1]}"
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
-
-    @property
-    def caught(self) -> list[str]:
-        return self._server.caught
-
-    def start(self) -> ElsewhereTrap:
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-
-    def environment(self) -> dict[str, str]:
-        """Proxy variables sending every request but loopback's here, for any tool."""
-        return {
-            name: value
-            for proxy in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY")
-            for name, value in ((proxy, self.url), (proxy.lower(), self.url))
-        } | {"NO_PROXY": "127.0.0.1,localhost", "no_proxy": "127.0.0.1,localhost"}

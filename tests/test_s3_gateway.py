@@ -306,3 +306,44 @@ def test_it_refuses_a_chunked_upload_with_a_forged_chunk(project, admin, s3_gate
     assert status == 403 and b"SignatureDoesNotMatch" in body
     assert "forged.bin" not in s3_gateway.buckets["photos"]
     assert s3_gateway.seen[-1].verdict == "bad signature"
+
+
+def test_it_refuses_and_records_what_a_tool_sends_anywhere_else(s3_gateway):
+    # The gateway is the tools' proxy: another host is refused and recorded, and
+    # nothing is forwarded anywhere.
+    through = urllib.request.build_opener(urllib.request.ProxyHandler({"http": s3_gateway.url}))
+    with pytest.raises(urllib.error.HTTPError) as caught:
+        through.open("http://s3.amazonaws.com/photos?list-type=2", timeout=10)
+    assert caught.value.code == 403
+    assert s3_gateway.caught == ["GET http://s3.amazonaws.com/photos?list-type=2"]
+    assert s3_gateway.seen == []
+
+
+def test_it_serves_virtual_hosted_requests_for_its_own_name(project, admin, s3_gateway):
+    # rclone addresses Storj buckets as BUCKET.<endpoint host>; no resolver knows
+    # that name for 127.0.0.1, so the request comes through the gateway as proxy.
+    from botocore.auth import S3SigV4Auth
+    from botocore.awsrequest import AWSRequest
+    from botocore.credentials import Credentials
+
+    created = issue_s3(project, admin)
+    request = AWSRequest(method="PUT", url=f"http://logs.{s3_gateway.host}/v.txt", data=b"virtual")
+    credentials = Credentials(created.s3_access_key, created.s3_secret_key)
+    S3SigV4Auth(credentials, "s3", "us-east-1").add_auth(request)
+    prepared = request.prepare()
+    through = urllib.request.build_opener(urllib.request.ProxyHandler({"http": s3_gateway.url}))
+    sent = urllib.request.Request(
+        prepared.url, data=b"virtual", method="PUT", headers=dict(prepared.headers.items())
+    )
+    with through.open(sent, timeout=10) as response:
+        assert response.status == 200
+
+    assert s3_gateway.buckets["logs"]["v.txt"].body == b"virtual"
+    (seen,) = s3_gateway.seen
+    assert (seen.host, seen.bucket, seen.key, seen.verdict) == (
+        f"logs.{s3_gateway.host}",
+        "logs",
+        "v.txt",
+        "verified",
+    )
+    assert s3_gateway.caught == []

@@ -239,7 +239,8 @@ def s3_tool_files(name: str, access_key: str, secret_key: str, endpoint: str) ->
     ]
 
 
-UPLINK_DOCS = "https://docs.storj.io/dcs/api/uplink-cli/access-command"
+UPLINK_IMPORT_DOCS = "https://docs.storj.io/dcs/api/uplink-cli/access-command/access-import"
+UPLINK_DOCS = "https://docs.storj.io/dcs/api/uplink-cli"
 
 
 def access_grant_tool_files(name: str, grant: str) -> list[ToolFile]:
@@ -255,8 +256,8 @@ def access_grant_tool_files(name: str, grant: str) -> list[ToolFile]:
             content=grant,
             where=f"Import the grant into uplink as the access {safe}, then list its buckets:",
             commands=(f"uplink access import {safe} {grant_file}", f"uplink ls --access {safe}"),
-            docs_url=UPLINK_DOCS,
-            docs_label="Storj: uplink access commands",
+            docs_url=UPLINK_IMPORT_DOCS,
+            docs_label="Storj: uplink access import",
         ),
         ToolFile(
             tool="rclone",
@@ -289,6 +290,6 @@ def api_key_tool_files(name: str, api_key: str, satellite_address: str) -> list[
                 f"uplink ls --access {safe}",
             ),
             docs_url=UPLINK_DOCS,
-            docs_label="Storj: uplink access commands",
+            docs_label="Storj: the uplink CLI",
         )
     ]

@@ -56,7 +56,7 @@ def downloads(tmp_path) -> Path:
 @pytest.fixture
 def tool_env(tmp_path, s3_gateway) -> dict[str, str]:
     """A user's shell on a fresh machine: a new HOME, no AWS or rclone settings,
-    and every request that is not for loopback sent to the trap."""
+    and every request that is not for loopback sent to the gateway, which refuses it."""
     home = tmp_path / "home"
     home.mkdir()
     env = {

@@ -17,9 +17,7 @@ skips there.
 """
 
 import json
-import os
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -29,21 +27,11 @@ import pytest
 from accesskeys.services import download
 from accesskeys.services.access import CreateAccessRequest, create_access, delete_accesses
 from tests.helpers import uplink_c
+from tests.helpers.tools import DEBIAN_AWS, PYPI_AWS, bash, fresh_user_env, require, with_aws
 
-DEBIAN_AWS = "/usr/bin/aws"  # Debian 12's aws-cli 2.9, which ignores endpoint_url
-PYPI_AWS = str(Path(sys.executable).parent / "aws")  # aws-cli from PyPI (dev extra)
 NAME = "my key/../x"
 SAFE = "my-key-x"
 NAMES = ["backup-prod", "my key/../x", "2026 Q1 reports", "Ünïcode ☃ key", "-.-"]
-
-
-def require(program: str) -> str:
-    path = program if os.path.isabs(program) else shutil.which(program)
-    if path and os.access(path, os.X_OK):
-        return path
-    if os.environ.get("CI"):
-        pytest.fail(f"{program} is missing: bin/test installs it")
-    pytest.skip(f"{program} is not installed (bin/test installs it)")
 
 
 @pytest.fixture
@@ -55,43 +43,7 @@ def downloads(tmp_path) -> Path:
 
 @pytest.fixture
 def tool_env(tmp_path, s3_gateway) -> dict[str, str]:
-    """A user's shell on a fresh machine: a new HOME, no AWS or rclone settings,
-    and every request that is not for loopback sent to the gateway, which refuses it."""
-    home = tmp_path / "home"
-    home.mkdir()
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith(("AWS_", "RCLONE_", "XDG_"))
-        and k.lower() not in {"http_proxy", "https_proxy", "all_proxy", "no_proxy"}
-    }
-    env.update(s3_gateway.proxy_environment())
-    env["HOME"] = str(home)
-    # No instance metadata lookups: the keys come from the files under test.
-    env["AWS_EC2_METADATA_DISABLED"] = "true"
-    return env
-
-
-def with_aws(env: dict[str, str], aws: str, tmp_path: Path) -> dict[str, str]:
-    """The environment with `aws` on the PATH being this aws-cli."""
-    require(aws)
-    bin_dir = tmp_path / "bin"
-    bin_dir.mkdir(exist_ok=True)
-    link = bin_dir / "aws"
-    if link.exists():
-        link.unlink()
-    link.symlink_to(aws)
-    return {**env, "PATH": f"{bin_dir}:{env['PATH']}"}
-
-
-def bash(commands, cwd: Path, env: dict[str, str], check: bool = True):
-    script = "set -e\n" + "\n".join(commands if isinstance(commands, list | tuple) else [commands])
-    run = subprocess.run(
-        ["bash", "-c", script], cwd=cwd, env=env, capture_output=True, text=True, timeout=120
-    )
-    if check and run.returncode != 0:
-        raise AssertionError(f"{script}\nexit {run.returncode}\n{run.stdout}\n{run.stderr}")
-    return run
+    return fresh_user_env(tmp_path / "home", s3_gateway)
 
 
 def issue(project, admin, type_="s3", name=NAME):
@@ -144,7 +96,7 @@ def test_it_gives_a_name_every_tool_accepts(name):
 def test_the_aws_cli_file_takes_aws_cli_to_the_gateway(
     project, admin, s3_gateway, tool_env, downloads, tmp_path, aws
 ):
-    env = with_aws(tool_env, aws, tmp_path)
+    env = with_aws(tool_env, aws, tmp_path / "bin")
     created = issue(project, admin)
     file = s3_file(created, "AWS CLI")
     save(downloads, file)
@@ -186,7 +138,7 @@ def test_the_aws_cli_file_sends_nothing_when_used_as_a_credentials_file(
     # given. Debian's aws-cli would send the keys to s3.amazonaws.com if the file
     # gave them there; the keys are under [profile NAME], which a credentials file
     # does not read, so aws-cli stops before sending anything.
-    env = with_aws(tool_env, aws, tmp_path)
+    env = with_aws(tool_env, aws, tmp_path / "bin")
     created = issue(project, admin)
     path = save(downloads, s3_file(created, "AWS CLI"))
     env["AWS_SHARED_CREDENTIALS_FILE"] = str(path)
@@ -233,7 +185,7 @@ print(s3.get_object(Bucket="logs", Key="boto3.txt")["Body"].read().decode())
 def test_the_env_file_gives_a_shell_aws_cli_and_boto3_the_keys(
     project, admin, s3_gateway, tool_env, downloads, tmp_path
 ):
-    env = with_aws(tool_env, DEBIAN_AWS, tmp_path)
+    env = with_aws(tool_env, DEBIAN_AWS, tmp_path / "bin")
     created = issue(project, admin)
     file = s3_file(created, ".env")
     save(downloads, file)

@@ -1,12 +1,14 @@
 """The "Download for" control on the result step: files for the tools people use."""
 
 import json
+import urllib.request
 
 import pytest
 from django.conf import settings
 from playwright.sync_api import expect
 
 from tests.helpers.browser import PASSPHRASE, download, name_step, open_dialog
+from tests.helpers.tools import DEBIAN_AWS, bash, fresh_user_env, with_aws
 
 pytestmark = pytest.mark.e2e
 
@@ -132,3 +134,37 @@ def test_it_downloads_an_api_key_for_uplink_access_create(
     )
     assert saved["uplink"][:2] == ("ci-api-key.txt", api_key)
     expect(dialog.get_by_text("uplink asks for the encryption passphrase")).to_be_visible()
+
+
+def test_the_commands_shown_work_with_the_file_chromium_saved(
+    page, live_server, project, admin, s3_gateway, tmp_path
+):
+    # Debian's aws-cli 2.9, the one that ignores the endpoint in the file, with
+    # exactly the lines the dialog shows, run where Chromium saved the file.
+    dialog = open_dialog(page, live_server, project, admin)
+    create_full_access(dialog, "my key/../x", "S3 Credentials")
+    access_key = dialog.get_by_label("Access Key").input_value()
+    filename, content = download(page, dialog.get_by_role("button", name="Download", exact=True))
+    downloads = tmp_path / "Downloads"
+    downloads.mkdir()
+    (downloads / filename).write_text(content)
+    commands = dialog.get_by_label("Commands for AWS CLI").inner_text().splitlines()
+    env = with_aws(fresh_user_env(tmp_path / "home", s3_gateway), DEBIAN_AWS, tmp_path / "bin")
+
+    listed = bash(commands, downloads, env).stdout
+    assert "photos" in listed and "backups" in listed
+
+    # The same profile and endpoint upload a file and presign a link to it.
+    (downloads / "notes.txt").write_text("shared notes\n")
+    bash(commands[-1].replace("s3 ls", "s3 cp notes.txt s3://photos/notes.txt"), downloads, env)
+    link = bash(
+        commands[-1].replace("s3 ls", "s3 presign s3://photos/notes.txt"), downloads, env
+    ).stdout.strip()
+    assert link.startswith(s3_gateway.url + "/photos/notes.txt?") and "X-Amz-Signature=" in link
+    no_proxy = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    with no_proxy.open(link, timeout=10) as response:
+        assert response.read() == b"shared notes\n"
+
+    assert s3_gateway.caught == []
+    assert {(s.key_id, s.verdict) for s in s3_gateway.seen} == {(access_key, "verified")}
+    assert any("X-Amz-Signature=" in s.query for s in s3_gateway.seen)  # the presigned GET

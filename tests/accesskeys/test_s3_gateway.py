@@ -287,6 +287,7 @@ def test_it_stores_a_chunked_upload_with_every_chunk_signed(project, admin, s3_g
         s3_gateway, created.s3_access_key, created.s3_secret_key, "chunked.bin", chunks
     )
     assert status == 200, answer
+    assert s3_gateway.seen[-1].payload == "STREAMING-AWS4-HMAC-SHA256-PAYLOAD"
     stored = s3_gateway.buckets["photos"]["chunked.bin"]
     assert stored.body == b"".join(chunks)
     assert stored.etag == hashlib.md5(b"".join(chunks)).hexdigest()  # noqa: S324

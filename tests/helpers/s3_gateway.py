@@ -73,6 +73,10 @@ class Seen:
     key_id: str | None = None
     bucket: str = ""
     key: str = ""
+    # How the request was signed: "header" or "presigned", and its payload hash
+    # (a SHA-256, UNSIGNED-PAYLOAD or STREAMING-AWS4-HMAC-SHA256-PAYLOAD).
+    signed_by: str = ""
+    payload: str = ""
     verdict: str = "anonymous"  # "verified", "bad signature", "unknown key", ...
     status: int = 0
     code: str | None = None  # the S3 error code answered, if any
@@ -370,6 +374,8 @@ class _Handler(BaseHTTPRequestHandler):
         if signed is None:
             raise S3Error(403, "AccessDenied", "Access Denied")
         seen.key_id = signed.key_id
+        seen.signed_by = "presigned" if signed.presigned else "header"
+        seen.payload = signed.payload_hash
         when = datetime.strptime(signed.amz_date, "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
         now = datetime.now(UTC)
         if signed.presigned:

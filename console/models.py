@@ -178,6 +178,7 @@ class AuditEvent(models.Model):
         ACCESS_CREATED = "access_created", "Access created"
         ACCESS_DELETED = "access_deleted", "Access deleted"
         ACCESS_UPDATED = "access_updated", "Access renamed or described"
+        ACCESS_ROTATED = "access_rotated", "Access rotated"
         # Written before invitations needed consent; kept so old events still read.
         MEMBER_ADDED = "member_added", "Member added"
         MEMBER_INVITED = "member_invited", "Member invited"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from accesskeys import detail_views, dialog_views, views
+from accesskeys import detail_views, dialog_views, rotate_views, views
 
 app_name = "accesskeys"
 
@@ -14,4 +14,6 @@ urlpatterns = [
     path("<int:key_id>/", detail_views.detail, name="detail"),
     # Renaming and describing it, for Admins and its creator.
     path("<int:key_id>/edit/", detail_views.edit, name="edit"),
+    # Replacing it by a new key with the same restrictions: rotate_views.py
+    path("<int:key_id>/rotate/", rotate_views.rotate, name="rotate"),
 ]

@@ -168,6 +168,20 @@ FORMS = {
     "project-two-factor": ("admin", "post", "{p}/settings/two-factor/", ["require_two_factor"]),
     "project-key-lifetime": ("admin", "post", "{p}/settings/key-lifetime/", ["max_key_lifetime"]),
     "key-edit": ("admin", "post", "{p}/access-keys/{k}/edit/", ["name", "description"]),
+    "key-rotate": (
+        "admin",
+        "post",
+        "{p}/access-keys/{k}/rotate/",
+        [
+            "overlap",
+            "encryption",
+            "new_choice",
+            "passphrase",
+            "new_passphrase",
+            "generated_passphrase",
+            "saved_passphrase",
+        ],
+    ),
     "audit-filters": (
         "admin",
         "get",

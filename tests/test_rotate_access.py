@@ -334,3 +334,50 @@ def test_a_long_name_is_shortened_to_fit_the_marker(project, admin):
     key.refresh_from_db()
     assert len(key.name) <= 100
     assert key.name.endswith(")") and "(replaced " in key.name
+
+
+# --- manage.py rotate_access ---------------------------------------------------
+
+
+def run_command(*args) -> dict:
+    import io
+    import json
+
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command("rotate_access", *args, stdout=out)
+    return json.loads(out.getvalue())
+
+
+def test_the_command_rotates_and_prints_the_new_values(project, admin):
+    old = restricted(project, admin)
+
+    out = run_command(
+        "--project", "Alpha", "--user", admin.email, "--access", "backup",
+        "--overlap", "30d", "--passphrase", PHRASE,
+    )  # fmt: skip
+
+    assert set(out) >= {"access_key", "secret_key", "endpoint", "access_grant", "replaced"}
+    assert out["replaced"].startswith("backup (replaced ")
+    assert resolve(out["access_key"]).status_code == 200
+    assert resolve(old.s3_access_key).status_code == 200
+    old.access_key.refresh_from_db()
+    assert old.access_key.not_after.isoformat() == out["replaced_until"]
+    event = AuditEvent.objects.get(action=AuditEvent.Action.ACCESS_ROTATED)
+    assert event.user_agent == "manage.py rotate_access"
+
+
+def test_the_command_says_what_was_wrong(project, admin, member):
+    from django.core.management.base import CommandError
+
+    restricted(project, admin)
+    with pytest.raises(CommandError, match="passphrase: Enter your encryption passphrase."):
+        run_command("--project", "Alpha", "--user", admin.email, "--access", "backup")
+    with pytest.raises(CommandError, match="Only project Admins and the key's creator"):
+        run_command(
+            "--project", "Alpha", "--user", member.email, "--access", "backup",
+            "--passphrase", PHRASE,
+        )  # fmt: skip
+    with pytest.raises(CommandError, match="no access key named 'nope'"):
+        run_command("--project", "Alpha", "--user", admin.email, "--access", "nope")

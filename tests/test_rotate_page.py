@@ -135,6 +135,7 @@ def test_both_details_pages_link_each_other_with_the_old_keys_last_use(
 
     assert "Replaces" in new_page and f"/access-keys/{key.id}/" in new_page
     assert f"last used {used:%b} {used.day}, {used:%Y}" in new_page
+    assert "Works until" in new_page
     assert "Replaced by" in old_page and f"/access-keys/{new.id}/" in old_page
     assert "keeps working until" in old_page
     # The old key is not offered for rotation again; the new one is.

@@ -21,9 +21,10 @@ from accesskeys import forms as f
 from accesskeys.credential_types import PASSPHRASE_DOWNLOAD_LABEL
 from accesskeys.dialog_views import result_context
 from accesskeys.models import AccessKey
-from accesskeys.services import access, download, key_audit, passphrase, rotation
+from accesskeys.services import access, download, key_audit, rotation
 from console.audit import origin_of
 from console.membership import load_project
+from storjformat import passphrase
 
 
 def summary(project, key, now) -> list[tuple[str, str]]:

@@ -9,9 +9,8 @@ from playwright.sync_api import expect
 
 from accesskeys.models import AccessKey
 from accesskeys.services.access import CreateAccessRequest, create_access
-from tests.conftest import PASSWORD
-from tests.e2e.conftest import assert_accessible, sign_in, wait_for_htmx
-from tests.e2e.test_new_access_flow import download
+from tests.helpers.browser import assert_accessible, download, sign_in, wait_for_htmx
+from tests.helpers.factories import PASSWORD
 
 pytestmark = pytest.mark.e2e
 

@@ -88,8 +88,8 @@ class Project(models.Model):
 
     def member_ids(self) -> set[int]:
         """The ids of the project's current members, in one query; a key's creator
-        missing from it is a former member."""
-        return set(self.memberships.values_list("user_id", flat=True))
+        missing from it is a former member. A deactivated account counts as one."""
+        return set(self.memberships.filter(user__is_active=True).values_list("user_id", flat=True))
 
 
 class Membership(models.Model):

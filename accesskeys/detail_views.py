@@ -53,7 +53,7 @@ def detail(request, public_id, key_id):
         ],
         "full_access_grants": permissions.full_access_grants(),
         "buckets": key_audit.bucket_names(key),
-        "risks": key_audit.risks(key),
+        "risks": key_audit.risks(key, member_ids=member_ids),
         "path_encryption": path_encryption_label(project, key),
         "may_update": key.revoked_at is None and access.may_update(request.membership, key),
         "may_rotate": rotation.refusal(request.membership, key, timezone.now()) is None,

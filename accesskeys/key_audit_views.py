@@ -45,7 +45,7 @@ def audit(request, public_id):
             "object_lock": key.object_lock_labels(),
             "notification": key.notification_labels(),
             "buckets": key_audit.bucket_names(key),
-            "risks": key_audit.risks(key, now),
+            "risks": key_audit.risks(key, now, member_ids),
         }
         for key in key_page
     ]

@@ -21,7 +21,7 @@ from accesskeys.credential_types import BY_COMMAND_NAME
 from accesskeys.credential_types import BY_VALUE as CREDENTIAL_TYPES
 from accesskeys.models import AccessKey
 from accesskeys.services import access as access_service
-from accesskeys.services import rotation
+from accesskeys.services import key_audit, rotation
 from accesskeys.views import SORTS
 from api import schemas as s
 from api.auth import ProjectToken
@@ -145,6 +145,9 @@ def keys_of(request):
 class AccessListQuery(s.Schema):
     search: s.Text = s.Field("", max_length=100, description="Name or creator email contains.")
     sort: s.Sort = "name"
+    former_member: bool = s.Field(
+        False, description="Only accesses created by someone who is no longer a member."
+    )
     page: int = s.Field(1, ge=1, le=1_000_000)
     size: int = s.Field(10, ge=1, le=100)
 
@@ -162,12 +165,14 @@ def list_accesses(request: HttpRequest, project_id: str, query: Query[AccessList
     search = query.search.strip()
     if search:
         keys = keys.filter(Q(name__icontains=search) | Q(created_by__email__icontains=search))
+    member_ids = request.project.member_ids()
+    if query.former_member:
+        keys = keys.filter(key_audit.former_member_q(member_ids))
     paginator = Paginator(keys.order_by(*SORTS[query.sort]), query.size)
     try:
         items = list(paginator.page(query.page).object_list)
     except EmptyPage:
         items = []
-    member_ids = request.project.member_ids()
     return {
         "items": [access_out(key, member_ids) for key in items],
         "count": paginator.count,

@@ -194,6 +194,8 @@ FORMS = {
             "bucket",
             "expiring",
             "risky",
+            "unused",
+            "former",
             "action",
             "actor",
             "page",
@@ -204,7 +206,7 @@ FORMS = {
         "admin",
         "get",
         "{p}/audit/keys.csv",
-        ["creator", "type", "status", "permission", "bucket", "expiring", "risky"],
+        ["creator", "type", "status", "permission", "bucket", "expiring", "risky", "former"],
     ),
     "audit-events-csv": ("admin", "get", "{p}/audit/events.csv", ["action", "actor"]),
 }

@@ -18,10 +18,11 @@ from django.views.decorators.http import require_http_methods
 from django_htmx.http import trigger_client_event
 
 from accesskeys import forms as f
-from accesskeys.credential_types import PASSPHRASE_DOWNLOAD_LABEL
+from accesskeys.credential_types import PASSPHRASE_DOWNLOAD_LABEL, SEVERAL_KEYS_DOWNLOAD_LABEL
 from accesskeys.dialog_views import result_context
 from accesskeys.models import AccessKey
 from accesskeys.services import access, download, key_audit, rotation
+from accesskeys.views import parse_ids
 from console.audit import origin_of
 from console.membership import load_project
 from storjformat import passphrase
@@ -140,4 +141,95 @@ def _result(request, project, rotated):
     if not request.htmx:
         context["done_url"] = reverse("accesskeys:detail", args=[project.public_id, new.id])
     response = render(request, _template(request, "result"), context)
+    return trigger_client_event(response, "accessesChanged")
+
+
+# --- several keys at once (the Audit page's "Not used in 90 days") -------------
+
+MAX_BULK = 100
+
+
+@never_cache
+@sensitive_post_parameters(*f.SECRET_FIELDS)
+@require_http_methods(["GET", "POST"])
+def rotate_many(request, public_id):
+    """GET: the confirmation naming the selected keys. POST: rotate them, all or none,
+    and show every new key's one-time values once."""
+    project = load_project(request, public_id, admin=True)
+    source = request.POST if request.method == "POST" else request.GET
+    ids = list(dict.fromkeys(parse_ids(source.getlist("ids"))))[:MAX_BULK]
+    keys = list(
+        project.access_keys.not_revoked()
+        .filter(id__in=ids, parent__isnull=True)
+        .prefetch_related("buckets")
+        .order_by("name", "id")
+    )
+    form = f.RotateForm(request.POST if request.method == "POST" else None, project=project)
+    asks_passphrase = any(access.needs_passphrase(project, key.type) for key in keys)
+    context = {
+        "project": project,
+        "page": "audit",
+        "keys": keys,
+        "form": form,
+        "asks_passphrase": asks_passphrase,
+        "error": None,
+    }
+    template = "accesskeys/rotate_many.html" + ("#dialog" if request.htmx else "")
+    if request.method == "GET" or not keys:
+        return render(request, template, context)
+
+    phrase = request.POST.get("passphrase", "")
+    if form.is_valid() and not (asks_passphrase and not phrase):
+        try:
+            rotated = rotation.rotate_accesses(
+                project,
+                request.user,
+                [key.id for key in keys],
+                overlap=form.cleaned_data["overlap"],
+                passphrase=phrase or None,
+                origin=origin_of(request),
+            )
+        except access.AccessError as e:
+            context["error"] = " ".join(m for ms in e.errors.values() for m in ms)
+        else:
+            return _many_results(request, project, rotated)
+    elif form.is_valid():
+        context["error"] = access.MESSAGES["passphrase_current_required"]
+    return render(request, template, context, status=200 if request.htmx else 400)
+
+
+def _many_results(request, project, rotated):
+    now = timezone.now()
+    results, items = [], []
+    for i, one in enumerate(rotated):
+        created = one.created
+        values = created.result()
+        results.append(
+            {
+                "name": created.access_key.name,
+                "type_label": created.credential_type.label,
+                "replaced": one.replaced,
+                "values": [
+                    {"label": label, "value": value, "secret": secret, "id": f"na-{i}-{j}"}
+                    for j, (label, value, secret) in enumerate(values)
+                ],
+            }
+        )
+        items.append(f"# {created.access_key.name} ({created.credential_type.label})")
+        items += download.file_items(
+            created.credential_type.value, [(label, value) for label, value, _ in values]
+        )
+    context = {
+        "project": project,
+        "page": "audit",
+        "results": results,
+        "download": {
+            "filename": download.download_filename(
+                settings.BRAND_NAME, SEVERAL_KEYS_DOWNLOAD_LABEL, "rotated", now
+            ),
+            "content": download.download_content(items),
+        },
+    }
+    template = "accesskeys/rotate_many.html" + ("#results" if request.htmx else "")
+    response = render(request, template, context)
     return trigger_client_event(response, "accessesChanged")

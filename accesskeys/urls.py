@@ -8,6 +8,8 @@ urlpatterns = [
     # The Access Keys page (table, search, sort, paging, delete): views.py
     path("", views.index, name="index"),
     path("delete/", views.delete, name="delete"),
+    # Rotating several keys at once (the Audit page's stale keys): rotate_views.py
+    path("rotate/", rotate_views.rotate_many, name="rotate_many"),
     # The New Access dialog, step by step: dialog_views.py
     path("new/", dialog_views.new_access, name="new"),
     # One key's details, for every member: detail_views.py

@@ -146,45 +146,95 @@ def rotate_access(
 ) -> RotatedAccess:
     """Replace a live key by a new one with the same restrictions; the old key
     stops when the overlap ends. One transaction, one audit event."""
+    return rotate_accesses(
+        project, actor, [key_id], overlap, passphrase_choice, passphrase, origin, now
+    )[0]
+
+
+def rotate_accesses(
+    project,
+    actor,
+    key_ids: list[int],
+    overlap: str = DEFAULT_OVERLAP,
+    passphrase_choice: str = access.PASSPHRASE_CHOICES[0],  # "current"
+    passphrase: str | None = None,
+    origin: Origin | None = None,
+    now: datetime | None = None,
+) -> list[RotatedAccess]:
+    """Rotate several keys with one overlap and passphrase: all of them, or none.
+    One audit event per key, each naming both of its keys."""
     now = now or timezone.now()
     origin = origin or Origin()
     if overlap not in OVERLAP_BY_CODE:
         raise _refuse("overlap", field="overlap")
     ends = now + OVERLAP_BY_CODE[overlap].length
+    several = len(key_ids) > 1
 
     membership = Membership.objects.filter(project=project, user=actor).first()
-    key = AccessKey.objects.prefetch_related("buckets").filter(project=project, id=key_id).first()
-    refused = refusal(membership, key, now)
-    if refused:
-        raise refused
-    request = replacement_request(project, key, now, passphrase_choice, passphrase)
+    keys = {
+        key.id: key
+        for key in AccessKey.objects.prefetch_related("buckets").filter(
+            project=project, id__in=key_ids
+        )
+    }
     # Validated and derived (Argon2id) before the transaction, as a creation is.
-    prepared = access.prepare_access(project, actor, request, origin, now, replacing=key)
+    prepared = []
+    for key_id in key_ids:
+        key = keys.get(key_id)
+        refused = refusal(membership, key, now)
+        if refused:
+            raise _named(refused, key) if several else refused
+        request = replacement_request(project, key, now, passphrase_choice, passphrase)
+        try:
+            prepared.append(
+                access.prepare_access(project, actor, request, origin, now, replacing=key)
+            )
+        except AccessError as exc:
+            raise _named(exc, key) if several else exc from None
 
     with transaction.atomic():
-        old = AccessKey.objects.select_for_update().filter(project=project, id=key_id).first()
+        locked = {
+            key.id: key
+            for key in AccessKey.objects.select_for_update().filter(project=project, id__in=key_ids)
+        }
         membership = Membership.objects.filter(project=project, user=actor).first()
-        refused = refusal(membership, old, now)
-        if refused:
-            raise refused
-        old.name = replaced_name(old, now)
-        if old.not_after is None or old.not_after > ends:
-            old.not_after = ends
-        old.save(update_fields=["name", "not_after"])
-        _expire_credentials(old, ends)
-        prepared.key.replaces = old
-        created = access.save_access(project, actor, prepared, origin, now, audited=False)
-        audit.write_from(
-            origin,
-            AuditEvent.Action.ACCESS_ROTATED,
-            project=project,
-            actor=actor,
-            **access.restrictions_of(created.access_key),
-            replaced=old.name,
-            overlap=OVERLAP_BY_CODE[overlap].label,
-            replaced_until=old.not_after.isoformat(),
-            passphrase=access.passphrase_detail(project, prepared.request),
-        )
+        return [
+            _replace(
+                project, actor, locked.get(key_id), membership, new, overlap, ends, origin, now
+            )
+            for key_id, new in zip(key_ids, prepared, strict=True)
+        ]
+
+
+def _named(error: AccessError, key: AccessKey | None) -> AccessError:
+    """In a rotation of several keys, which key a message is about."""
+    name = f"“{key.name}”: " if key is not None else ""
+    return AccessError({field: [name + m for m in ms] for field, ms in error.errors.items()})
+
+
+def _replace(project, actor, old, membership, prepared, overlap, ends, origin, now):
+    """Rename and expire the locked old key, save the new one, write the event."""
+    refused = refusal(membership, old, now)
+    if refused:
+        raise refused
+    old.name = replaced_name(old, now)
+    if old.not_after is None or old.not_after > ends:
+        old.not_after = ends
+    old.save(update_fields=["name", "not_after"])
+    _expire_credentials(old, ends)
+    prepared.key.replaces = old
+    created = access.save_access(project, actor, prepared, origin, now, audited=False)
+    audit.write_from(
+        origin,
+        AuditEvent.Action.ACCESS_ROTATED,
+        project=project,
+        actor=actor,
+        **access.restrictions_of(created.access_key),
+        replaced=old.name,
+        overlap=OVERLAP_BY_CODE[overlap].label,
+        replaced_until=old.not_after.isoformat(),
+        passphrase=access.passphrase_detail(project, prepared.request),
+    )
     return RotatedAccess(created=created, replaced=old)
 
 

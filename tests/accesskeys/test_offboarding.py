@@ -11,7 +11,9 @@ from django.utils import timezone
 
 from accesskeys.models import AccessKey
 from accesskeys.services.access import CreateAccessRequest, create_access, delete_accesses
+from accesskeys.services.lookup import authorize
 from console.models import AuditEvent, Membership
+from storjformat import macaroon
 from tests.helpers.factories import bearer, make_key
 
 TOKEN = "gateway-token-0123456789"
@@ -73,12 +75,19 @@ def test_it_lists_their_live_keys_with_type_and_last_use(
 
 def test_delete_all_leaves_none_of_their_keys_resolving(admin_client, project, admin, member, bobs):
     assert resolves(bobs["bob-s3"].s3_access_key)
+    read = macaroon.Action(op=macaroon.Op.READ, time=timezone.now(), bucket=b"photos")
+    for created in bobs.values():
+        authorize(created.api_key, read)
 
     response = admin_client.post(url(project, member), {"keys": "delete"})
 
     assert response.status_code == 302
     assert not Membership.objects.filter(project=project, user=member).exists()
     assert not resolves(bobs["bob-s3"].s3_access_key)
+    # Nor does the satellite honour any of them, or a grant made from them.
+    for created in bobs.values():
+        with pytest.raises(macaroon.ActionDenied):
+            authorize(created.api_key, read)
     live = AccessKey.objects.not_revoked().filter(created_by=member)
     assert list(live.values_list("name", flat=True)) == ["bob-expired"]
     deleted = AuditEvent.objects.get(action="access_deleted", actor=admin)

@@ -20,6 +20,7 @@ from accesskeys.services.access import (
 from accesskeys.services.lookup import authorize
 from accesskeys.services.rotation import rotate_access
 from console import key_lifetimes, keyring
+from console.event_text import describe
 from console.models import AuditEvent, Project
 from storjformat import caveat, grant, macaroon, passphrase
 
@@ -261,6 +262,11 @@ def test_one_audit_event_names_both_keys(project, admin):
     assert event.details["overlap"] == "30 days"
     assert event.details["passphrase"] == "current"
     assert PHRASE not in str(event.details)
+    text = describe(event.action, event.details)
+    assert text.startswith(
+        "“backup” (S3 Credentials). Replaces the key now named “backup (replaced "
+    )
+    assert "which works until" in text and "Expires Jan 1, 2031" in text
 
 
 def test_members_rotate_their_own_keys_only(project, admin, member):

@@ -193,10 +193,9 @@ def rotate_accesses(
             raise _named(exc, key) if several else exc from None
 
     with transaction.atomic():
-        locked = {
-            key.id: key
-            for key in AccessKey.objects.select_for_update().filter(project=project, id__in=key_ids)
-        }
+        # Locked in id order, so that two rotations of overlapping keys wait in turn.
+        rows = AccessKey.objects.select_for_update().filter(project=project, id__in=key_ids)
+        locked = {key.id: key for key in rows.order_by("id")}
         membership = Membership.objects.filter(project=project, user=actor).first()
         return [
             _replace(

@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
+from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
@@ -387,3 +388,31 @@ def test_the_command_says_what_was_wrong(project, admin, member):
         )  # fmt: skip
     with pytest.raises(CommandError, match="no access key named 'nope'"):
         run_command("--project", "Alpha", "--user", admin.email, "--access", "nope")
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(
+    connection.vendor == "sqlite", reason="SQLite serializes writers; run on PostgreSQL"
+)
+def test_of_two_rotations_of_one_key_at_once_one_wins(project, admin):
+    from tests.accesskeys.test_parallel_creation import run_in_threads
+
+    key = restricted(project, admin).access_key
+    results = {}
+
+    def rotate(i):
+        try:
+            results[i] = rotate_access(project, admin, key.id, passphrase=PHRASE)
+        except AccessError as exc:
+            results[i] = exc
+        finally:
+            connection.close()
+
+    threads = run_in_threads(rotate, 2)
+
+    assert not [t for t in threads if t.is_alive()], "a rotation hung"
+    refused = [r for r in results.values() if isinstance(r, AccessError)]
+    assert len(refused) == 1
+    assert "already been replaced by “backup”" in str(refused[0])
+    assert AccessKey.objects.filter(replaces=key).count() == 1
+    assert AuditEvent.objects.filter(action=AuditEvent.Action.ACCESS_ROTATED).count() == 1

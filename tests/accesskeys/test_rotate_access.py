@@ -103,6 +103,38 @@ def test_the_new_keys_caveat_decodes_equal_to_the_old_ones_field_by_field(projec
     assert caveat_of(new.api_key).not_after == datetime(2031, 1, 1, tzinfo=UTC)
 
 
+# (An API key cannot be limited to prefixes where object keys are encrypted.)
+@pytest.mark.parametrize("type_", ["s3", "access_grant"])
+def test_prefixes_and_the_object_lifetime_are_copied_too(project, admin, type_):
+    old = restricted(
+        project,
+        admin,
+        type_=type_,
+        buckets=("backups",),
+        prefixes=(("photos", "2026/"), ("photos", "shared/")),
+        max_object_ttl=timedelta(days=30),
+    )
+
+    new = rotate_access(project, admin, old.access_key.id, passphrase=PHRASE).created
+
+    assert_same_caveat(old.api_key, new.api_key)
+    assert caveat_of(new.api_key).max_object_ttl == timedelta(days=30)
+    assert [
+        p.encrypted_path_prefix
+        for p in caveat_of(new.api_key).allowed_paths
+        if p.bucket == b"photos"
+    ]
+    assert new.access_key.prefixes == [["photos", "2026/"], ["photos", "shared/"]]
+    assert new.access_key.max_object_ttl == timedelta(days=30)
+    if new.access_grant:
+
+        def entries(access_grant):
+            found = grant.parse_grant(access_grant).encryption_access.store_entries
+            return sorted((e.bucket, e.unencrypted_path, e.encrypted_path, e.key) for e in found)
+
+        assert entries(new.access_grant) == entries(old.access_grant)
+
+
 @pytest.mark.parametrize("type_", ["s3", "access_grant", "api_key"])
 def test_every_type_keeps_its_type_and_full_access_stays_full(project, admin, type_):
     old = create_access(project, admin, CreateAccessRequest("all", type_, passphrase=PHRASE))
@@ -416,3 +448,16 @@ def test_of_two_rotations_of_one_key_at_once_one_wins(project, admin):
     assert "already been replaced by “backup”" in str(refused[0])
     assert AccessKey.objects.filter(replaces=key).count() == 1
     assert AuditEvent.objects.filter(action=AuditEvent.Action.ACCESS_ROTATED).count() == 1
+
+
+def test_a_share_links_key_stays_public_with_a_new_link(project, admin):
+    from accesskeys.services.access import create_share
+
+    old = create_share(project, admin, "photos", "2026/", passphrase_value=PHRASE)
+
+    new = rotate_access(project, admin, old.access_key.id, passphrase=PHRASE).created
+
+    assert new.access_key.share_url and new.access_key.share_url != old.access_key.share_url
+    assert new.s3_access_key in new.access_key.share_url
+    assert new.access_key.s3_credentials.get().public
+    assert_same_caveat(old.api_key, new.api_key)

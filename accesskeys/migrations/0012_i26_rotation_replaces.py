@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accesskeys', '0010_audit_indexes_cover_name'),
+        ('accesskeys', '0011_i22_prefixes_object_ttl_share_url'),
     ]
 
     operations = [

@@ -42,12 +42,15 @@ def summary(project, key, now) -> list[tuple[str, str]]:
         expires = dateformat.format(request.expires_at, "M j, Y, H:i") + " UTC"
         if request.expires_at != key.not_after:
             expires += " (the longest this project allows now)"
-    return [
+    rows = [
         ("Type", key.get_type_display()),
         ("Permissions", allowed),
         ("Buckets", ", ".join(key_audit.bucket_names(key)) or "All buckets"),
-        ("Expiration", expires),
     ]
+    notes = key.restriction_notes()  # prefixes and the object lifetime, in words
+    if notes:
+        rows.append(("Also", "; ".join(notes)))
+    return [*rows, ("Expiration", expires)]
 
 
 def _context(request, project, key, form, encryption, refused=None) -> dict:

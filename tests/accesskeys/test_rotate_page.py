@@ -150,3 +150,26 @@ def test_the_row_menu_offers_rotate_by_the_rule_of_deletion(
 
     assert f"/access-keys/{key.id}/rotate/" in admin_client.get(index).content.decode()
     assert f"/access-keys/{key.id}/rotate/" not in member_client.get(index).content.decode()
+
+
+def test_the_summary_names_prefixes_and_the_object_lifetime(admin_client, project, admin):
+    from datetime import timedelta as td
+
+    key = create_access(
+        project,
+        admin,
+        CreateAccessRequest(
+            name="photos-2026",
+            type="s3",
+            full_access=False,
+            permissions=frozenset({"read"}),
+            prefixes=(("photos", "2026/"),),
+            max_object_ttl=td(days=30),
+            passphrase=PHRASE,
+        ),
+    ).access_key
+
+    page = admin_client.get(url(project, key)).content.decode()
+
+    assert "Only objects under photos/2026/" in page
+    assert "Objects expire after at most 30 days" in page

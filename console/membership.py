@@ -84,10 +84,10 @@ def lock_memberships(
 def remove_membership(project, target: Membership, admin_count: int, origin, actor, **details):
     """Take a locked member out of the project and audit it (call inside the
     transaction that locked it). A pending link for them to this project stops
-    working. `details` join the audit event."""
+    working (expired ones go too). `details` join the audit event."""
     if is_last_admin(target, admin_count):
         raise MembershipChanged(LAST_ADMIN.format(email=target.user.email, project=project))
-    invitations.pending(project).filter(email=target.user.email).delete()
+    invitations.unused(project).filter(email=target.user.email).delete()
     target.delete()
     audit.write_from(
         origin,

@@ -111,6 +111,7 @@ def test_escape_partway_asks_and_a_discarded_passphrase_is_forgotten(
     dialog.get_by_role("button", name="Next").click()
     expect(dialog.get_by_role("heading", name="Encryption", exact=True)).to_be_visible()
     dialog.get_by_label("Passphrase", exact=True).fill(PASSPHRASE)
+    wait_for_htmx(page)
     page.keyboard.press("Escape")
     question = dialog.get_by_role("alertdialog", name="Discard this new access?")
     expect(question).to_be_visible()

@@ -109,7 +109,7 @@ def test_it_rotates_an_access_grant_from_its_details_page_with_a_new_passphrase(
     dialog = page.get_by_role("dialog", name="Rotate access key")
     wait_for_htmx(page)
     dialog.get_by_label("Now (stop the old key at once)").check()
-    dialog.get_by_label("Advanced").check()
+    dialog.get_by_label("Use a new passphrase").check()
     dialog.get_by_label("Generate 12-word passphrase").check()
     rotate = dialog.get_by_role("button", name="Rotate key")
     expect(rotate).to_be_disabled()  # until the words are saved

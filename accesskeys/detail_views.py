@@ -2,7 +2,7 @@
 Admins and the key's creator may rename it and change its description."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
@@ -52,7 +52,7 @@ def detail(request, public_id, key_id):
         "buckets": key_audit.bucket_names(key),
         "risks": key_audit.risks(key),
         "path_encryption": path_encryption_label(project, key),
-        "may_update": key.revoked_at is None and access.may_update(request.membership, key),
+        "may_update": key.revoked_at is None and access.may_change(request.membership, key),
         "page": "accesskeys",
     }
     return render(request, "accesskeys/detail.html", ctx)
@@ -63,7 +63,7 @@ def edit(request, public_id, key_id):
     """Rename a key and change its description; its restrictions cannot change."""
     project = load_project(request, public_id)
     key = get_object_or_404(AccessKey.objects.select_related("project"), id=key_id, project=project)
-    if not access.may_update(request.membership, key):
+    if not access.may_change(request.membership, key):
         raise PermissionDenied(access.MESSAGES["update_not_allowed"])
     if key.revoked_at is not None:
         messages.error(request, access.MESSAGES["update_gone"])
@@ -86,9 +86,9 @@ def edit(request, public_id, key_id):
                 form.cleaned_data["description"],
                 origin_of(request),
             )
-        except access.AccessError as e:
-            # Changed meanwhile (a name taken, the key deleted): say so on the form.
-            for field, errors in e.errors.items():
+        except ValidationError as e:
+            # The service's rules (a name taken, the key deleted): say so on the form.
+            for field, errors in e.error_dict.items():
                 form.add_error(field if field in form.fields else None, errors)
         else:
             if unchanged:

@@ -11,6 +11,7 @@ from dataclasses import asdict
 from datetime import datetime
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.http import HttpResponseNotAllowed, QueryDict
 from django.shortcuts import render
 from django.utils import dateformat, timezone
@@ -257,18 +258,22 @@ def _post_step(request, project):
     if data.get("nav") == "create_bucket" and step == "buckets":
         return _create_bucket(request, project, data, seen)
 
+    # Only the posted step is checked against the rules here. Earlier steps' choices
+    # come back as hidden fields a request can forge: they are parsed (a bad one sends
+    # the user to its step with its message), and the service checks them once, when
+    # the access is created.
     form = f.STEP_FORMS[step](data, project=project)
     if not form.is_valid():
         return render_step(request, project, step, data, seen, form=form)
-    # Earlier steps' choices come back as hidden fields a request can forge:
-    # a bad one sends the user to its step with its message.
+    forms = {step: form}
     for earlier in steps[:position]:
-        earlier_form = f.STEP_FORMS[earlier](data, project=project)
+        earlier_form = f.STEP_FORMS[earlier](data, project=project, carried=True)
         if not earlier_form.is_valid() and _carried_errors(earlier_form):
             return render_step(request, project, earlier, data, seen, form=earlier_form)
+        forms[earlier] = earlier_form
     if position + 1 < len(steps):
         return render_step(request, project, steps[position + 1], data, seen)
-    return _create(request, project, data, steps, seen)
+    return _create(request, project, data, steps, seen, forms)
 
 
 def _create_bucket(request, project, data, seen):
@@ -299,22 +304,20 @@ def _carried_errors(form) -> bool:
     return any(field not in f.SECRET_FIELDS and field != "__all__" for field in form.errors)
 
 
-def _create(request, project, data, steps, seen):
-    # Every step is checked again: hidden fields come from the browser.
-    forms = {}
+def _create(request, project, data, steps, seen, forms):
+    # The carried steps' passphrase fields come only with this request (the browser
+    # keeps them): a step whose own errors remain is shown again.
     for step in steps:
-        form = f.STEP_FORMS[step](data, project=project)
-        if not form.is_valid():
-            return render_step(request, project, step, data, seen, form=form)
-        forms[step] = form
+        if forms[step].errors:
+            return render_step(request, project, step, data, seen, form=forms[step])
 
     now = timezone.now()
-    access_request = f.access_request(forms, now)
     try:
+        access_request = f.access_request(forms, now)
         created = access.create_access(
             project, request.user, access_request, origin_of(request), now=now
         )
-    except access.AccessError as e:
+    except ValidationError as e:
         return _render_access_error(request, project, data, seen, steps, e)
 
     context = result_context(project, created, now)
@@ -323,7 +326,7 @@ def _create(request, project, data, steps, seen):
 
 
 def _render_access_error(request, project, data, seen, steps, error):
-    """Show the service's final word (a name taken meanwhile, a bucket deleted) on its step."""
+    """Show the service's final word (a name taken, a bucket deleted) on its step."""
 
     def step_of(field):
         for step in steps:
@@ -331,12 +334,12 @@ def _render_access_error(request, project, data, seen, steps, error):
                 return step
         return steps[-1]
 
-    step = min((step_of(field) for field in error.errors), key=steps.index)
-    form = f.STEP_FORMS[step](data, project=project)
+    step = min((step_of(field) for field in error.error_dict), key=steps.index)
+    form = f.STEP_FORMS[step](data, project=project, carried=True)
     form.is_valid()
-    for field, messages in error.errors.items():
+    for field, errors in error.error_dict.items():
         if step_of(field) == step:
-            form.add_error(form.request_fields.get(field), messages)
+            form.add_error(form.field_for(field), errors)
     return render_step(request, project, step, data, seen, form=form)
 
 

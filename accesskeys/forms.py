@@ -1,14 +1,16 @@
 """The New Access dialog's forms: one per step, each validating only its own fields.
 
-Each step checks its fields with the service's own validators and wording
-(`access.validate_*`, `access.MESSAGES`); `access_request` turns the steps'
-cleaned data into the `CreateAccessRequest` the service takes. The dialog
+The step a request posts checks its fields with the service's own validators
+and wording (`access.validate_*`, `access.MESSAGES`, raising ValidationError);
+the steps carried along only parse theirs (`carried=True`), and the service's
+final check speaks for them when the access is created. `access_request`
+turns the steps' cleaned data into an `AccessInput` for the one parser of
+"create an access" (`access_input.parse_create`). The dialog
 keeps no server-side state: every step's POST carries the choices made so far
 as hidden fields (see `dialog_views.carried`), except passphrases, which the
 browser holds and sends only where they are needed.
 """
 
-from dataclasses import replace
 from datetime import UTC, date, datetime, time
 
 from django import forms
@@ -18,7 +20,8 @@ from django.utils.functional import cached_property
 from accesskeys import permissions
 from accesskeys.credential_types import CREDENTIAL_TYPES
 from accesskeys.services import access
-from accesskeys.services.access import MESSAGES, AccessError, CreateAccessRequest
+from accesskeys.services.access import EXPIRES, MESSAGES, CreateAccessRequest
+from accesskeys.services.access_input import GENERATE, NEW, AccessInput, parse_create
 from console import key_lifetimes
 
 TYPE_CHOICES = [(t.value, t.label) for t in CREDENTIAL_TYPES]
@@ -31,14 +34,6 @@ def permission_choices(group: str) -> list[tuple[str, str]]:
 
 def permission_descriptions(group: str) -> dict[str, str]:
     return {p.name: p.description for p in permissions.in_group(group)}
-
-
-def service_check(validator, *args):
-    """Run one of the service's validators; its message becomes the field's error."""
-    try:
-        return validator(*args)
-    except AccessError as e:
-        raise forms.ValidationError([m for messages in e.errors.values() for m in messages]) from e
 
 
 # The lifetimes come from the one table the project's expiry policy uses too.
@@ -69,10 +64,17 @@ class StepForm(forms.Form):
     # Help shown under each choice of a radio or checkbox group: {field: {value: text}}.
     descriptions: dict[str, dict[str, str]] = {}
 
-    def __init__(self, *args, project=None, **kwargs):
+    def __init__(self, *args, project=None, carried=False, **kwargs):
         self.project = project
+        # A step carried along (not the one posted) only parses its fields: the
+        # service checks them, once, when the access is created.
+        self.carried = carried
         kwargs.setdefault("auto_id", "na-%s")
         super().__init__(*args, **kwargs)
+
+    def field_for(self, request_field: str) -> str | None:
+        """The form field that shows the service's error on a request field."""
+        return self.request_fields.get(request_field)
 
     @cached_property
     def options(self) -> dict[str, list[dict]]:
@@ -133,14 +135,19 @@ class NameForm(StepForm):
     )
 
     def clean_name(self):
-        return service_check(access.validate_name, self.project, self.cleaned_data["name"])
+        if self.carried:
+            return self.cleaned_data["name"]
+        return access.validate_name(self.project, self.cleaned_data["name"])
 
     def clean_description(self):
-        return service_check(access.validate_description, self.cleaned_data["description"])
+        if self.carried:
+            return self.cleaned_data["description"]
+        return access.validate_description(self.cleaned_data["description"])
 
 
 class EditAccessForm(forms.Form):
-    """Rename and describe an existing key: the Name step's fields and the service's rules."""
+    """Rename and describe an existing key: the Name step's fields. The service
+    (`access.update_access`) checks them, once, and its errors come back here."""
 
     name = NameForm.base_fields["name"]
     description = NameForm.base_fields["description"]
@@ -149,14 +156,6 @@ class EditAccessForm(forms.Form):
         self.key = key
         super().__init__(*args, **kwargs)
         self.fields["description"].widget.attrs["rows"] = 4
-
-    def clean_name(self):
-        return service_check(
-            access.validate_name, self.key.project, self.cleaned_data["name"], self.key
-        )
-
-    def clean_description(self):
-        return service_check(access.validate_description, self.cleaned_data["description"])
 
 
 class AccessForm(StepForm):
@@ -259,8 +258,8 @@ class EncryptionForm(StepForm):
         field = {"current": "passphrase", "new": "new_passphrase"}.get(choice)
         try:
             access.validate_passphrase(choice, self.chosen_passphrase())
-        except AccessError as e:
-            self.add_error(field, e.errors["passphrase"])
+        except forms.ValidationError as e:
+            self.add_error(field, e)
             return data
         # The dialog shows the generated words before it creates anything, and
         # asks that they were saved: the service alone would make its own.
@@ -289,7 +288,9 @@ class PermissionsForm(StepForm):
     )
 
     def clean_permissions(self):
-        return sorted(service_check(access.validate_permissions, self.cleaned_data["permissions"]))
+        if self.carried:
+            return sorted(self.cleaned_data["permissions"])
+        return sorted(access.validate_permissions(self.cleaned_data["permissions"]))
 
 
 class ObjectLockForm(StepForm):
@@ -357,17 +358,17 @@ class BucketsForm(StepForm):
 
     def clean(self):
         data = super().clean()
-        if "buckets" not in self.errors:
+        if "buckets" not in self.errors and not self.carried:
             try:
                 access.validate_buckets(self.project, self.chosen_buckets())
-            except AccessError as e:
-                self.add_error("buckets", e.errors["buckets"])
+            except forms.ValidationError as e:
+                self.add_error("buckets", e)
         return data
 
 
 class ExpirationForm(StepForm):
     step = "expiration"
-    request_fields = {"expires_at": "expiration_date"}
+    request_fields = {EXPIRES: "expiration"}
 
     expiration = forms.ChoiceField(
         label="Expiration", choices=EXPIRATION_CHOICES, initial="none", widget=forms.RadioSelect
@@ -399,6 +400,12 @@ class ExpirationForm(StepForm):
             latest = key_lifetimes.latest_expiration(self.project, now)
             self.fields["expiration_date"].widget.attrs["max"] = latest.date().isoformat()
 
+    def field_for(self, request_field: str) -> str | None:
+        # A date of one's own shows its error under the date, a choice under the choices.
+        if request_field == EXPIRES and self.data.get("expiration") == "custom":
+            return "expiration_date"
+        return super().field_for(request_field)
+
     def expires_at(self, now: datetime) -> datetime | None:
         data = self.cleaned_data
         return expiration_moment(data.get("expiration", "none"), data.get("expiration_date"), now)
@@ -410,12 +417,13 @@ class ExpirationForm(StepForm):
         if data["expiration"] == "custom" and data.get("expiration_date") is None:
             self.add_error("expiration_date", "Choose an expiration date.")
             return data
+        if self.carried:
+            return data
         now = timezone.now()
         try:
             access.validate_expiration(self.project, self.expires_at(now), now)
-        except AccessError as e:
-            field = "expiration_date" if data["expiration"] == "custom" else "expiration"
-            self.add_error(field, e.errors["expires_at"])
+        except forms.ValidationError as e:
+            self.add_error(self.field_for(EXPIRES), e)
         return data
 
 
@@ -452,32 +460,37 @@ STEP_TITLES = {
 
 
 def access_request(forms: dict[str, StepForm], now: datetime) -> CreateAccessRequest:
-    """The request the steps describe; `forms` holds each step's valid form by step name."""
+    """The request the steps describe, read by the one parser of "create an access";
+    `forms` holds each step's valid form by step name."""
     name = forms["name"].cleaned_data
     advanced = forms["access"].cleaned_data["access"] == "advanced"
+    given = {}
     encryption = forms.get("encryption")
-    request = CreateAccessRequest(
-        name=name["name"],
-        type=name["type"],
-        description=name["description"],
-        full_access=not advanced,
-    )
     if encryption:
-        request = replace(
-            request,
-            passphrase_choice=encryption.passphrase_choice(),
-            passphrase=encryption.chosen_passphrase(),
-        )
+        choice, phrase = encryption.passphrase_choice(), encryption.chosen_passphrase()
+        given = {
+            "generate_passphrase": choice == GENERATE,
+            "generated_passphrase": phrase if choice == GENERATE else None,
+            "new_passphrase": choice == NEW,
+            "passphrase": None if choice == GENERATE else phrase,
+        }
     if advanced:
-        request = replace(
-            request,
-            permissions=frozenset(forms["permissions"].cleaned_data["permissions"])
-            | frozenset(forms["object_lock"].cleaned_data["object_lock"])
-            | frozenset(forms["notification"].cleaned_data["notification"]),
-            buckets=forms["buckets"].chosen_buckets(),
-            expires_at=forms["expiration"].expires_at(now),
+        given |= {
+            "permissions": forms["permissions"].cleaned_data["permissions"],
+            "object_lock": forms["object_lock"].cleaned_data["object_lock"],
+            "notification": forms["notification"].cleaned_data["notification"],
+            "buckets": forms["buckets"].chosen_buckets(),
+            "expires": forms["expiration"].expires_at(now),
+        }
+    return parse_create(
+        AccessInput(
+            name=name["name"],
+            type=name["type"],
+            description=name["description"],
+            full_access=not advanced,
+            **given,
         )
-    return request
+    )
 
 
 # Fields no step carries forward: the browser keeps the passphrases.

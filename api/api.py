@@ -7,24 +7,31 @@ name the token. Errors are JSON: `detail`, and `errors` as a list of
 """
 
 from dataclasses import replace
-from datetime import UTC
 
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.paginator import EmptyPage, Paginator
-from django.db.models import Q
 from django.http import HttpRequest
 from ninja import NinjaAPI, Query, Router, Status, Swagger
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
-from accesskeys import permissions
-from accesskeys.credential_types import BY_COMMAND_NAME
-from accesskeys.credential_types import BY_VALUE as CREDENTIAL_TYPES
+from accesskeys.access_table import (
+    DEFAULT_SIZE,
+    DEFAULT_SORT,
+    MAX_SEARCH,
+    PAGE_SIZES,
+    SEARCH_COUNT_BOUND,
+    SORTS,
+    search,
+)
 from accesskeys.models import AccessKey
 from accesskeys.services import access as access_service
-from accesskeys.views import SORTS
+from accesskeys.services.access_input import AccessInput, parse_create
 from api import schemas as s
 from api.auth import ProjectToken
 from console import audit
 from console.forms import BucketForm
+from console.paging import BoundedPaginator
 
 
 class Docs(Swagger):
@@ -71,6 +78,29 @@ def unauthorized(request, exc):
     return response
 
 
+# The service's rules answer by their code: who may not (403), what is not there
+# (404), what changed meanwhile (409); any other rule is an invalid choice (422).
+STATUS_OF_CODE = {
+    "not_member": 404,
+    "update_not_allowed": 403,
+    "delete_not_yours": 403,
+    "update_gone": 404,
+    "delete_gone": 404,
+}
+
+
+def refused(request, detail: str, exc: DjangoValidationError):
+    """The service's ValidationError as an answer: the status its codes map to (the
+    strictest), the rule's own message as the detail when it concerns the request
+    as a whole, and every message under its field."""
+    statuses = {STATUS_OF_CODE.get(code, 422) for code in access_service.codes(exc)}
+    status = min(statuses - {422}, default=422)
+    errors = exc.message_dict
+    if status != 422 and NON_FIELD_ERRORS in errors:
+        detail = " ".join(errors[NON_FIELD_ERRORS])
+    return error(request, status, detail, errors)
+
+
 @api.exception_handler(HttpError)
 def http_error(request, exc):
     return error(request, exc.status_code, str(exc))
@@ -99,29 +129,10 @@ def origin(request) -> audit.Origin:
 # --- accesses ------------------------------------------------------------------------
 
 
-def access_out(key: AccessKey, member_ids: set[int]) -> dict:
-    return {
-        "id": key.id,
-        "name": key.name,
-        "description": key.description,
-        "type": CREDENTIAL_TYPES[key.type].command_name,
-        "status": key.status,
-        "created_at": key.created_at,
-        "created_by": key.created_by.email if key.created_by else None,
-        "creator_is_member": key.created_by_id in member_ids,
-        "full_access": key.full_access,
-        "permissions": granted(key, permissions.BASIC),
-        "object_lock": granted(key, permissions.OBJECT_LOCK),
-        "notification": granted(key, permissions.NOTIFICATION),
-        "buckets": None if key.all_buckets else sorted(b.name for b in key.buckets.all()),
-        "expires_at": key.not_after,
-        "last_used_at": key.last_used_at,
-        "revoked_at": key.revoked_at,
-    }
-
-
-def granted(key: AccessKey, group: str) -> list[str]:
-    return [p.name for p in permissions.in_group(group) if getattr(key, p.field)]
+def access_out(key: AccessKey, member_ids: set[int]) -> AccessKey:
+    """The key, for the AccessOut schema, with whether its creator is still a member."""
+    key.creator_is_member = key.created_by_id in member_ids
+    return key
 
 
 def keys_of(request):
@@ -129,10 +140,12 @@ def keys_of(request):
 
 
 class AccessListQuery(s.Schema):
-    search: s.Text = s.Field("", max_length=100, description="Name or creator email contains.")
-    sort: s.Sort = "name"
+    search: s.Text = s.Field(
+        "", max_length=MAX_SEARCH, description="Name or creator email contains."
+    )
+    sort: s.Sort = DEFAULT_SORT
     page: int = s.Field(1, ge=1, le=1_000_000)
-    size: int = s.Field(10, ge=1, le=100)
+    size: int = s.Field(DEFAULT_SIZE, ge=1, le=max(PAGE_SIZES))
 
 
 @project.get(
@@ -143,12 +156,14 @@ class AccessListQuery(s.Schema):
     summary="List accesses",
 )
 def list_accesses(request: HttpRequest, project_id: str, query: Query[AccessListQuery]):
-    """The project's access keys, as the Access Keys page lists them (deleted ones left out)."""
+    """The project's access keys, as the Access Keys page lists them (deleted ones left
+    out): its search, its sorts (including `last_used`), and its bounded count."""
     keys = keys_of(request).not_revoked().prefetch_related("buckets")
-    search = query.search.strip()
-    if search:
-        keys = keys.filter(Q(name__icontains=search) | Q(created_by__email__icontains=search))
-    paginator = Paginator(keys.order_by(*SORTS[query.sort]), query.size)
+    text = query.search.strip()
+    if text:
+        keys = search(keys, text)
+    bound = SEARCH_COUNT_BOUND if text else None
+    paginator = BoundedPaginator(keys.order_by(*SORTS[query.sort]), query.size, bound=bound)
     try:
         items = list(paginator.page(query.page).object_list)
     except EmptyPage:
@@ -187,77 +202,30 @@ def get_access(request: HttpRequest, project_id: str, access_id: s.PathId):
 )
 def create_access(request: HttpRequest, project_id: str, body: s.AccessCreate):
     """Create an access with any choice of the New Access dialog; the secrets come back once."""
-    # Empty lists of object-lock and notification permissions and buckets are the
-    # defaults; an empty
-    # list of permissions is a choice (and an error, as in the dialog).
-    advanced_given = (
-        body.permissions is not None
-        or bool(body.object_lock)
-        or bool(body.notification)
-        or bool(body.buckets)
-        or body.expires is not None
-    )
-    if body.full_access and advanced_given:
-        return error(
-            request,
-            422,
-            "The access was not created.",
-            {
-                "full_access": [
-                    "Full Access cannot be combined with permissions, object_lock, "
-                    "notification, buckets or expires."
-                ]
-            },
-        )
-    if body.passphrase and body.generate_passphrase:
-        return error(
-            request,
-            422,
-            "The access was not created.",
-            {"passphrase": ["Give a passphrase or ask to generate one, not both."]},
-        )
-    full = body.full_access if body.full_access is not None else not advanced_given
-    expires = body.expires
-    if expires is not None and expires.tzinfo is None:
-        expires = expires.replace(tzinfo=UTC)
-    chosen = permissions.DEFAULT if body.permissions is None else frozenset(body.permissions)
-    access_request = access_service.CreateAccessRequest(
+    given = AccessInput(
         name=body.name,
-        type=BY_COMMAND_NAME[body.type].value,
+        type=body.type,
         description=body.description,
-        full_access=full,
-        permissions=chosen | frozenset(body.object_lock or ()) | frozenset(body.notification or ()),
-        buckets=tuple(body.buckets) if body.buckets else None,
-        expires_at=expires,
-        passphrase_choice="generate" if body.generate_passphrase else "current",
+        full_access=body.full_access,
+        permissions=body.permissions,
+        object_lock=body.object_lock,
+        notification=body.notification,
+        buckets=body.buckets,
+        expires=body.expires,
         passphrase=body.passphrase,
+        generate_passphrase=body.generate_passphrase,
     )
     try:
         created = access_service.create_access(
-            request.project, request.user, access_request, origin(request)
+            request.project, request.user, parse_create(given), origin(request)
         )
-    except access_service.AccessError as exc:
-        errors = dict(exc.errors)
-        if "expires_at" in errors:
-            errors["expires"] = errors.pop("expires_at")
-        return error(request, 422, "The access was not created.", errors)
-
-    # The values the type's result shows, and the grant behind S3 credentials too,
-    # under the create_access command's keys.
-    shown = {item.attribute for item in created.credential_type.result}
+    except DjangoValidationError as exc:
+        return refused(request, "The access was not created.", exc)
     return Status(
         201,
         {
             "access": access_out(created.access_key, request.project.member_ids()),
-            "access_key": created.s3_access_key,
-            "secret_key": created.s3_secret_key,
-            "endpoint": created.s3_endpoint,
-            "access_grant": created.access_grant,
-            "api_key": created.api_key if "api_key" in shown else None,
-            "satellite_address": created.satellite_address
-            if "satellite_address" in shown
-            else None,
-            "passphrase": created.generated_passphrase,
+            **created.one_time_values(),
         },
     )
 
@@ -275,43 +243,26 @@ def update_access(request: HttpRequest, project_id: str, access_id: s.PathId, bo
     key = keys_of(request).not_revoked().filter(id=access_id).first()
     if key is None:
         raise HttpError(404, "No such access.")
-    if not access_service.may_update(request.membership, key):
-        raise HttpError(403, access_service.MESSAGES["update_not_allowed"])
     name = key.name if body.name is None else body.name
     description = key.description if body.description is None else body.description
     try:
         key = access_service.update_access(
             request.project, request.user, key.id, name, description, origin(request)
         )
-    except access_service.AccessError as exc:
-        return error(request, 422, "The access was not changed.", exc.errors)
+    except DjangoValidationError as exc:
+        return refused(request, "The access was not changed.", exc)
     key = keys_of(request).prefetch_related("buckets").get(id=key.id)
     return access_out(key, request.project.member_ids())
 
 
 def delete_keys(request, ids: list[int]):
-    """Delete all or nothing, with the Member rule of the page: 404 for keys that are
-    not there, 403 for a Member touching someone else's key."""
-    ids = sorted(set(ids))
-    keys = list(keys_of(request).not_revoked().filter(id__in=ids))
-    if len(keys) != len(ids):
-        missing = sorted(set(ids) - {key.id for key in keys})
-        raise HttpError(
-            404,
-            "No such access: " + ", ".join(str(i) for i in missing) + ". Nothing was deleted."
-            if len(ids) > 1
-            else "No such access.",
-        )
-    if not request.membership.is_admin:
-        others = sorted(key.name for key in keys if key.created_by_id != request.user.id)
-        if others:
-            message = access_service.MESSAGES["delete_not_yours"] % {"value": ", ".join(others)}
-            raise HttpError(403, message)
+    """Delete all or nothing, by the service's rules (its codes give the status)."""
     try:
-        names = access_service.delete_accesses(request.project, request.user, ids, origin(request))
-    except access_service.AccessError as exc:
-        # Changed between the check above and the delete (e.g. deleted meanwhile).
-        return error(request, 409, "Nothing was deleted.", exc.errors)
+        names = access_service.delete_accesses(
+            request.project, request.user, sorted(set(ids)), origin(request)
+        )
+    except DjangoValidationError as exc:
+        return refused(request, "Nothing was deleted.", exc)
     return {"deleted": names}
 
 

@@ -7,6 +7,8 @@ from ninja import Field, Path, Schema
 from pydantic import AfterValidator
 
 from accesskeys import credential_types, permissions
+from accesskeys.access_table import SORTS
+from accesskeys.models import AccessKey
 from console.models import AuditEvent
 
 # Names as the create_access command takes them, from the two tables.
@@ -15,7 +17,8 @@ Permission = Literal[permissions.names(permissions.BASIC)]
 ObjectLockPermission = Literal[permissions.names(permissions.OBJECT_LOCK)]
 NotificationPermission = Literal[permissions.names(permissions.NOTIFICATION)]
 Action = Literal[tuple(AuditEvent.Action.values)]
-Sort = Literal["name", "-name", "created", "-created", "creator", "-creator"]
+# The Access Keys page's sorts ("name", "-last_used", ...), from its one table.
+Sort = Literal[tuple(SORTS)]
 
 
 def _no_surrogates(value: str) -> str:
@@ -52,13 +55,23 @@ BODY_ERRORS = {400: Error, **ERRORS}
 
 
 class Page(Schema):
-    count: int = Field(description="How many items match, on every page.")
+    count: int = Field(
+        description="How many items match, on every page (accesses: counted up to 10,000, "
+        "or 1,000 for a search, as the Access Keys page counts them)."
+    )
     page: int
     size: int
     pages: int
 
 
+def _granted(key: AccessKey, group: str) -> list[str]:
+    return [p.name for p in permissions.in_group(group) if getattr(key, p.field)]
+
+
 class AccessOut(Schema):
+    """An access as the API shows it, read from the AccessKey (with `creator_is_member`
+    set by the view, which knows the project's members)."""
+
     id: int
     name: str
     description: str
@@ -75,6 +88,34 @@ class AccessOut(Schema):
     expires_at: datetime | None
     last_used_at: datetime | None
     revoked_at: datetime | None
+
+    @staticmethod
+    def resolve_type(key: AccessKey) -> str:
+        return credential_types.BY_VALUE[key.type].command_name
+
+    @staticmethod
+    def resolve_created_by(key: AccessKey) -> str | None:
+        return key.created_by.email if key.created_by else None
+
+    @staticmethod
+    def resolve_permissions(key: AccessKey) -> list[str]:
+        return _granted(key, permissions.BASIC)
+
+    @staticmethod
+    def resolve_object_lock(key: AccessKey) -> list[str]:
+        return _granted(key, permissions.OBJECT_LOCK)
+
+    @staticmethod
+    def resolve_notification(key: AccessKey) -> list[str]:
+        return _granted(key, permissions.NOTIFICATION)
+
+    @staticmethod
+    def resolve_buckets(key: AccessKey) -> list[str] | None:
+        return None if key.all_buckets else sorted(b.name for b in key.buckets.all())
+
+    @staticmethod
+    def resolve_expires_at(key: AccessKey) -> datetime | None:
+        return key.not_after
 
 
 class AccessPage(Page):

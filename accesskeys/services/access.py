@@ -1,13 +1,15 @@
 """Creating and deleting accesses: the one path the dialog, the commands and the API take.
 
-A caller builds a `CreateAccessRequest` and passes it to `create_access`
+A caller builds a `CreateAccessRequest` (the dialog, `create_access` and the
+API through `access_input.parse_create`) and passes it to `create_access`
 with who asks and from where (`Origin`). The service validates every field
-with the same validators the dialog's step forms call (one wording per rule,
-in `MESSAGES`), derives the key material outside the transaction (Argon2id is
-the slow part), then writes the key, its restrictions, its S3 record and its
-audit event in one transaction, and returns the one-time values. Only the
-macaroon head, its encrypted secret and the S3 record encrypted under the
-access key ID are stored.
+once, with the same validators the dialog's step forms call (one wording per
+rule, in `MESSAGES`; every rule raises Django's `ValidationError` with the
+rule's name as its code, e.g. "name_taken"), derives the key material
+outside the transaction (Argon2id is the slow part), then writes the key,
+its restrictions, its S3 record and its audit event in one transaction, and
+returns the one-time values. Only the macaroon head, its encrypted secret and
+the S3 record encrypted under the access key ID are stored.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -55,12 +58,17 @@ MESSAGES = {
     "type_unknown": "Choose "
     + ", ".join(t.label for t in list(CREDENTIAL_TYPES.values())[:-1])
     + f" or {list(CREDENTIAL_TYPES.values())[-1].label}.",
+    "full_access_conflict": (
+        "Full Access cannot be combined with permissions, object_lock, notification, "
+        "buckets or expires."
+    ),
     "permission_required": "Choose at least one permission.",
     "permission_unknown": "Unknown permission: %(value)s.",
     "bucket_required": "Choose at least one bucket.",
     "bucket_unknown": "This project has no bucket named %(value)s.",
     "expiration_past": "Choose a date in the future.",
     "passphrase_choice": "Choose how to set the encryption passphrase.",
+    "passphrase_conflict": "Give a passphrase or ask to generate one, not both.",
     "passphrase_current_required": "Enter your encryption passphrase.",
     "passphrase_new_required": "Enter a new passphrase.",
     "passphrase_generated_invalid": "The generated passphrase is not a valid 12-word phrase.",
@@ -69,7 +77,7 @@ MESSAGES = {
     ),
     "update_gone": "This access key has been deleted: it can no longer be changed.",
     "delete_none": "Select at least one access key to delete.",
-    "delete_not_member": "You are not a member of this project.",
+    "not_member": "You are not a member of this project.",
     "delete_gone": "Some of the selected access keys no longer exist. Nothing was deleted.",
     "delete_not_yours": (
         "Members can delete only the access keys they created. "
@@ -78,24 +86,27 @@ MESSAGES = {
 }
 
 
-class AccessError(Exception):
-    """Bad choices for a new access, or a delete that is not allowed.
-
-    `errors` maps a field of CreateAccessRequest ("name", "description",
-    "type", "permissions", "buckets", "expires_at", "passphrase") or
-    "__all__" to its messages.
-    """
-
-    def __init__(self, errors: dict[str, list[str]]):
-        self.errors = errors
-        super().__init__("; ".join(" ".join(messages) for messages in errors.values()))
+# The fields errors name, in the API's and the command's words: "name", "description",
+# "type", "full_access", "permissions", "object_lock", "notification", "buckets",
+# "expires", "passphrase", or NON_FIELD_ERRORS ("__all__") for the request as a whole.
+EXPIRES = "expires"
 
 
-def _refuse(field_name: str, rule: str, value: Iterable[str] | None = None) -> AccessError:
-    message = MESSAGES[rule]
-    if value is not None:
-        message = message % {"value": ", ".join(value)}
-    return AccessError({field_name: [message]})
+def refusal(rule: str, value: Iterable[str] | None = None) -> ValidationError:
+    """The error of one rule, its name as the code (callers map codes to HTTP statuses)."""
+    params = {"value": ", ".join(value)} if value is not None else None
+    return ValidationError(MESSAGES[rule], code=rule, params=params)
+
+
+def _refuse(field_name: str, rule: str, value: Iterable[str] | None = None) -> ValidationError:
+    """A rule's error on a field (NON_FIELD_ERRORS for the request as a whole)."""
+    return ValidationError({field_name: [refusal(rule, value)]})
+
+
+def codes(error: ValidationError) -> set[str]:
+    """The rule names (codes) of every message in an error."""
+    groups = error.error_dict.values() if hasattr(error, "error_dict") else [error.error_list]
+    return {e.code for group in groups for e in group}
 
 
 @dataclass(frozen=True)
@@ -147,6 +158,20 @@ class CreatedAccess:
             for item in self.credential_type.result
         ]
 
+    def one_time_values(self) -> dict[str, str | None]:
+        """The values for scripts, under the keys create_access prints and the API answers:
+        what the type's result shows, and the grant behind S3 credentials too."""
+        shown = {item.attribute for item in self.credential_type.result}
+        return {
+            "access_key": self.s3_access_key,
+            "secret_key": self.s3_secret_key,
+            "endpoint": self.s3_endpoint,
+            "access_grant": self.access_grant,
+            "api_key": self.api_key if "api_key" in shown else None,
+            "satellite_address": self.satellite_address if "satellite_address" in shown else None,
+            "passphrase": self.generated_passphrase,
+        }
+
 
 # --- validation: the same functions the dialog's step forms call --------------
 
@@ -156,32 +181,32 @@ def validate_name(project, name: str, renamed: AccessKey | None = None) -> str:
     (other than `renamed`, the key being renamed, which may keep its name)."""
     name = (name or "").strip()
     if not name:
-        raise _refuse("name", "name_required")
+        raise refusal("name_required")
     if len(name) > NAME_MAX_LENGTH:
-        raise _refuse("name", "name_too_long")
+        raise refusal("name_too_long")
     if has_control_characters(name):
-        raise _refuse("name", "name_control")
+        raise refusal("name_control")
     others = AccessKey.objects.not_revoked().filter(project=project, name=name)
     if renamed is not None:
         others = others.exclude(id=renamed.id)
     if others.exists():
-        raise _refuse("name", "name_taken")
+        raise refusal("name_taken")
     return name
 
 
 def validate_description(description: str) -> str:
     description = (description or "").strip()
     if len(description) > DESCRIPTION_MAX_LENGTH:
-        raise _refuse("description", "description_too_long")
+        raise refusal("description_too_long")
     # Line breaks and tabs are fine in a description; other control characters are not.
     if has_control_characters(description, multiline=True):
-        raise _refuse("description", "description_control")
+        raise refusal("description_control")
     return description
 
 
 def validate_type(type_: str) -> str:
     if type_ not in CREDENTIAL_TYPES:
-        raise _refuse("type", "type_unknown")
+        raise refusal("type_unknown")
     return type_
 
 
@@ -190,9 +215,9 @@ def validate_permissions(names: Iterable[str]) -> frozenset[str]:
     chosen = frozenset(names)
     unknown = chosen - set(permissions.BY_NAME)
     if unknown:
-        raise _refuse("permissions", "permission_unknown", sorted(unknown))
+        raise refusal("permission_unknown", sorted(unknown))
     if not chosen & set(permissions.names(permissions.BASIC)):
-        raise _refuse("permissions", "permission_required")
+        raise refusal("permission_required")
     return chosen
 
 
@@ -201,21 +226,21 @@ def validate_buckets(project, buckets: Iterable[str] | None) -> tuple[str, ...] 
         return None
     names = tuple(dict.fromkeys(buckets))  # keep order, drop repeats
     if not names:
-        raise _refuse("buckets", "bucket_required")
+        raise refusal("bucket_required")
     known = set(project.buckets.filter(name__in=names).values_list("name", flat=True))
     unknown = [name for name in names if name not in known]
     if unknown:
-        raise _refuse("buckets", "bucket_unknown", unknown)
+        raise refusal("bucket_unknown", unknown)
     return names
 
 
 def validate_expiration(project, expires_at: datetime | None, now: datetime) -> datetime | None:
     """A moment in the future, within the project's maximum lifetime if it has one."""
     if expires_at is not None and expires_at <= now:
-        raise _refuse("expires_at", "expiration_past")
+        raise refusal("expiration_past")
     broken = key_lifetimes.policy_error(project, expires_at, now)
     if broken:
-        raise AccessError({"expires_at": [broken]})
+        raise ValidationError(broken, code="expiration_policy")
     return expires_at
 
 
@@ -232,28 +257,29 @@ def needs_passphrase(project, type_: str) -> bool:
 def validate_passphrase(choice: str, value: str | None) -> str | None:
     """The passphrase to use; None when one must be generated here."""
     if choice not in PASSPHRASE_CHOICES:
-        raise _refuse("passphrase", "passphrase_choice")
+        raise refusal("passphrase_choice")
     if choice == "generate":
         if value and not passphrase.is_valid_mnemonic(value):
-            raise _refuse("passphrase", "passphrase_generated_invalid")
+            raise refusal("passphrase_generated_invalid")
         return value or None
     # A new passphrase of spaces alone is refused; a current one is whatever the user has.
     if not value or (choice == "new" and not value.strip()):
         rule = "passphrase_current_required" if choice == "current" else "passphrase_new_required"
-        raise _refuse("passphrase", rule)
+        raise refusal(rule)
     return value
 
 
 def clean(project, request: CreateAccessRequest, now: datetime) -> CreateAccessRequest:
-    """The request with every field validated; one AccessError names every bad field."""
-    errors: dict[str, list[str]] = {}
+    """The request with every field validated; one ValidationError names every bad field
+    (by the request's field, but "expires" for `expires_at`)."""
+    errors: dict[str, list[ValidationError]] = {}
     cleaned: dict = {}
 
-    def attempt(name, check, *args):
+    def attempt(name, check, *args, error_field=None):
         try:
             cleaned[name] = check(*args)
-        except AccessError as exc:
-            errors.update(exc.errors)
+        except ValidationError as exc:
+            errors[error_field or name] = exc.error_list
 
     attempt("name", validate_name, project, request.name)
     attempt("description", validate_description, request.description)
@@ -269,13 +295,15 @@ def clean(project, request: CreateAccessRequest, now: datetime) -> CreateAccessR
     else:
         attempt("permissions", validate_permissions, request.permissions)
         attempt("buckets", validate_buckets, project, request.buckets)
-        attempt("expires_at", validate_expiration, project, request.expires_at, now)
+        attempt(
+            "expires_at", validate_expiration, project, request.expires_at, now, error_field=EXPIRES
+        )
     if "type" not in errors and needs_passphrase(project, request.type):
         attempt("passphrase", validate_passphrase, request.passphrase_choice, request.passphrase)
     else:
         cleaned["passphrase"] = None
     if errors:
-        raise AccessError(errors)
+        raise ValidationError(errors)
     return replace(request, **cleaned)
 
 
@@ -293,6 +321,7 @@ def create_access(
     transaction, and return the one-time values."""
     now = now or timezone.now()
     origin = origin or Origin()
+    membership_of(project, actor)
     request = clean(project, request, now)
     credential_type = CREDENTIAL_TYPES[request.type]
 
@@ -642,9 +671,18 @@ def restrictions_of(key: AccessKey) -> dict:
 # --- renaming and describing --------------------------------------------------
 
 
-def may_update(membership, key: AccessKey) -> bool:
-    """Admins may rename and describe any key; Members only the keys they created."""
+def may_change(membership, key: AccessKey) -> bool:
+    """Who may change a key (rename, describe, delete): Admins any key, Members the keys
+    they created. The one rule: the services, the row menu and the API ask it."""
     return membership.is_admin or key.created_by_id == membership.user_id
+
+
+def membership_of(project, actor) -> Membership:
+    """The actor's membership of the project; refuses with "not_member" when none."""
+    membership = Membership.objects.filter(project=project, user=actor).first()
+    if membership is None:
+        raise _refuse(NON_FIELD_ERRORS, "not_member")
+    return membership
 
 
 def update_access(
@@ -661,16 +699,16 @@ def update_access(
     key (its caveat) and cannot. Returns the key; unchanged fields are not audited.
     """
     origin = origin or Origin()
-    errors: dict[str, list[str]] = {}
+    errors: dict[str, list[ValidationError]] = {}
+    membership = membership_of(project, actor)
     with transaction.atomic():
         key = AccessKey.objects.select_for_update().filter(project=project, id=key_id).first()
-        membership = Membership.objects.filter(project=project, user=actor).first()
-        if key is None or membership is None:
-            raise _refuse("__all__", "delete_not_member" if membership is None else "update_gone")
-        if not may_update(membership, key):
-            raise _refuse("__all__", "update_not_allowed")
+        if key is None:
+            raise _refuse(NON_FIELD_ERRORS, "update_gone")
+        if not may_change(membership, key):
+            raise _refuse(NON_FIELD_ERRORS, "update_not_allowed")
         if key.revoked_at is not None:
-            raise _refuse("__all__", "update_gone")
+            raise _refuse(NON_FIELD_ERRORS, "update_gone")
         cleaned = {}
         for field_name, check, args in (
             ("name", validate_name, (project, name, key)),
@@ -678,10 +716,10 @@ def update_access(
         ):
             try:
                 cleaned[field_name] = check(*args)
-            except AccessError as exc:
-                errors.update(exc.errors)
+            except ValidationError as exc:
+                errors[field_name] = exc.error_list
         if errors:
-            raise AccessError(errors)
+            raise ValidationError(errors)
         changes = {
             field_name: {"from": getattr(key, field_name), "to": value}
             for field_name, value in cleaned.items()
@@ -729,13 +767,11 @@ def delete_accesses(
     origin = origin or Origin()
     ids = {int(i) for i in ids}
     if not ids:
-        raise _refuse("__all__", "delete_none")
-    role = Membership.objects.filter(project=project, user=actor).values_list("role", flat=True)
-    if not role:
-        raise _refuse("__all__", "delete_not_member")
+        raise _refuse(NON_FIELD_ERRORS, "delete_none")
+    membership = membership_of(project, actor)
 
     with transaction.atomic():
-        keys = _deletable_keys(project, actor, role[0], ids)
+        keys = _deletable_keys(project, membership, ids)
         # S3 credentials registered through the API from a key go with it: their
         # grant carries its macaroon, which the satellite no longer honours.
         registered = list(
@@ -754,7 +790,7 @@ def delete_accesses(
     return names
 
 
-def _deletable_keys(project, actor, role: str, ids: set[int]) -> list[AccessKey]:
+def _deletable_keys(project, membership: Membership, ids: set[int]) -> list[AccessKey]:
     """The keys, locked for the deletion, once every one of them may go."""
     keys = list(
         AccessKey.objects.not_revoked()
@@ -763,9 +799,8 @@ def _deletable_keys(project, actor, role: str, ids: set[int]) -> list[AccessKey]
         .order_by("name")
     )
     if len(keys) != len(ids):
-        raise _refuse("__all__", "delete_gone")
-    if role != Membership.Role.ADMIN:
-        others = [key.name for key in keys if key.created_by_id != actor.id]
-        if others:
-            raise _refuse("__all__", "delete_not_yours", others)
+        raise _refuse(NON_FIELD_ERRORS, "delete_gone")
+    others = [key.name for key in keys if not may_change(membership, key)]
+    if others:
+        raise _refuse(NON_FIELD_ERRORS, "delete_not_yours", others)
     return keys

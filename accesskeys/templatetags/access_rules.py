@@ -9,5 +9,5 @@ register = template.Library()
 
 @register.filter
 def may_be_changed_by(key, membership) -> bool:
-    """Whether this member may rename, describe or delete the key (access.may_update)."""
-    return access.may_update(membership, key)
+    """Whether this member may rename, describe or delete the key (access.may_change)."""
+    return access.may_change(membership, key)

@@ -4,12 +4,12 @@ import threading
 from datetime import timedelta
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.utils import timezone
 
 from accesskeys.models import AccessKey, S3Credential
 from accesskeys.services.access import (
-    AccessError,
     CreateAccessRequest,
     create_access,
     delete_accesses,
@@ -190,35 +190,35 @@ def test_it_checks_actions_against_the_chosen_restrictions(project, admin):
     ],
 )
 def test_it_refuses_bad_choices_naming_the_field(project, admin, overrides, field, message):
-    with pytest.raises(AccessError) as error:
+    with pytest.raises(ValidationError) as error:
         create_access(project, admin, choices(**overrides))
 
-    assert message in " ".join(error.value.errors[field])
+    assert message in " ".join(error.value.message_dict[field])
     assert AccessKey.objects.count() == 0
 
 
 def test_it_refuses_an_expiration_in_the_past(project, admin):
-    with pytest.raises(AccessError) as error:
+    with pytest.raises(ValidationError) as error:
         create_access(
             project,
             admin,
             choices(full_access=False, expires_at=timezone.now() - timedelta(minutes=1)),
         )
-    assert error.value.errors["expires_at"] == ["Choose a date in the future."]
+    assert error.value.message_dict["expires"] == ["Choose a date in the future."]
 
 
 def test_it_refuses_a_bucket_of_another_project(project, other_project, admin):
     Bucket.objects.create(project=other_project, name="secret-bucket")
-    with pytest.raises(AccessError) as error:
+    with pytest.raises(ValidationError) as error:
         create_access(project, admin, choices(full_access=False, buckets=("secret-bucket",)))
-    assert "buckets" in error.value.errors
+    assert "buckets" in error.value.message_dict
 
 
 def test_it_refuses_a_duplicate_name_but_allows_it_after_deletion(project, admin):
     first = create_access(project, admin, choices(type="api_key"))
-    with pytest.raises(AccessError) as error:
+    with pytest.raises(ValidationError) as error:
         create_access(project, admin, choices(type="api_key"))
-    assert error.value.errors["name"] == ["This name is already in use"]
+    assert error.value.message_dict["name"] == ["This name is already in use"]
 
     delete_accesses(project, admin, [first.access_key.pk])
     create_access(project, admin, choices(type="api_key"))
@@ -230,10 +230,10 @@ def test_it_writes_nothing_when_the_database_refuses_the_name(project, admin, mo
     create_access(project, admin, choices(type="s3"))
     monkeypatch.setattr("accesskeys.services.access.validate_name", lambda project, name: name)
 
-    with pytest.raises(AccessError) as error:
+    with pytest.raises(ValidationError) as error:
         create_access(project, admin, choices(type="s3"))
 
-    assert error.value.errors["name"] == ["This name is already in use"]
+    assert error.value.message_dict["name"] == ["This name is already in use"]
     assert AccessKey.objects.count() == 1
     assert S3Credential.objects.count() == 1
 
@@ -251,8 +251,8 @@ def test_it_lets_one_of_two_concurrent_creations_win(project, admin):
         try:
             create_access(project, admin, choices(type="api_key"))
             results.append("created")
-        except AccessError as exc:
-            results.append(exc.errors["name"][0])
+        except ValidationError as exc:
+            results.append(exc.message_dict["name"][0])
         finally:
             connection.close()
 
@@ -270,9 +270,9 @@ def test_it_lets_members_delete_only_their_own_keys(project, admin, member):
     mine = make_access_key(project, member, "bobs-key")
     admins = make_access_key(project, admin, "alices-key")
 
-    with pytest.raises(AccessError) as error:
+    with pytest.raises(ValidationError) as error:
         delete_accesses(project, member, [mine.pk, admins.pk])
-    assert "alices-key" in error.value.errors["__all__"][0]
+    assert "alices-key" in error.value.message_dict["__all__"][0]
     assert AccessKey.objects.not_revoked().count() == 2  # all or nothing
 
     assert delete_accesses(project, member, [mine.pk]) == ["bobs-key"]
@@ -282,7 +282,7 @@ def test_it_lets_members_delete_only_their_own_keys(project, admin, member):
 
 def test_it_refuses_to_delete_keys_of_another_project(project, other_project, admin, outsider):
     theirs = make_access_key(other_project, outsider, "theirs")
-    with pytest.raises(AccessError):
+    with pytest.raises(ValidationError):
         delete_accesses(project, admin, [theirs.pk])
     assert AccessKey.objects.not_revoked().count() == 1
 

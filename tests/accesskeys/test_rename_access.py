@@ -1,6 +1,7 @@
 """Renaming and describing an access key: its page, the service's rules, the audit
 event, who may do it, and the REST API's PATCH."""
 
+from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -100,8 +101,9 @@ def test_the_service_refuses_others_and_deleted_keys(project, admin, member):
     ]:
         try:
             access.update_access(project, actor, key.id, "new-name", "")
-        except access.AccessError as e:
-            assert e.errors == {"__all__": [MESSAGES[rule]]}
+        except ValidationError as e:
+            assert e.message_dict == {"__all__": [MESSAGES[rule]]}
+            assert access.codes(e) == {rule}
         else:
             raise AssertionError(f"{actor} changed {key}")
     assert not AuditEvent.objects.filter(action=AuditEvent.Action.ACCESS_UPDATED).exists()

@@ -2,9 +2,9 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from accesskeys.management.commands.create_access import Command as CreateAccessCommand
 from api import tokens
-from console.models import User
+from console.membership import project_named
+from console.models import Project, User
 
 MAX_DAYS = 3650
 
@@ -32,7 +32,10 @@ class Command(BaseCommand):
             raise CommandError(f"No user with the email {options['user']}.")
         if not user.is_active:
             raise CommandError(f"{user.email} is deactivated.")
-        project = CreateAccessCommand().find_project(options["project"], user)
+        try:
+            project = project_named(options["project"], user)
+        except Project.DoesNotExist as exc:
+            raise CommandError(str(exc)) from None
         if options["expires"] is not None and not 1 <= options["expires"] <= MAX_DAYS:
             raise CommandError(f"--expires must be a number of days from 1 to {MAX_DAYS}.")
         name = options["name"].strip() or "script"

@@ -4,7 +4,7 @@ from datetime import datetime
 from typing import Annotated, Literal
 
 from ninja import Field, Path, Schema
-from pydantic import AfterValidator
+from pydantic import AfterValidator, WithJsonSchema
 
 from accesskeys import credential_types, permissions
 from accesskeys.access_table import SORTS
@@ -30,6 +30,18 @@ def _no_surrogates(value: str) -> str:
 
 # Text without NUL characters (PostgreSQL cannot store them).
 Text = Annotated[str, Field(pattern=r"^[^\x00]*$"), AfterValidator(_no_surrogates)]
+
+
+def permission_name(group: str):
+    """A permission name as given: documented as the table's names of the group, and
+    checked by the one parser of "create an access", in the dialog's words."""
+    names = list(permissions.names(group))
+    return Annotated[Text, WithJsonSchema({"type": "string", "enum": names})]
+
+
+GivenPermission = permission_name(permissions.BASIC)
+GivenObjectLockPermission = permission_name(permissions.OBJECT_LOCK)
+GivenNotificationPermission = permission_name(permissions.NOTIFICATION)
 
 
 # A database id: larger numbers cannot name anything (and overflow SQLite).
@@ -126,7 +138,10 @@ class AccessCreate(Schema):
     """The choices of the New Access dialog, named as the create_access command names them.
 
     Leave out `permissions`, `object_lock`, `notification`, `buckets` and `expires` for Full
-    Access; give any of them, or `full_access: false`, for Advanced.
+    Access; give any of them, or `full_access: false`, for Advanced (`full_access: true`
+    with any of them is refused). A list given empty is an empty choice, never "all":
+    no permission or no bucket is refused, as the dialog refuses it. Permission names
+    are spelled exactly as listed.
     """
 
     model_config = {
@@ -152,18 +167,21 @@ class AccessCreate(Schema):
         description="true: Full Access; false: Advanced. Default: Advanced when any "
         "restriction is given, else Full Access.",
     )
-    permissions: list[Permission] | None = Field(
-        None, description="Advanced: the permissions granted (default: all four)."
+    permissions: list[GivenPermission] | None = Field(
+        None,
+        description="Advanced: the permissions granted (left out: all four; empty: refused).",
     )
-    object_lock: list[ObjectLockPermission] | None = Field(
+    object_lock: list[GivenObjectLockPermission] | None = Field(
         None, description="Advanced: object lock permissions granted (default: none)."
     )
-    notification: list[NotificationPermission] | None = Field(
+    notification: list[GivenNotificationPermission] | None = Field(
         None,
         description="Advanced: bucket notification permissions granted (default: none).",
     )
     buckets: list[Text] | None = Field(
-        None, description="Advanced: bucket names the access is limited to; empty or null: all."
+        None,
+        description="Advanced: bucket names the access is limited to; left out: all. "
+        "Empty: refused (choose at least one bucket).",
     )
     expires: datetime | None = Field(
         None, description="Advanced: when the access stops working (ISO 8601; UTC if no zone)."

@@ -11,6 +11,7 @@ from django.utils import timezone
 from accesskeys.models import AccessKey, S3Credential
 from accesskeys.services.access import (
     CreateAccessRequest,
+    codes,
     create_access,
     delete_accesses,
 )
@@ -315,3 +316,16 @@ def test_it_finds_no_s3_credentials_once_expired_or_unknown(project, admin):
     assert find_s3_credentials("not-an-access-key") is None
     other = created.s3_access_key[:10] + ("b" if created.s3_access_key[10] != "b" else "c")
     assert find_s3_credentials(other + created.s3_access_key[11:]) is None
+
+
+def test_it_creates_only_for_members_like_the_other_verbs(project, admin, outsider):
+    """Rename and delete checked membership; creation did not (issue 21)."""
+    for verb in (
+        lambda: create_access(project, outsider, choices(type="api_key")),
+        lambda: delete_accesses(project, outsider, [make_access_key(project, admin, "a").pk]),
+    ):
+        with pytest.raises(ValidationError) as refused:
+            verb()
+        assert refused.value.message_dict == {"__all__": ["You are not a member of this project."]}
+        assert codes(refused.value) == {"not_member"}
+    assert not AccessKey.objects.filter(created_by=outsider).exists()

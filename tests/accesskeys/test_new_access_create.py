@@ -173,3 +173,18 @@ def test_it_offers_no_tool_files_for_an_api_key(admin_client, url):
     html = create(admin_client, url, **full_access(type="api_key", step="access")).content.decode()
     assert tool_files_in(html) == []
     assert "Download for" not in html
+
+
+def test_it_checks_the_name_once_per_creation(admin_client, url, django_assert_num_queries):
+    """Full Access S3 credentials from the dialog: session, user, membership (the page's),
+    membership (the service's), one name check, then key, S3 record and audit event in
+    a savepoint. 11 queries before, 3 of them the same name check."""
+    with django_assert_num_queries(10) as captured:
+        response = create(admin_client, url, **full_access())
+    assert response.status_code == 200
+    name_checks = [
+        q["sql"]
+        for q in captured.captured_queries
+        if "accesskeys_accesskey" in q["sql"] and q["sql"].startswith("SELECT")
+    ]
+    assert len(name_checks) == 1, name_checks

@@ -166,9 +166,9 @@ API_KEY_NOTES = {
 }
 
 PASSPHRASE_CHOICES = {
-    "current": "The current passphrase",
-    "new": "A new passphrase you entered",
-    "generate": "A generated 12-word passphrase",
+    access.CURRENT: "The current passphrase",
+    access.NEW: "A new passphrase you entered",
+    access.GENERATE: "A generated 12-word passphrase",
 }
 
 

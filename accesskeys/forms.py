@@ -20,8 +20,15 @@ from django.utils.functional import cached_property
 from accesskeys import permissions
 from accesskeys.credential_types import CREDENTIAL_TYPES
 from accesskeys.services import access
-from accesskeys.services.access import EXPIRES, MESSAGES, CreateAccessRequest
-from accesskeys.services.access_input import GENERATE, NEW, AccessInput, parse_create
+from accesskeys.services.access import (
+    CURRENT,
+    EXPIRES,
+    GENERATE,
+    MESSAGES,
+    NEW,
+    CreateAccessRequest,
+)
+from accesskeys.services.access_input import AccessInput, parse_create
 from console import key_lifetimes
 
 TYPE_CHOICES = [(t.value, t.label) for t in CREDENTIAL_TYPES]
@@ -241,11 +248,11 @@ class EncryptionForm(StepForm):
     def passphrase_choice(self) -> str:
         data = self.cleaned_data
         if data.get("encryption") != "advanced":
-            return "current"
-        return "generate" if data.get("new_choice") == "generate" else "new"
+            return CURRENT
+        return GENERATE if data.get("new_choice") == "generate" else NEW
 
     def chosen_passphrase(self) -> str:
-        field = {"current": "passphrase", "new": "new_passphrase"}.get(
+        field = {CURRENT: "passphrase", NEW: "new_passphrase"}.get(
             self.passphrase_choice(), "generated_passphrase"
         )
         return self.cleaned_data.get(field) or ""
@@ -255,7 +262,7 @@ class EncryptionForm(StepForm):
         if "encryption" not in data or "new_choice" not in data:
             return data
         choice = self.passphrase_choice()
-        field = {"current": "passphrase", "new": "new_passphrase"}.get(choice)
+        field = {CURRENT: "passphrase", NEW: "new_passphrase"}.get(choice)
         try:
             access.validate_passphrase(choice, self.chosen_passphrase())
         except forms.ValidationError as e:
@@ -263,7 +270,7 @@ class EncryptionForm(StepForm):
             return data
         # The dialog shows the generated words before it creates anything, and
         # asks that they were saved: the service alone would make its own.
-        if choice == "generate":
+        if choice == GENERATE:
             if not data.get("generated_passphrase"):
                 self.add_error(None, "Generate a passphrase first.")
             elif not data.get("saved_passphrase"):

@@ -42,7 +42,10 @@ from storjformat.errors import FormatError
 NAME_MAX_LENGTH = AccessKey._meta.get_field("name").max_length
 DESCRIPTION_MAX_LENGTH = AccessKey._meta.get_field("description").max_length
 USER_AGENT_MAX_LENGTH = AccessKey._meta.get_field("user_agent").max_length
-PASSPHRASE_CHOICES = ("current", "new", "generate")
+# How the encryption passphrase is chosen; the audit log keeps the choice, never the
+# passphrase. The dialog's labels and the event log's sentences are keyed by these.
+CURRENT, NEW, GENERATE = "current", "new", "generate"
+PASSPHRASE_CHOICES = (CURRENT, NEW, GENERATE)
 
 # Every rule's one wording, for the service and the dialog's step forms alike.
 # Rules that list values use %(value)s, as Django's own choice errors do.
@@ -123,11 +126,11 @@ class CreateAccessRequest:
     permissions: frozenset[str] = permissions.DEFAULT  # names from the permissions table
     buckets: tuple[str, ...] | None = None  # None: all buckets, current and future
     expires_at: datetime | None = None
-    # "current", "new" or "generate"; ignored for types without encryption and
-    # for projects with a managed passphrase.
-    passphrase_choice: str = "current"
+    # One of PASSPHRASE_CHOICES; ignored for types without encryption and for
+    # projects with a managed passphrase.
+    passphrase_choice: str = CURRENT
     # The passphrase typed (current/new) or generated in the dialog. With
-    # "generate" and no passphrase, one is generated here.
+    # GENERATE and no passphrase, one is generated here.
     passphrase: str | None = field(default=None, repr=False)
 
     def granted(self) -> frozenset[str]:
@@ -258,13 +261,13 @@ def validate_passphrase(choice: str, value: str | None) -> str | None:
     """The passphrase to use; None when one must be generated here."""
     if choice not in PASSPHRASE_CHOICES:
         raise refusal("passphrase_choice")
-    if choice == "generate":
+    if choice == GENERATE:
         if value and not passphrase.is_valid_mnemonic(value):
             raise refusal("passphrase_generated_invalid")
         return value or None
     # A new passphrase of spaces alone is refused; a current one is whatever the user has.
-    if not value or (choice == "new" and not value.strip()):
-        rule = "passphrase_current_required" if choice == "current" else "passphrase_new_required"
+    if not value or (choice == NEW and not value.strip()):
+        rule = "passphrase_current_required" if choice == CURRENT else "passphrase_new_required"
         raise refusal(rule)
     return value
 

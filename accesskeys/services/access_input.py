@@ -32,7 +32,14 @@ from django.core.exceptions import ValidationError
 
 from accesskeys import permissions
 from accesskeys.credential_types import BY_COMMAND_NAME, BY_VALUE
-from accesskeys.services.access import EXPIRES, CreateAccessRequest, refusal
+from accesskeys.services.access import (
+    CURRENT,
+    EXPIRES,
+    GENERATE,
+    NEW,
+    CreateAccessRequest,
+    refusal,
+)
 
 # What makes an access Advanced when given, in the order errors name them.
 RESTRICTIONS = ("permissions", "object_lock", "notification", "buckets", EXPIRES)
@@ -42,9 +49,6 @@ PERMISSION_GROUPS = {
     "object_lock": permissions.OBJECT_LOCK,
     "notification": permissions.NOTIFICATION,
 }
-
-# The passphrase choices, as the service and the audit log name them.
-CURRENT, NEW, GENERATE = "current", "new", "generate"
 
 
 @dataclass(frozen=True)

@@ -15,11 +15,12 @@ from accesskeys.services.access import (
     create_access,
     delete_accesses,
 )
-from accesskeys.services.lookup import authorize, find_s3_credentials
+from accesskeys.services.lookup import find_s3_credentials
 from console import keyring
 from console.models import Bucket, Project
 from storjformat import caveat, grant, macaroon, passphrase, path_encryption
 from tests.helpers.factories import make_access_key
+from tests.helpers.satellite import authorize
 
 PHRASE = "my secret passphrase"
 

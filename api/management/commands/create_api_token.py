@@ -39,8 +39,8 @@ class Command(BaseCommand):
         if options["expires"] is not None and not 1 <= options["expires"] <= MAX_DAYS:
             raise CommandError(f"--expires must be a number of days from 1 to {MAX_DAYS}.")
         name = options["name"].strip() or "script"
-        if len(name) > 100:
-            raise CommandError("--name can be at most 100 characters long.")
+        if len(name) > tokens.NAME_MAX_LENGTH:
+            raise CommandError(f"--name can be at most {tokens.NAME_MAX_LENGTH} characters long.")
         _, plaintext = tokens.issue(
             user, project, name, options["expires"], user_agent="manage.py create_api_token"
         )

@@ -329,8 +329,7 @@ def create_bucket(request: HttpRequest, project_id: str, body: s.BucketCreate):
     summary="List members",
 )
 def list_members(request: HttpRequest, project_id: str):
-    memberships = request.project.memberships.select_related("user").order_by("user__email")
-    return [{"email": m.user.email, "role": m.role, "joined_at": m.joined_at} for m in memberships]
+    return request.project.memberships.select_related("user").order_by("user__email")
 
 
 class EventQuery(s.Schema):
@@ -361,19 +360,7 @@ def list_audit_events(request: HttpRequest, project_id: str, query: Query[EventQ
     except EmptyPage:
         items = []
     return {
-        "items": [
-            {
-                "id": event.id,
-                "created_at": event.created_at,
-                "action": event.action,
-                "action_label": event.get_action_display(),
-                "actor": event.actor_email,
-                "ip_address": event.ip_address,
-                "user_agent": event.user_agent,
-                "details": event.details,
-            }
-            for event in items
-        ],
+        "items": items,
         "count": paginator.count,
         "page": query.page,
         "size": query.size,

@@ -245,6 +245,10 @@ class MemberOut(Schema):
     role: Literal["admin", "member"]
     joined_at: datetime
 
+    @staticmethod
+    def resolve_email(membership) -> str:
+        return membership.user.email
+
 
 class AuditEventOut(Schema):
     id: int
@@ -255,6 +259,14 @@ class AuditEventOut(Schema):
     ip_address: str | None
     user_agent: str
     details: dict
+
+    @staticmethod
+    def resolve_action_label(event: AuditEvent) -> str:
+        return event.get_action_display()
+
+    @staticmethod
+    def resolve_actor(event: AuditEvent) -> str:
+        return event.actor_email
 
 
 class AuditEventPage(Page):

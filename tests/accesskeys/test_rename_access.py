@@ -159,3 +159,17 @@ def test_the_api_refuses_a_member_on_someone_elses_key(project, admin, member_to
     assert response.status_code == 403
     assert response.json()["detail"] == MESSAGES["update_not_allowed"]
     assert AccessKey.objects.get(id=key.id).name == "admins-key"
+
+
+def test_a_rename_checks_the_name_once(admin_client, project, admin, django_assert_num_queries):
+    """The page's form only parses; the service checks the name, once (it checked twice)."""
+    key = make_key(project, admin, name="old-name")
+    with django_assert_num_queries(13) as captured:
+        response = admin_client.post(edit_url(project, key), {"name": "new-name"})
+    assert response.status_code == 302
+    name_checks = [
+        q["sql"]
+        for q in captured.captured_queries
+        if q["sql"].startswith('SELECT 1 AS "a" FROM "accesskeys_accesskey"')
+    ]
+    assert len(name_checks) == 1, name_checks

@@ -27,7 +27,7 @@ from accesskeys.detail_views import path_encryption_for
 from accesskeys.services import access, download
 from console.audit import origin_of
 from console.forms import BUCKETS_ADMIN_ONLY, BucketForm
-from console.membership import load_project
+from console.membership import load_project, may_create_buckets
 from storjformat import passphrase
 
 
@@ -145,7 +145,7 @@ def render_step(request, project, step: str, data, seen: set[str], form=None, st
     context = step_context(project, step, data, seen, form)
     if step == "buckets":
         # Only Admins create buckets, here as on the Buckets page.
-        context["can_create_buckets"] = request.membership.is_admin
+        context["can_create_buckets"] = may_create_buckets(request.membership)
         context["bucket_form"] = BucketForm(project, prefix=NEW_BUCKET_PREFIX)
     context.update(extra)
     return render(request, "accesskeys/dialog/step.html", context, status=status)
@@ -280,7 +280,7 @@ def _create_bucket(request, project, data, seen):
     """Create a bucket from the Buckets step, as the Buckets page does (same rules and
     messages, audited), and show the step again with the bucket selected."""
     bucket_form = BucketForm(project, data, prefix=NEW_BUCKET_PREFIX)
-    if not request.membership.is_admin:
+    if not may_create_buckets(request.membership):
         bucket_form.is_valid()
         bucket_form.add_error(None, BUCKETS_ADMIN_ONLY)
         return render_step(request, project, "buckets", data, seen, bucket_form=bucket_form)

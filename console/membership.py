@@ -53,6 +53,12 @@ def project_named(name: str, user) -> Project:
     return matches[0]
 
 
+def may_create_buckets(membership: Membership) -> bool:
+    """Only Admins create buckets: on the Buckets page, in the New Access dialog and
+    through the API (whose bucket creation is an Admin-only operation)."""
+    return membership.is_admin
+
+
 def is_last_admin(membership: Membership, admin_count: int) -> bool:
     """Every project keeps an Admin: its only Admin can be neither removed nor made
     a Member. The Team page does not offer either; the views refuse both."""

@@ -40,7 +40,13 @@ class Column:
 # migration 0005), so a page reads a few index entries however many keys there are.
 COLUMNS = (
     # Names sort case-insensitively.
-    Column("name", "Name", ("name",), (Lower("name"), "id"), (Lower("name").desc(), "-id")),
+    Column(
+        "name",
+        "Name",
+        ("name", "prefixes", "max_object_ttl", "other_restrictions", "share_url"),
+        (Lower("name"), "id"),
+        (Lower("name").desc(), "-id"),
+    ),
     Column("type", "Type", ("type",)),
     # Sorted by the creator's email kept on the key (lowercased already), deleted
     # creators last both ways.

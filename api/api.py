@@ -211,6 +211,8 @@ def create_access(request: HttpRequest, project_id: str, body: s.AccessCreate):
         object_lock=body.object_lock,
         notification=body.notification,
         buckets=body.buckets,
+        paths=None if body.paths is None else [(path.bucket, path.prefix) for path in body.paths],
+        max_object_ttl=body.max_object_ttl,
         expires=body.expires,
         passphrase=body.passphrase,
         generate_passphrase=body.generate_passphrase,

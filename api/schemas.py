@@ -80,6 +80,20 @@ def _granted(key: AccessKey, group: str) -> list[str]:
     return [p.name for p in permissions.in_group(group) if getattr(key, p.field)]
 
 
+class PathIn(Schema):
+    bucket: Text
+    # Plain str: the service's prefix rules (NUL, length, leading "/") give the message.
+    prefix: str = Field(
+        description="Object-key prefix, e.g. `2026/`: UTF-8 without NUL, at most 1,024 bytes, "
+        "not starting with `/`. Empty: the whole bucket."
+    )
+
+
+class PathOut(Schema):
+    bucket: str
+    prefix: str = Field(description="As given when the key was made, in plain text.")
+
+
 class AccessOut(Schema):
     """An access as the API shows it, read from the AccessKey (with `creator_is_member`
     set by the view, which knows the project's members)."""
@@ -97,6 +111,16 @@ class AccessOut(Schema):
     object_lock: list[ObjectLockPermission]
     notification: list[NotificationPermission]
     buckets: list[str] | None = Field(description="null: all buckets, current and future.")
+    paths: list[PathOut] = Field(
+        description="Object-key prefixes within `buckets`; empty: each bucket whole."
+    )
+    max_object_ttl_seconds: int | None = Field(
+        description="Objects uploaded with the key expire after at most this many seconds."
+    )
+    other_restrictions: list[str] = Field(
+        description="Further restrictions in words, e.g. of grants registered through the "
+        'auth service API ("Object lock: not allowed").'
+    )
     expires_at: datetime | None
     last_used_at: datetime | None
     revoked_at: datetime | None
@@ -129,6 +153,19 @@ class AccessOut(Schema):
     def resolve_expires_at(key: AccessKey) -> datetime | None:
         return key.not_after
 
+    @staticmethod
+    def resolve_paths(key: AccessKey) -> list[dict]:
+        return [{"bucket": bucket, "prefix": prefix} for bucket, prefix in key.prefixes]
+
+    @staticmethod
+    def resolve_max_object_ttl_seconds(key: AccessKey) -> int | None:
+        ttl = key.max_object_ttl
+        return int(ttl.total_seconds()) if ttl is not None else None
+
+    @staticmethod
+    def resolve_other_restrictions(key: AccessKey) -> list[str]:
+        return list(key.other_restrictions)
+
 
 class AccessPage(Page):
     items: list[AccessOut]
@@ -137,11 +174,12 @@ class AccessPage(Page):
 class AccessCreate(Schema):
     """The choices of the New Access dialog, named as the create_access command names them.
 
-    Leave out `permissions`, `object_lock`, `notification`, `buckets` and `expires` for Full
-    Access; give any of them, or `full_access: false`, for Advanced (`full_access: true`
-    with any of them is refused). A list given empty is an empty choice, never "all":
-    no permission or no bucket is refused, as the dialog refuses it. Permission names
-    are spelled exactly as listed.
+    Leave out `permissions`, `object_lock`, `notification`, `buckets`, `paths`,
+    `max_object_ttl` and `expires` for Full Access; give any of them, or
+    `full_access: false`, for Advanced (`full_access: true` with any of them is
+    refused). A list given empty is an empty choice, never "all": no permission or
+    no bucket is refused, as the dialog refuses it. Permission names are spelled
+    exactly as listed.
     """
 
     model_config = {
@@ -154,6 +192,14 @@ class AccessCreate(Schema):
                     "permissions": ["read", "list"],
                     "buckets": ["backups"],
                     "expires": "2030-01-01T00:00:00Z",
+                },
+                {
+                    "name": "invoices-2026",
+                    "type": "s3",
+                    "permissions": ["read", "list"],
+                    "paths": [{"bucket": "invoices", "prefix": "2026/"}],
+                    "max_object_ttl": "30d",
+                    "passphrase": "my project passphrase",
                 },
             ]
         }
@@ -182,6 +228,16 @@ class AccessCreate(Schema):
         None,
         description="Advanced: bucket names the access is limited to; left out: all. "
         "Empty: refused (choose at least one bucket).",
+    )
+    paths: list[PathIn] | None = Field(
+        None,
+        description="Advanced: only objects under these prefixes (at most 10); each path's "
+        "bucket joins `buckets`.",
+    )
+    max_object_ttl: Text | None = Field(
+        None,
+        description="Advanced: objects uploaded with the access expire after at most this "
+        "long, in hours or days: `12h`, `30d` (1 hour to 3650 days).",
     )
     expires: datetime | None = Field(
         None, description="Advanced: when the access stops working (ISO 8601; UTC if no zone)."

@@ -119,6 +119,8 @@ SATELLITE_ADDRESS = env_str(
     "12EayRS2V1kEsWESU9QMRseFhdxYxKicsiFmxrsLZHeLUtdps3S@us1.storj.io:7777",
 )
 S3_ENDPOINT = env_str("S3_ENDPOINT", "https://gateway.storjshare.io")
+# Storj's linksharing service: share links are {LINKSHARING_URL}/s/{access key id}/{bucket}/…
+LINKSHARING_URL = env_str("LINKSHARING_URL", "https://link.storjshare.io")
 # Used in the names of downloaded files, as Storj's console does.
 BRAND_NAME = env_str("BRAND_NAME", "Storj")
 

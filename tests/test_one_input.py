@@ -159,8 +159,9 @@ def test_the_command_says_what_full_access_is(capsys):
     with pytest.raises(SystemExit):
         call_command("create_access", "--help")
     help_text = " ".join(capsys.readouterr().out.split())
-    assert "Without --permissions, --object-lock, --notification, --buckets or --expires" in (
-        help_text
+    assert (
+        "Without --permissions, --object-lock, --notification, --buckets, --prefix, "
+        "--max-object-ttl or --expires it has Full Access" in help_text
     )
     assert "Full Access (the default without restrictions); refused with any of them." in (
         help_text

@@ -5,11 +5,12 @@ The three callers only translate their own syntax (form steps, comma-separated
 options, JSON) into an `AccessInput`; the rules live here and in the service,
 in one wording (`access.MESSAGES`), with errors named in one vocabulary:
 name, description, type, full_access, permissions, object_lock, notification,
-buckets, expires, passphrase.
+buckets, paths, max_object_ttl, expires, passphrase.
 
 - Full Access or restrictions: `full_access` true together with any restriction
   is refused; left out, the access is Advanced when any restriction is given
-  (a list, even empty, or an expiration) and Full Access otherwise.
+  (a list, even empty, an object lifetime or an expiration) and Full Access
+  otherwise.
 - A list given empty is an empty choice, never "all": no permission and no
   bucket are refused as the dialog refuses them ("Choose at least one ...");
   no object lock and no notification permission are valid choices.
@@ -20,13 +21,15 @@ buckets, expires, passphrase.
   in its own group's list.
 - Expiration: a moment (UTC when it has no zone) or a day (its start, UTC),
   which must be in the future and within the project's key lifetime.
+- Object-key prefixes as (bucket, prefix) pairs or "bucket/prefix" texts; the
+  uploaded objects' lifetime as a duration or "12h" / "30d".
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 
 from django.core.exceptions import ValidationError
 
@@ -37,12 +40,21 @@ from accesskeys.services.access import (
     EXPIRES,
     GENERATE,
     NEW,
+    PATHS,
     CreateAccessRequest,
     refusal,
 )
 
 # What makes an access Advanced when given, in the order errors name them.
-RESTRICTIONS = ("permissions", "object_lock", "notification", "buckets", EXPIRES)
+RESTRICTIONS = (
+    "permissions",
+    "object_lock",
+    "notification",
+    "buckets",
+    PATHS,
+    "max_object_ttl",
+    EXPIRES,
+)
 # Each list of permission names and the group of the permissions table it takes.
 PERMISSION_GROUPS = {
     "permissions": permissions.BASIC,
@@ -65,6 +77,10 @@ class AccessInput:
     object_lock: Sequence[str] | None = None
     notification: Sequence[str] | None = None
     buckets: Sequence[str] | None = None
+    # (bucket, prefix) pairs, or "bucket/prefix" texts (the command's --prefix).
+    paths: Sequence[tuple[str, str] | str] | None = None
+    # A duration, or hours or days as text: "12h", "30d".
+    max_object_ttl: timedelta | str | None = None
     expires: datetime | date | None = None
     passphrase: str | None = field(default=None, repr=False)
     generate_passphrase: bool = False
@@ -99,6 +115,17 @@ def parse_create(given: AccessInput) -> CreateAccessRequest:
             errors[list_name] = [refusal("permission_unknown", unknown)]
         chosen |= set(names)
 
+    prefixes: list[tuple[str, str]] = []
+    for path in given.paths or ():
+        try:
+            prefixes.append(parse_bucket_prefix(path) if isinstance(path, str) else tuple(path))
+        except ValidationError as exc:
+            errors.setdefault(PATHS, []).extend(exc.error_list)
+    try:
+        max_object_ttl = parse_object_ttl(given.max_object_ttl)
+    except ValidationError as exc:
+        errors["max_object_ttl"] = exc.error_list
+
     if given.passphrase is not None and given.generate_passphrase:
         errors["passphrase"] = [refusal("passphrase_conflict")]
     if errors:
@@ -124,6 +151,8 @@ def parse_create(given: AccessInput) -> CreateAccessRequest:
         request,
         permissions=frozenset(chosen),
         buckets=tuple(given.buckets) if given.buckets is not None else None,
+        prefixes=tuple(prefixes),
+        max_object_ttl=max_object_ttl,
         expires_at=expiration_moment(given.expires),
     )
 
@@ -139,3 +168,24 @@ def expiration_moment(value: datetime | date | None) -> datetime | None:
     if not isinstance(value, datetime):
         return datetime.combine(value, time.min, tzinfo=UTC)
     return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+
+
+def parse_object_ttl(text: timedelta | str | None) -> timedelta | None:
+    """ "12h" or "30d" (create_access and the API), or a duration (the dialog); None for none."""
+    if isinstance(text, timedelta):
+        return text
+    text = (text or "").strip().lower()
+    if not text:
+        return None
+    number, unit = text[:-1].strip(), text[-1:]
+    if unit not in ("h", "d") or not number.isdigit() or len(number) > 7:
+        raise refusal("object_ttl_format")
+    return timedelta(hours=int(number)) if unit == "h" else timedelta(days=int(number))
+
+
+def parse_bucket_prefix(text: str) -> tuple[str, str]:
+    """ "photos/2026/" → ("photos", "2026/"): the bucket is up to the first "/"."""
+    bucket, slash, prefix = text.partition("/")
+    if not bucket or not slash or not prefix:
+        raise refusal("prefix_format", [text])
+    return bucket, prefix

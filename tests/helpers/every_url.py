@@ -50,6 +50,9 @@ TABLE = {
     # Members may delete their own keys, so the confirmation is open to them.
     "accesskeys:delete": {"GET": (302, 404, 200, 200), "POST": (302, 404, 200, 200)},
     "accesskeys:detail": {"GET": (302, 404, 200, 200)},
+    # Share on the Buckets page: any member may make a link; an empty POST is
+    # answered with the form's errors.
+    "accesskeys:share": {"GET": (302, 404, 200, 200), "POST": (302, 404, 422, 422)},
     # Renaming and describing: Admins, and the key's creator (the key is the Admin's).
     "accesskeys:edit": {"GET": (302, 404, 403, 200), "POST": (302, 404, 403, 200)},
     "team": {"GET": (302, 404, 200, 200), "POST": (302, 404, 403, 400)},

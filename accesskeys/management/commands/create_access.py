@@ -33,9 +33,10 @@ def problems(error: ValidationError) -> str:
 class Command(BaseCommand):
     help = (
         "Create an access key in a project and print the one-time values as JSON. "
-        "Without --permissions, --object-lock, --notification, --buckets or --expires it "
-        "has Full Access; with any of them it is restricted to what they name (an empty "
-        "list is an empty choice, refused for permissions and buckets)."
+        "Without --permissions, --object-lock, --notification, --buckets, --prefix, "
+        "--max-object-ttl or --expires it has Full Access; with any of them it is "
+        "restricted to what they name (an empty list is an empty choice, refused for "
+        "permissions and buckets)."
     )
 
     def add_arguments(self, parser):
@@ -64,6 +65,18 @@ class Command(BaseCommand):
             f"{notification}. A restricted key refuses both unless named.",
         )
         parser.add_argument("--buckets", help="Comma-separated bucket names (default: all).")
+        parser.add_argument(
+            "--prefix",
+            action="append",
+            metavar="BUCKET/PREFIX",
+            help="Only objects under this prefix of this bucket, e.g. photos/2026/; repeat "
+            "for more (at most 10). The bucket joins --buckets.",
+        )
+        parser.add_argument(
+            "--max-object-ttl",
+            metavar="12h|30d",
+            help="Objects uploaded with the key expire after at most this many hours or days.",
+        )
         parser.add_argument(
             "--expires", help="YYYY-MM-DD: the key stops working at its start (UTC)."
         )
@@ -97,6 +110,8 @@ class Command(BaseCommand):
             object_lock=comma_list(options["object_lock"]),
             notification=comma_list(options["notification"]),
             buckets=comma_list(options["buckets"]),
+            paths=options["prefix"],
+            max_object_ttl=options["max_object_ttl"],
             expires=self.parse_date(options["expires"]),
             passphrase=options["passphrase"],
             generate_passphrase=options["generate_passphrase"],

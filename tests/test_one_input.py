@@ -272,3 +272,18 @@ def test_the_api_sorts_by_last_used_as_the_page(project, admin_token, used_keys)
         )
         assert response.status_code == 200, response.content
         assert [item["name"] for item in response.json()["items"]] == expected
+
+
+def test_a_bad_prefix_is_named_paths_by_the_api_and_the_command(admin, project, admin_token):
+    message = "A prefix cannot start with “/”: /2026/."
+    response = api_create(
+        project,
+        admin_token,
+        name="k",
+        type="access-grant",
+        passphrase=PASSPHRASE,
+        paths=[{"bucket": "photos", "prefix": "/2026/"}],
+    )
+    assert api_errors(response) == {"paths": [message]}
+    error = command_error(admin, "--type", "access-grant", "--prefix", "photos//2026/")
+    assert f"paths: {message}" in error

@@ -6,6 +6,7 @@ from datetime import timedelta
 from io import StringIO
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import reverse
@@ -40,17 +41,17 @@ def test_the_service_refuses_with_the_rule(project, admin, case):
     request = CreateAccessRequest(
         name="k", type="s3", full_access=False, prefixes=tuple(prefixes), passphrase="x"
     )
-    with pytest.raises(access.ValidationError) as caught:
+    with pytest.raises(ValidationError) as caught:
         access.create_access(project, admin, request)
     assert caught.value.message_dict["paths"] == [message]
     assert not AccessKey.objects.exists()
 
 
 def test_the_rules_carry_django_codes(project):
-    with pytest.raises(access.ValidationError) as caught:
+    with pytest.raises(ValidationError) as caught:
         access.validate_prefixes(project, "s3", [("photos", "/x")])
     assert caught.value.code == "prefix_leading_slash"
-    with pytest.raises(access.ValidationError) as caught:
+    with pytest.raises(ValidationError) as caught:
         access.validate_max_object_ttl(timedelta(minutes=5))
     assert caught.value.code == "object_ttl_range"
 
@@ -241,7 +242,7 @@ def test_an_api_key_cannot_take_a_prefix_where_object_keys_are_encrypted(project
     request = CreateAccessRequest(
         name="k", type="api_key", full_access=False, prefixes=(("photos", "a/"),)
     )
-    with pytest.raises(access.ValidationError) as caught:
+    with pytest.raises(ValidationError) as caught:
         access.create_access(project, admin, request)
     assert caught.value.message_dict["paths"] == [MESSAGES["prefix_api_key"]]
     project.path_encryption = False

@@ -1,7 +1,7 @@
 """The event log's sentences for accesses (see console.event_text)."""
 
 from accesskeys.credential_types import BY_VALUE
-from accesskeys.services.access import CURRENT, GENERATE, NEW
+from accesskeys.services.access_rules import CURRENT, GENERATE, NEW
 from console.event_text import and_list, moment, quoted, sentences, value_text
 from console.models import AuditEvent
 

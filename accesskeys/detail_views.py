@@ -9,7 +9,7 @@ from django.views.decorators.http import require_http_methods
 from accesskeys import permissions
 from accesskeys.forms import EditAccessForm
 from accesskeys.models import AccessKey
-from accesskeys.services import access, key_audit
+from accesskeys.services import access_rules, access_update, key_audit
 from console.audit import origin_of
 from console.membership import load_project
 
@@ -58,7 +58,7 @@ def detail(request, public_id, key_id):
         ],
         "risks": key_audit.risks(key),
         "path_encryption": path_encryption_label(project, key),
-        "may_update": key.revoked_at is None and access.may_change(request.membership, key),
+        "may_update": key.revoked_at is None and access_rules.may_change(request.membership, key),
         "page": "accesskeys",
     }
     return render(request, "accesskeys/detail.html", ctx)
@@ -69,10 +69,10 @@ def edit(request, public_id, key_id):
     """Rename a key and change its description; its restrictions cannot change."""
     project = load_project(request, public_id)
     key = get_object_or_404(AccessKey.objects.select_related("project"), id=key_id, project=project)
-    if not access.may_change(request.membership, key):
-        raise PermissionDenied(access.MESSAGES["update_not_allowed"])
+    if not access_rules.may_change(request.membership, key):
+        raise PermissionDenied(access_rules.MESSAGES["update_not_allowed"])
     if key.revoked_at is not None:
-        messages.error(request, access.MESSAGES["update_gone"])
+        messages.error(request, access_rules.MESSAGES["update_gone"])
         return redirect("accesskeys:detail", project.public_id, key.id)
 
     form = EditAccessForm(
@@ -84,7 +84,7 @@ def edit(request, public_id, key_id):
             form.cleaned_data["description"],
         )
         try:
-            access.update_access(
+            access_update.update_access(
                 project,
                 request.user,
                 key.id,

@@ -25,7 +25,7 @@ from accesskeys.credential_types import BY_VALUE as CREDENTIAL_TYPES
 from accesskeys.credential_types import PASSPHRASE_DOWNLOAD_LABEL
 from accesskeys.detail_views import path_encryption_for
 from accesskeys.models import duration_text
-from accesskeys.services import access, download
+from accesskeys.services import access_create, access_rules, download
 from console.audit import origin_of
 from console.forms import BUCKETS_ADMIN_ONLY, BucketForm
 from console.membership import load_project, may_create_buckets
@@ -35,7 +35,7 @@ from storjformat import passphrase
 def steps_for(project, data) -> list[str]:
     """The steps this access goes through, given the choices so far."""
     steps = ["name", "access"]
-    if access.needs_passphrase(project, data.get("type")):
+    if access_rules.needs_passphrase(project, data.get("type")):
         steps.append("encryption")
     if data.get("access") == "advanced":
         steps += ["permissions", "object_lock", "notification", "buckets", "expiration", "confirm"]
@@ -167,9 +167,9 @@ API_KEY_NOTES = {
 }
 
 PASSPHRASE_CHOICES = {
-    access.CURRENT: "The current passphrase",
-    access.NEW: "A new passphrase you entered",
-    access.GENERATE: "A generated 12-word passphrase",
+    access_rules.CURRENT: "The current passphrase",
+    access_rules.NEW: "A new passphrase you entered",
+    access_rules.GENERATE: "A generated 12-word passphrase",
 }
 
 
@@ -334,7 +334,7 @@ def _create(request, project, data, steps, seen, forms):
     now = timezone.now()
     try:
         access_request = f.access_request(forms, now)
-        created = access.create_access(
+        created = access_create.create_access(
             project, request.user, access_request, origin_of(request), now=now
         )
     except ValidationError as e:

@@ -1,7 +1,7 @@
 """The New Access dialog's forms: one per step, each validating only its own fields.
 
 The step a request posts checks its fields with the service's own validators
-and wording (`access.validate_*`, `access.MESSAGES`, raising ValidationError);
+and wording (`access_rules.validate_*`, `access_rules.MESSAGES`, raising ValidationError);
 the steps carried along only parse theirs (`carried=True`), and the service's
 final check speaks for them when the access is created. `access_request`
 turns the steps' cleaned data into an `AccessInput` for the one parser of
@@ -19,17 +19,10 @@ from django.utils.functional import cached_property
 
 from accesskeys import permissions
 from accesskeys.credential_types import CREDENTIAL_TYPES
-from accesskeys.services import access
-from accesskeys.services.access import (
-    CURRENT,
-    EXPIRES,
-    GENERATE,
-    MESSAGES,
-    NEW,
-    PATHS,
-    CreateAccessRequest,
-)
+from accesskeys.services import access_rules
+from accesskeys.services.access_create import CreateAccessRequest
 from accesskeys.services.access_input import AccessInput, parse_create
+from accesskeys.services.access_rules import CURRENT, EXPIRES, GENERATE, MESSAGES, NEW, PATHS
 from console import key_lifetimes
 
 TYPE_CHOICES = [(t.value, t.label) for t in CREDENTIAL_TYPES]
@@ -140,7 +133,7 @@ class NameForm(StepForm):
             attrs={
                 "autocomplete": "off",
                 "placeholder": "e.g. my-access",
-                "maxlength": access.NAME_MAX_LENGTH,
+                "maxlength": access_rules.NAME_MAX_LENGTH,
             }
         ),
     )
@@ -158,7 +151,7 @@ class NameForm(StepForm):
             attrs={
                 "rows": 2,
                 "placeholder": "What is it for? (optional)",
-                "maxlength": access.DESCRIPTION_MAX_LENGTH,
+                "maxlength": access_rules.DESCRIPTION_MAX_LENGTH,
             }
         ),
     )
@@ -166,17 +159,17 @@ class NameForm(StepForm):
     def clean_name(self):
         if self.carried:
             return self.cleaned_data["name"]
-        return access.validate_name(self.project, self.cleaned_data["name"])
+        return access_rules.validate_name(self.project, self.cleaned_data["name"])
 
     def clean_description(self):
         if self.carried:
             return self.cleaned_data["description"]
-        return access.validate_description(self.cleaned_data["description"])
+        return access_rules.validate_description(self.cleaned_data["description"])
 
 
 class EditAccessForm(forms.Form):
     """Rename and describe an existing key: the Name step's fields. The service
-    (`access.update_access`) checks them, once, and its errors come back here."""
+    (`access_update.update_access`) checks them, once, and its errors come back here."""
 
     name = NameForm.base_fields["name"]
     description = NameForm.base_fields["description"]
@@ -286,7 +279,7 @@ class EncryptionForm(StepForm):
         choice = self.passphrase_choice()
         field = {CURRENT: "passphrase", NEW: "new_passphrase"}.get(choice)
         try:
-            access.validate_passphrase(choice, self.chosen_passphrase())
+            access_rules.validate_passphrase(choice, self.chosen_passphrase())
         except forms.ValidationError as e:
             self.add_error(field, e)
             return data
@@ -346,7 +339,7 @@ class PermissionsForm(StepForm):
     def clean_permissions(self):
         if self.carried:
             return sorted(self.cleaned_data["permissions"])
-        return sorted(access.validate_permissions(self.cleaned_data["permissions"]))
+        return sorted(access_rules.validate_permissions(self.cleaned_data["permissions"]))
 
     def max_object_ttl(self) -> timedelta | None:
         data = self.cleaned_data
@@ -366,7 +359,7 @@ class PermissionsForm(StepForm):
             self.add_error("object_ttl_number", "Enter how many hours or days.")
             return data
         try:
-            access.validate_max_object_ttl(self.max_object_ttl())
+            access_rules.validate_max_object_ttl(self.max_object_ttl())
         except forms.ValidationError as e:
             self.add_error(
                 "object_ttl_number" if data.get("object_ttl") == "custom" else "object_ttl", e
@@ -477,11 +470,11 @@ class BucketsForm(StepForm):
         data = super().clean()
         if "buckets" not in self.errors and not self.carried:
             try:
-                access.validate_buckets(self.project, self.chosen_buckets())
+                access_rules.validate_buckets(self.project, self.chosen_buckets())
             except forms.ValidationError as e:
                 self.add_error("buckets", e)
             try:
-                access.validate_prefixes(
+                access_rules.validate_prefixes(
                     self.project, self.data.get("type", ""), self.chosen_prefixes()
                 )
             except forms.ValidationError as e:
@@ -544,7 +537,7 @@ class ExpirationForm(StepForm):
             return data
         now = timezone.now()
         try:
-            access.validate_expiration(self.project, self.expires_at(now), now)
+            access_rules.validate_expiration(self.project, self.expires_at(now), now)
         except forms.ValidationError as e:
             self.add_error(self.field_for(EXPIRES), e)
         return data

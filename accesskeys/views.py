@@ -24,7 +24,7 @@ from accesskeys.access_table import (
     TABLE_FIELDS,
     search,
 )
-from accesskeys.services.access import delete_accesses
+from accesskeys.services.access_delete import delete_accesses
 from console.audit import origin_of
 from console.membership import load_project
 from console.paging import BoundedPaginator

@@ -25,7 +25,7 @@ from accesskeys.access_table import (
     search,
 )
 from accesskeys.models import AccessKey
-from accesskeys.services import access as access_service
+from accesskeys.services import access_create, access_delete, access_rules, access_update
 from accesskeys.services.access_input import AccessInput, parse_create
 from api import schemas as s
 from api.auth import ProjectToken
@@ -93,7 +93,7 @@ def refused(request, detail: str, exc: DjangoValidationError):
     """The service's ValidationError as an answer: the status its codes map to (the
     strictest), the rule's own message as the detail when it concerns the request
     as a whole, and every message under its field."""
-    statuses = {STATUS_OF_CODE.get(code, 422) for code in access_service.codes(exc)}
+    statuses = {STATUS_OF_CODE.get(code, 422) for code in access_rules.codes(exc)}
     status = min(statuses - {422}, default=422)
     errors = exc.message_dict
     if status != 422 and NON_FIELD_ERRORS in errors:
@@ -218,7 +218,7 @@ def create_access(request: HttpRequest, project_id: str, body: s.AccessCreate):
         generate_passphrase=body.generate_passphrase,
     )
     try:
-        created = access_service.create_access(
+        created = access_create.create_access(
             request.project, request.user, parse_create(given), origin(request)
         )
     except DjangoValidationError as exc:
@@ -248,7 +248,7 @@ def update_access(request: HttpRequest, project_id: str, access_id: s.PathId, bo
     name = key.name if body.name is None else body.name
     description = key.description if body.description is None else body.description
     try:
-        key = access_service.update_access(
+        key = access_update.update_access(
             request.project, request.user, key.id, name, description, origin(request)
         )
     except DjangoValidationError as exc:
@@ -260,7 +260,7 @@ def update_access(request: HttpRequest, project_id: str, access_id: s.PathId, bo
 def delete_keys(request, ids: list[int]):
     """Delete all or nothing, by the service's rules (its codes give the status)."""
     try:
-        names = access_service.delete_accesses(
+        names = access_delete.delete_accesses(
             request.project, request.user, sorted(set(ids)), origin(request)
         )
     except DjangoValidationError as exc:

@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from accesskeys import permissions
 from accesskeys.models import AccessKey
-from accesskeys.services.access import MESSAGES
+from accesskeys.services.access_rules import MESSAGES
 from tests.helpers.dialog import advanced
 from tests.helpers.factories import bearer, make_key
 

@@ -35,15 +35,8 @@ from django.core.exceptions import ValidationError
 
 from accesskeys import permissions
 from accesskeys.credential_types import BY_COMMAND_NAME, BY_VALUE
-from accesskeys.services.access import (
-    CURRENT,
-    EXPIRES,
-    GENERATE,
-    NEW,
-    PATHS,
-    CreateAccessRequest,
-    refusal,
-)
+from accesskeys.services.access_create import CreateAccessRequest
+from accesskeys.services.access_rules import CURRENT, EXPIRES, GENERATE, NEW, PATHS, refusal
 
 # What makes an access Advanced when given, in the order errors name them.
 RESTRICTIONS = (

@@ -2,12 +2,12 @@
 
 from django import template
 
-from accesskeys.services import access
+from accesskeys.services import access_rules
 
 register = template.Library()
 
 
 @register.filter
 def may_be_changed_by(key, membership) -> bool:
-    """Whether this member may rename, describe or delete the key (access.may_change)."""
-    return access.may_change(membership, key)
+    """Whether this member may rename, describe or delete the key (access_rules.may_change)."""
+    return access_rules.may_change(membership, key)

@@ -9,12 +9,9 @@ from django.db import connection
 from django.utils import timezone
 
 from accesskeys.models import AccessKey, S3Credential
-from accesskeys.services.access import (
-    CreateAccessRequest,
-    codes,
-    create_access,
-    delete_accesses,
-)
+from accesskeys.services.access_create import CreateAccessRequest, create_access
+from accesskeys.services.access_delete import delete_accesses
+from accesskeys.services.access_rules import codes
 from accesskeys.services.lookup import find_s3_credentials
 from console import keyring
 from console.models import Bucket, Project
@@ -230,7 +227,9 @@ def test_it_refuses_a_duplicate_name_but_allows_it_after_deletion(project, admin
 def test_it_writes_nothing_when_the_database_refuses_the_name(project, admin, monkeypatch):
     """The race: both pass the name check, the unique index lets one win."""
     create_access(project, admin, choices(type="s3"))
-    monkeypatch.setattr("accesskeys.services.access.validate_name", lambda project, name: name)
+    monkeypatch.setattr(
+        "accesskeys.services.access_create.validate_name", lambda project, name: name
+    )
 
     with pytest.raises(ValidationError) as error:
         create_access(project, admin, choices(type="s3"))

@@ -23,7 +23,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accesskeys.models import AccessKey
-from accesskeys.services.access import CreateAccessRequest, create_access, delete_accesses
+from accesskeys.services.access_create import CreateAccessRequest, create_access
+from accesskeys.services.access_delete import delete_accesses
 from accesskeys.services.lookup import LAST_USED_INTERVAL, mark_used
 from console.models import AuditEvent
 from storjformat import caveat, grant, macaroon, s3credentials

@@ -15,7 +15,7 @@ from django.utils.html import escape
 
 from accesskeys import forms as f
 from accesskeys.models import AccessKey
-from accesskeys.services.access import CreateAccessRequest, create_access
+from accesskeys.services.access_create import CreateAccessRequest, create_access
 from console import key_lifetimes
 from console.event_text import describe
 from console.models import AuditEvent

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.views.debug import SafeExceptionReporterFilter
 
 from accesskeys.models import AccessKey
-from accesskeys.services import access
+from accesskeys.services import access_create
 from console.models import AuditEvent
 
 PASSPHRASE = "correct horse battery staple"
@@ -100,8 +100,8 @@ def test_it_shows_a_missing_passphrase_on_the_encryption_step(admin_client, url)
 
 
 def test_it_shows_a_name_taken_meanwhile_on_the_first_step(admin_client, url, admin, project):
-    access.create_access(
-        project, admin, access.CreateAccessRequest(name="my-access", type="api_key")
+    access_create.create_access(
+        project, admin, access_create.CreateAccessRequest(name="my-access", type="api_key")
     )
     html = create(admin_client, url, **full_access()).content.decode()
     assert 'data-step="name"' in html

@@ -17,7 +17,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.utils import timezone
 
-from accesskeys.services.access import CreateAccessRequest, create_access
+from accesskeys.services.access_create import CreateAccessRequest, create_access
 from console.models import Bucket
 from storjformat import caveat, grant, macaroon
 from tests.accesskeys.test_uplink_library import PHRASE, SHARE_ARGUMENTS, make_project

@@ -8,8 +8,8 @@ from django.utils import timezone
 from django.utils.html import escape
 
 from accesskeys.models import AccessKey
-from accesskeys.services import access
-from accesskeys.services.access import MESSAGES
+from accesskeys.services import access_rules, access_update
+from accesskeys.services.access_rules import MESSAGES
 from console.event_text import describe
 from console.models import AuditEvent
 from tests.helpers.factories import bearer, make_key
@@ -100,10 +100,10 @@ def test_the_service_refuses_others_and_deleted_keys(project, admin, member):
         (admin, deleted, "update_gone"),
     ]:
         try:
-            access.update_access(project, actor, key.id, "new-name", "")
+            access_update.update_access(project, actor, key.id, "new-name", "")
         except ValidationError as e:
             assert e.message_dict == {"__all__": [MESSAGES[rule]]}
-            assert access.codes(e) == {rule}
+            assert access_rules.codes(e) == {rule}
         else:
             raise AssertionError(f"{actor} changed {key}")
     assert not AuditEvent.objects.filter(action=AuditEvent.Action.ACCESS_UPDATED).exists()

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from accesskeys.macaroon_secrets import decrypt_macaroon_secret, encrypt_macaroon_secret
 from accesskeys.models import AccessKey
-from accesskeys.services.access import CreateAccessRequest, create_access
+from accesskeys.services.access_create import CreateAccessRequest, create_access
 from console import keyring, two_factor
 from console.models import EncryptedTOTPDevice, Project
 from storjformat import grant, macaroon

@@ -15,7 +15,7 @@ import pytest
 from django.conf import settings
 
 from accesskeys.services import download
-from accesskeys.services.access import CreateAccessRequest, create_access
+from accesskeys.services.access_create import CreateAccessRequest, create_access
 from tests.helpers import uplink_c
 
 AWS = "/usr/bin/aws"  # Debian's aws-cli v2; an unrelated `aws` may come first on the PATH

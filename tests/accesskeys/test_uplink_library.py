@@ -12,7 +12,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from accesskeys import forms as f
-from accesskeys.services.access import CreateAccessRequest, create_access
+from accesskeys.services.access_create import CreateAccessRequest, create_access
 from console import keyring
 from console.models import Bucket, Project
 from storjformat import caveat, grant, macaroon, passphrase

@@ -10,7 +10,7 @@ from django.test import Client
 from django.utils import timezone
 
 from accesskeys.models import AccessKey
-from accesskeys.services.access import MESSAGES
+from accesskeys.services.access_rules import MESSAGES
 from accesskeys.services.lookup import find_s3_credentials
 from console import keyring
 from console.models import AuditEvent, Project

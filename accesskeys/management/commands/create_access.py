@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from accesskeys import permissions
 from accesskeys.credential_types import BY_COMMAND_NAME
-from accesskeys.services.access import create_access
+from accesskeys.services.access_create import create_access
 from accesskeys.services.access_input import AccessInput, parse_create
 from console.audit import Origin
 from console.membership import project_named

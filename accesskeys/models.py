@@ -286,3 +286,32 @@ def keep_creator_email(sender, instance, update_fields=None, **kwargs):
 def forget_creator_email(sender, instance, **kwargs):
     """Keys of a deleted user show "Deleted user" and sort last, as before."""
     AccessKey.objects.filter(created_by=instance).update(creator_email=None)
+
+
+class ExpiryReminder(models.Model):
+    """One reminder of one key's expiry at one threshold (7 days, 1 day before).
+
+    send_expiry_reminders claims rows with a conditional UPDATE, so that of
+    several servers running it at once one sends each reminder; a row is
+    marked sent once its mail has gone, and released for the next run if the
+    mail could not be sent (or its sender stopped halfway, after a while).
+    """
+
+    access_key = models.ForeignKey(AccessKey, models.CASCADE, related_name="expiry_reminders")
+    # Days before the expiry: 7 or 1.
+    days_before = models.PositiveSmallIntegerField()
+    # The expiry it was for: a key whose expiry changed is reminded afresh.
+    not_after = models.DateTimeField()
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    claimed_by = models.CharField(max_length=32, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["access_key", "days_before", "not_after"], name="one_reminder_per_threshold"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Reminder {self.days_before} day(s) before {self.access_key} expires"

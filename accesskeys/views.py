@@ -28,13 +28,16 @@ from accesskeys.services.access_delete import delete_accesses
 from console.audit import origin_of
 from console.membership import load_project
 from console.paging import BoundedPaginator
+from console.text_rules import without_control_characters
 
 
 class TableState:
     """The view's parameters, read leniently: anything odd falls back to the default."""
 
     def __init__(self, params):
-        self.q = params.get("q", "").strip()[:MAX_SEARCH]
+        # No name or email holds a control character (PostgreSQL refuses NUL in a
+        # query): a pasted one is left out rather than searched for.
+        self.q = without_control_characters(params.get("q", "")).strip()[:MAX_SEARCH]
         sort = params.get("sort", DEFAULT_SORT)
         self.sort = sort if sort in SORTS else DEFAULT_SORT
         try:

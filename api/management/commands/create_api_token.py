@@ -3,6 +3,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from api import tokens
+from console import mail, two_factor
 from console.membership import project_named
 from console.models import Project, User
 
@@ -41,7 +42,15 @@ class Command(BaseCommand):
         name = options["name"].strip() or "script"
         if len(name) > tokens.NAME_MAX_LENGTH:
             raise CommandError(f"--name can be at most {tokens.NAME_MAX_LENGTH} characters long.")
+        if two_factor.missing_for(project, user):
+            raise CommandError(two_factor.tokens_refused_message(project))
         _, plaintext = tokens.issue(
             user, project, name, options["expires"], user_agent="manage.py create_api_token"
+        )
+        mail.send_notice(
+            None,
+            user,
+            "security_notice",
+            {"event": "api_token", "token_name": name, "project_name": project.name},
         )
         self.stdout.write(plaintext)

@@ -110,6 +110,9 @@ TABLE = {
     # Storj's auth service API: machine endpoints, where a session grants nothing. With
     # no bearer token a key does not resolve; an empty registration is not JSON.
     "auth_service_resolve": {"GET": (401, 401, 401, 401), "POST": (405, 405, 405, 405)},
+    # Health checks answer anyone, with no token, as edge's do.
+    "auth_service_health_live": {"GET": (200, 200, 200, 200), "POST": (405, 405, 405, 405)},
+    "auth_service_health_startup": {"GET": (200, 200, 200, 200), "POST": (405, 405, 405, 405)},
     "auth_service_register": {"GET": (405, 405, 405, 405), "POST": (422, 422, 422, 422)},
 }
 

@@ -19,7 +19,7 @@ from django.utils.functional import cached_property
 
 from accesskeys import permissions
 from accesskeys.credential_types import CREDENTIAL_TYPES
-from accesskeys.services import access_rules
+from accesskeys.services import access_rules, rotation
 from accesskeys.services.access_create import CreateAccessRequest
 from accesskeys.services.access_input import AccessInput, parse_create
 from accesskeys.services.access_rules import CURRENT, EXPIRES, GENERATE, MESSAGES, NEW, PATHS
@@ -622,3 +622,26 @@ MULTI_FIELDS = (
     "prefix_bucket",
     "prefixes",
 )
+
+
+class RotateForm(StepForm):
+    """How long the replaced key keeps working; the passphrase comes in an EncryptionForm."""
+
+    step = "rotate"
+    request_fields = {"overlap": "overlap"}
+    descriptions = {
+        "overlap": {
+            "now": "Tools still using the old key fail from now on.",
+            "1d": "Time to update one tool.",
+            "7d": "Time to update every tool that uses it.",
+            "30d": "For tools updated on a monthly schedule.",
+        }
+    }
+
+    overlap = forms.ChoiceField(
+        label="The old key keeps working",
+        choices=[(o.code, o.label) for o in rotation.OVERLAPS],
+        initial=rotation.DEFAULT_OVERLAP,
+        widget=forms.RadioSelect,
+        error_messages={"invalid_choice": rotation.MESSAGES["overlap"]},
+    )

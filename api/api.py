@@ -12,6 +12,7 @@ from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.paginator import EmptyPage, Paginator
 from django.http import HttpRequest
+from django.utils import timezone
 from ninja import NinjaAPI, Query, Router, Status, Swagger
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
@@ -25,7 +26,14 @@ from accesskeys.access_table import (
     search,
 )
 from accesskeys.models import AccessKey
-from accesskeys.services import access_create, access_delete, access_rules, access_update
+from accesskeys.services import (
+    access_create,
+    access_delete,
+    access_rules,
+    access_update,
+    key_audit,
+    rotation,
+)
 from accesskeys.services.access_input import AccessInput, parse_create
 from api import schemas as s
 from api.auth import ProjectToken
@@ -136,7 +144,9 @@ def access_out(key: AccessKey, member_ids: set[int]) -> AccessKey:
 
 
 def keys_of(request):
-    return AccessKey.objects.filter(project=request.project).select_related("created_by")
+    return AccessKey.objects.filter(project=request.project).select_related(
+        "created_by", "replaced_by"
+    )
 
 
 class AccessListQuery(s.Schema):
@@ -144,6 +154,9 @@ class AccessListQuery(s.Schema):
         "", max_length=MAX_SEARCH, description="Name or creator email contains."
     )
     sort: s.Sort = DEFAULT_SORT
+    former_member: bool = s.Field(
+        False, description="Only accesses created by someone who is no longer a member."
+    )
     page: int = s.Field(1, ge=1, le=1_000_000)
     size: int = s.Field(DEFAULT_SIZE, ge=1, le=max(PAGE_SIZES))
 
@@ -162,13 +175,15 @@ def list_accesses(request: HttpRequest, project_id: str, query: Query[AccessList
     text = query.search.strip()
     if text:
         keys = search(keys, text)
+    member_ids = request.project.member_ids()
+    if query.former_member:
+        keys = keys.filter(key_audit.former_member_q(member_ids))
     bound = SEARCH_COUNT_BOUND if text else None
     paginator = BoundedPaginator(keys.order_by(*SORTS[query.sort]), query.size, bound=bound)
     try:
         items = list(paginator.page(query.page).object_list)
     except EmptyPage:
         items = []
-    member_ids = request.project.member_ids()
     return {
         "items": [access_out(key, member_ids) for key in items],
         "count": paginator.count,
@@ -176,6 +191,58 @@ def list_accesses(request: HttpRequest, project_id: str, query: Query[AccessList
         "size": query.size,
         "pages": paginator.num_pages if paginator.count else 0,
     }
+
+
+# Before accesses/{access_id}, whose path would take "7:rotate" as an id.
+@project.post(
+    P + "/accesses/{access_id}:rotate",
+    tags=["Access keys"],
+    response={201: s.RotatedAccessOut, 409: s.Error, **s.BODY_ERRORS},
+    url_name="access_rotate",
+    summary="Rotate an access",
+)
+def rotate_access(request: HttpRequest, project_id: str, access_id: s.PathId, body: s.AccessRotate):
+    """Replace an access by a new one of the same type with the same restrictions and
+    expiration (or the longest the project now allows). The new access takes the name;
+    the old one is renamed "<name> (replaced <date>)" and keeps working until the
+    overlap ends. Admins for any access, Members for the ones they created. The
+    secrets come back once; 409 when the access was replaced already or has expired."""
+    key = keys_of(request).not_revoked().filter(id=access_id).first()
+    if key is None:
+        raise HttpError(404, "No such access.")
+    if not rotation.may_rotate(request.membership, key):
+        raise HttpError(403, rotation.MESSAGES["not_allowed"])
+    refusal = rotation.refusal(request.membership, key, timezone.now())
+    if refusal:
+        return error(request, 409, "The access was not rotated.", refusal.message_dict)
+    if body.passphrase and body.generate_passphrase:
+        return error(
+            request,
+            422,
+            "The access was not rotated.",
+            {"passphrase": ["Give a passphrase or ask to generate one, not both."]},
+        )
+    try:
+        rotated = rotation.rotate_access(
+            request.project,
+            request.user,
+            key.id,
+            overlap=body.overlap,
+            passphrase_choice="generate" if body.generate_passphrase else "current",
+            passphrase=body.passphrase,
+            origin=origin(request),
+        )
+    except DjangoValidationError as exc:
+        return refused(request, "The access was not rotated.", exc)
+    member_ids = request.project.member_ids()
+    replaced = keys_of(request).prefetch_related("buckets").get(id=rotated.replaced.id)
+    return Status(
+        201,
+        {
+            **one_time_values(rotated.created, member_ids),
+            "replaced": access_out(replaced, member_ids),
+        },
+    )
 
 
 @project.get(
@@ -223,13 +290,7 @@ def create_access(request: HttpRequest, project_id: str, body: s.AccessCreate):
         )
     except DjangoValidationError as exc:
         return refused(request, "The access was not created.", exc)
-    return Status(
-        201,
-        {
-            "access": access_out(created.access_key, request.project.member_ids()),
-            **created.one_time_values(),
-        },
-    )
+    return Status(201, one_time_values(created, request.project.member_ids()))
 
 
 @project.patch(
@@ -255,6 +316,11 @@ def update_access(request: HttpRequest, project_id: str, access_id: s.PathId, bo
         return refused(request, "The access was not changed.", exc)
     key = keys_of(request).prefetch_related("buckets").get(id=key.id)
     return access_out(key, request.project.member_ids())
+
+
+def one_time_values(created, member_ids: set[int]) -> dict:
+    """The new access and its one-time values, under the create_access command's keys."""
+    return {"access": access_out(created.access_key, member_ids), **created.one_time_values()}
 
 
 def delete_keys(request, ids: list[int]):

@@ -9,6 +9,7 @@ from pydantic import AfterValidator, WithJsonSchema
 from accesskeys import credential_types, permissions
 from accesskeys.access_table import SORTS
 from accesskeys.models import AccessKey
+from accesskeys.services import rotation
 from console.models import AuditEvent
 
 # Names as the create_access command takes them, from the two tables.
@@ -124,6 +125,12 @@ class AccessOut(Schema):
     expires_at: datetime | None
     last_used_at: datetime | None
     revoked_at: datetime | None
+    replaces: int | None = Field(
+        None, description="The id of the access this one replaced by a rotation."
+    )
+    replaced_by: int | None = Field(
+        None, description="The id of the access that replaced this one by a rotation."
+    )
 
     @staticmethod
     def resolve_type(key: AccessKey) -> str:
@@ -152,6 +159,18 @@ class AccessOut(Schema):
     @staticmethod
     def resolve_expires_at(key: AccessKey) -> datetime | None:
         return key.not_after
+
+    @staticmethod
+    def resolve_replaces(key: AccessKey) -> int | None:
+        return key.replaces_id
+
+    @staticmethod
+    def resolve_replaced_by(key: AccessKey) -> int | None:
+        """The key that replaced this one (selected with it), if any."""
+        try:
+            return key.replaced_by.id
+        except AccessKey.DoesNotExist:
+            return None
 
     @staticmethod
     def resolve_paths(key: AccessKey) -> list[dict]:
@@ -327,3 +346,34 @@ class AuditEventOut(Schema):
 
 class AuditEventPage(Page):
     items: list[AuditEventOut]
+
+
+Overlap = Literal[tuple(o.code for o in rotation.OVERLAPS)]
+
+
+class AccessRotate(Schema):
+    """How long the old access keeps working, and the passphrase for types that encrypt."""
+
+    model_config = {
+        "json_schema_extra": {"examples": [{"overlap": "7d", "passphrase": "my passphrase"}]}
+    }
+
+    overlap: Overlap = Field(
+        rotation.DEFAULT_OVERLAP,
+        description="How long the old access keeps working: now, 1d, 7d or 30d. Then it "
+        "expires: gateways no longer resolve it.",
+    )
+    passphrase: Annotated[str, AfterValidator(_no_surrogates)] | None = Field(
+        None,
+        description="Self-Managed projects, S3 credentials and access grants: the encryption "
+        "passphrase, asked again. Used once, never stored.",
+    )
+    generate_passphrase: bool = Field(
+        False, description="Instead of `passphrase`: generate a 12-word passphrase, returned once."
+    )
+
+
+class RotatedAccessOut(CreatedAccessOut):
+    """The new access and its one-time values, and the old access, renamed and expiring."""
+
+    replaced: AccessOut

@@ -17,10 +17,19 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from accesskeys.credential_types import BY_VALUE, CREDENTIAL_TYPES, PASSPHRASE_DOWNLOAD_LABEL
+from accesskeys.credential_types import (
+    BY_VALUE,
+    CREDENTIAL_TYPES,
+    PASSPHRASE_DOWNLOAD_LABEL,
+    SEVERAL_KEYS_DOWNLOAD_LABEL,
+)
 from console import filenames
 
-TYPE_LABELS = (*(t.download_label for t in CREDENTIAL_TYPES), PASSPHRASE_DOWNLOAD_LABEL)
+TYPE_LABELS = (
+    *(t.download_label for t in CREDENTIAL_TYPES),
+    PASSPHRASE_DOWNLOAD_LABEL,
+    SEVERAL_KEYS_DOWNLOAD_LABEL,
+)
 
 # A labelled item, or a bare value as Storj writes for a grant or passphrase.
 Item = tuple[str, str] | str

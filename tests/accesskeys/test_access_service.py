@@ -228,7 +228,7 @@ def test_it_writes_nothing_when_the_database_refuses_the_name(project, admin, mo
     """The race: both pass the name check, the unique index lets one win."""
     create_access(project, admin, choices(type="s3"))
     monkeypatch.setattr(
-        "accesskeys.services.access_create.validate_name", lambda project, name: name
+        "accesskeys.services.access_create.validate_name", lambda project, name, renamed=None: name
     )
 
     with pytest.raises(ValidationError) as error:

@@ -1,13 +1,14 @@
 """The event log's sentences for accesses (see console.event_text)."""
 
 from accesskeys.credential_types import BY_VALUE
+from accesskeys.services.access_rules import CURRENT, GENERATE, NEW
 from console.event_text import and_list, moment, quoted, sentences, value_text
 from console.models import AuditEvent
 
 PASSPHRASES = {
-    "current": "Encrypted with the project's current passphrase.",
-    "new": "Encrypted with a new passphrase.",
-    "generate": "Encrypted with a generated 12-word passphrase.",
+    CURRENT: "Encrypted with the project's current passphrase.",
+    NEW: "Encrypted with a new passphrase.",
+    GENERATE: "Encrypted with a generated 12-word passphrase.",
 }
 
 

@@ -28,7 +28,7 @@ from django.db.migrations.executor import MigrationExecutor
 from django.http import HttpResponse
 from django.views.decorators.csrf import csrf_exempt
 
-from accesskeys.services import access, lookup
+from accesskeys.services import access_register, lookup
 from console.audit import origin_of
 from storjformat import s3credentials
 from storjformat.caveat import format_go_time
@@ -246,13 +246,13 @@ def register(request):
         response = _error(str(exc), 422)
     else:
         try:
-            registered = access.register_grant(
+            registered = access_register.register_grant(
                 access_grant,
                 public=public,
                 usage_tags=usage_tags,
                 origin=origin_of(request),
             )
-        except access.RegistrationError as exc:
+        except access_register.RegistrationError as exc:
             response = _error(str(exc), 400)
         else:
             response = _json(

@@ -2,7 +2,7 @@
 Admins and the key's creator may rename it and change its description."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
@@ -10,7 +10,7 @@ from django.views.decorators.http import require_http_methods
 from accesskeys import permissions
 from accesskeys.forms import EditAccessForm
 from accesskeys.models import AccessKey
-from accesskeys.services import access, key_audit, rotation
+from accesskeys.services import access_rules, access_update, key_audit, rotation
 from console.audit import origin_of
 from console.membership import load_project
 
@@ -61,7 +61,7 @@ def detail(request, public_id, key_id):
         ],
         "risks": key_audit.risks(key, member_ids=member_ids),
         "path_encryption": path_encryption_label(project, key),
-        "may_update": key.revoked_at is None and access.may_update(request.membership, key),
+        "may_update": key.revoked_at is None and access_rules.may_change(request.membership, key),
         "may_rotate": rotation.refusal(request.membership, key, timezone.now()) is None,
         # A rotation's two keys link to each other; the old key's last use tells
         # whether the tools have switched.
@@ -76,10 +76,10 @@ def edit(request, public_id, key_id):
     """Rename a key and change its description; its restrictions cannot change."""
     project = load_project(request, public_id)
     key = get_object_or_404(AccessKey.objects.select_related("project"), id=key_id, project=project)
-    if not access.may_update(request.membership, key):
-        raise PermissionDenied(access.MESSAGES["update_not_allowed"])
+    if not access_rules.may_change(request.membership, key):
+        raise PermissionDenied(access_rules.MESSAGES["update_not_allowed"])
     if key.revoked_at is not None:
-        messages.error(request, access.MESSAGES["update_gone"])
+        messages.error(request, access_rules.MESSAGES["update_gone"])
         return redirect("accesskeys:detail", project.public_id, key.id)
 
     form = EditAccessForm(
@@ -91,7 +91,7 @@ def edit(request, public_id, key_id):
             form.cleaned_data["description"],
         )
         try:
-            access.update_access(
+            access_update.update_access(
                 project,
                 request.user,
                 key.id,
@@ -99,9 +99,9 @@ def edit(request, public_id, key_id):
                 form.cleaned_data["description"],
                 origin_of(request),
             )
-        except access.AccessError as e:
-            # Changed meanwhile (a name taken, the key deleted): say so on the form.
-            for field, errors in e.errors.items():
+        except ValidationError as e:
+            # The service's rules (a name taken, the key deleted): say so on the form.
+            for field, errors in e.error_dict.items():
                 form.add_error(field if field in form.fields else None, errors)
         else:
             if unchanged:

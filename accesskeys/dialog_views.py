@@ -13,6 +13,7 @@ own, with the same forms, rules and result; the passphrase then travels sealed
 from datetime import datetime
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.http import HttpResponseNotAllowed, QueryDict
 from django.shortcuts import render
 from django.utils import dateformat, timezone
@@ -26,18 +27,18 @@ from accesskeys.credential_types import BY_VALUE as CREDENTIAL_TYPES
 from accesskeys.credential_types import PASSPHRASE_DOWNLOAD_LABEL
 from accesskeys.detail_views import path_encryption_for
 from accesskeys.models import duration_text
-from accesskeys.services import access, download
+from accesskeys.services import access_create, access_rules, download
 from console import key_lifetimes
 from console.audit import origin_of
 from console.forms import BUCKETS_ADMIN_ONLY, BucketForm
-from console.membership import load_project
+from console.membership import load_project, may_create_buckets
 from storjformat import passphrase
 
 
 def steps_for(project, data) -> list[str]:
     """The steps this access goes through, given the choices so far."""
     steps = ["name", "access"]
-    if access.needs_passphrase(project, data.get("type")):
+    if access_rules.needs_passphrase(project, data.get("type")):
         steps.append("encryption")
     if data.get("access") == "advanced":
         steps += ["permissions", "object_lock", "notification", "buckets", "expiration"]
@@ -150,7 +151,7 @@ def render_step(request, project, step: str, data, seen: set[str], form=None, st
     context = step_context(project, step, data, seen, form)
     if step == "buckets":
         # Only Admins create buckets, here as on the Buckets page.
-        context["can_create_buckets"] = request.membership.is_admin
+        context["can_create_buckets"] = may_create_buckets(request.membership)
         context["bucket_form"] = BucketForm(project, prefix=NEW_BUCKET_PREFIX)
     context.update(extra)
     if not request.htmx:
@@ -180,9 +181,9 @@ API_KEY_NOTES = {
 }
 
 PASSPHRASE_CHOICES = {
-    "current": "The current passphrase",
-    "new": "A new passphrase you entered",
-    "generate": "A generated 12-word passphrase",
+    access_rules.CURRENT: "The current passphrase",
+    access_rules.NEW: "A new passphrase you entered",
+    access_rules.GENERATE: "A generated 12-word passphrase",
 }
 
 
@@ -312,6 +313,10 @@ def _post_step(request, project):
     if data.get("nav") == "create_bucket" and step == "buckets":
         return _create_bucket(request, project, data, seen)
 
+    # Only the posted step is checked against the rules here. Earlier steps' choices
+    # come back as hidden fields a request can forge: they are parsed (a bad one sends
+    # the user to its step with its message), and the service checks them once, when
+    # the access is created.
     form = f.STEP_FORMS[step](data, project=project)
     if not form.is_valid():
         return render_step(request, project, step, data, seen, form=form)
@@ -321,22 +326,27 @@ def _post_step(request, project):
         data[sealed_passphrase.FIELD] = sealed_passphrase.seal(
             request.user.pk, project.public_id, form.passphrase_choice(), form.chosen_passphrase()
         )
-    # Earlier steps' choices come back as hidden fields a request can forge:
-    # a bad one sends the user to its step with its message.
+    forms = {step: form}
+    if position + 1 == len(steps) and "encryption" in steps[:position]:
+        # The creation request: a flow without JavaScript carried the passphrase sealed.
+        data, encryption_form = _unsealed(request, project, data)
+        if encryption_form is not None:
+            return render_step(request, project, "encryption", data, seen, form=encryption_form)
     for earlier in steps[:position]:
-        earlier_form = f.STEP_FORMS[earlier](data, project=project)
+        earlier_form = f.STEP_FORMS[earlier](data, project=project, carried=True)
         if not earlier_form.is_valid() and _carried_errors(earlier_form):
             return render_step(request, project, earlier, data, seen, form=earlier_form)
+        forms[earlier] = earlier_form
     if position + 1 < len(steps):
         return render_step(request, project, steps[position + 1], data, seen)
-    return _create(request, project, data, steps, seen)
+    return _create(request, project, data, steps, seen, forms)
 
 
 def _create_bucket(request, project, data, seen):
     """Create a bucket from the Buckets step, as the Buckets page does (same rules and
     messages, audited), and show the step again with the bucket selected."""
     bucket_form = BucketForm(project, data, prefix=NEW_BUCKET_PREFIX)
-    if not request.membership.is_admin:
+    if not may_create_buckets(request.membership):
         bucket_form.is_valid()
         bucket_form.add_error(None, BUCKETS_ADMIN_ONLY)
         return render_step(request, project, "buckets", data, seen, bucket_form=bucket_form)
@@ -377,9 +387,10 @@ def _unsealed(request, project, data):
         form.add_error(None, PASSPHRASE_AGAIN)
         return data, form
     data = data.copy()
-    field = {"current": "passphrase", "new": "new_passphrase"}.get(choice, "generated_passphrase")
+    fields = {access_rules.CURRENT: "passphrase", access_rules.NEW: "new_passphrase"}
+    field = fields.get(choice, "generated_passphrase")
     data[field] = value
-    if choice == "new":
+    if choice == access_rules.NEW:
         # It was typed twice, and both matched, on the Encryption step.
         data["confirm_passphrase"] = value
     return data, None
@@ -390,26 +401,20 @@ PASSPHRASE_AGAIN = (
 )
 
 
-def _create(request, project, data, steps, seen):
-    if "encryption" in steps:
-        data, encryption_form = _unsealed(request, project, data)
-        if encryption_form is not None:
-            return render_step(request, project, "encryption", data, seen, form=encryption_form)
-    # Every step is checked again: hidden fields come from the browser.
-    forms = {}
+def _create(request, project, data, steps, seen, forms):
+    # The carried steps' passphrase fields come only with this request (the browser
+    # keeps them): a step whose own errors remain is shown again.
     for step in steps:
-        form = f.STEP_FORMS[step](data, project=project)
-        if not form.is_valid():
-            return render_step(request, project, step, data, seen, form=form)
-        forms[step] = form
+        if forms[step].errors:
+            return render_step(request, project, step, data, seen, form=forms[step])
 
     now = timezone.now()
-    access_request = f.access_request(forms, now)
     try:
-        created = access.create_access(
+        access_request = f.access_request(forms, now)
+        created = access_create.create_access(
             project, request.user, access_request, origin_of(request), now=now
         )
-    except access.AccessError as e:
+    except ValidationError as e:
         return _render_access_error(request, project, data, seen, steps, e)
 
     context = result_context(project, created, now)
@@ -420,7 +425,7 @@ def _create(request, project, data, steps, seen):
 
 
 def _render_access_error(request, project, data, seen, steps, error):
-    """Show the service's final word (a name taken meanwhile, a bucket deleted) on its step."""
+    """Show the service's final word (a name taken, a bucket deleted) on its step."""
 
     def step_of(field):
         for step in steps:
@@ -428,12 +433,12 @@ def _render_access_error(request, project, data, seen, steps, error):
                 return step
         return steps[-1]
 
-    step = min((step_of(field) for field in error.errors), key=steps.index)
-    form = f.STEP_FORMS[step](data, project=project)
+    step = min((step_of(field) for field in error.error_dict), key=steps.index)
+    form = f.STEP_FORMS[step](data, project=project, carried=True)
     form.is_valid()
-    for field, messages in error.errors.items():
+    for field, errors in error.error_dict.items():
         if step_of(field) == step:
-            form.add_error(form.request_fields.get(field), messages)
+            form.add_error(form.field_for(field), errors)
     return render_step(request, project, step, data, seen, form=form)
 
 

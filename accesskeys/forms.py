@@ -1,14 +1,16 @@
 """The New Access dialog's forms: one per step, each validating only its own fields.
 
-Each step checks its fields with the service's own validators and wording
-(`access.validate_*`, `access.MESSAGES`); `access_request` turns the steps'
-cleaned data into the `CreateAccessRequest` the service takes. The dialog
+The step a request posts checks its fields with the service's own validators
+and wording (`access_rules.validate_*`, `access_rules.MESSAGES`, raising ValidationError);
+the steps carried along only parse theirs (`carried=True`), and the service's
+final check speaks for them when the access is created. `access_request`
+turns the steps' cleaned data into an `AccessInput` for the one parser of
+"create an access" (`access_input.parse_create`). The dialog
 keeps no server-side state: every step's POST carries the choices made so far
 as hidden fields (see `dialog_views.carried`), except passphrases, which the
 browser holds and sends only where they are needed.
 """
 
-from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 
 from django import forms
@@ -17,8 +19,10 @@ from django.utils.functional import cached_property
 
 from accesskeys import permissions
 from accesskeys.credential_types import CREDENTIAL_TYPES
-from accesskeys.services import access, rotation
-from accesskeys.services.access import MESSAGES, AccessError, CreateAccessRequest
+from accesskeys.services import access_rules, rotation
+from accesskeys.services.access_create import CreateAccessRequest
+from accesskeys.services.access_input import AccessInput, parse_create
+from accesskeys.services.access_rules import CURRENT, EXPIRES, GENERATE, MESSAGES, NEW, PATHS
 from console import key_lifetimes
 from console.form_focus import FocusFirstError
 
@@ -32,14 +36,6 @@ def permission_choices(group: str) -> list[tuple[str, str]]:
 
 def permission_descriptions(group: str) -> dict[str, str]:
     return {p.name: p.description for p in permissions.in_group(group)}
-
-
-def service_check(validator, *args):
-    """Run one of the service's validators; its message becomes the field's error."""
-    try:
-        return validator(*args)
-    except AccessError as e:
-        raise forms.ValidationError([m for messages in e.errors.values() for m in messages]) from e
 
 
 class TextListField(forms.Field):
@@ -91,10 +87,17 @@ class StepForm(FocusFirstError, forms.Form):
     # Help shown under each choice of a radio or checkbox group: {field: {value: text}}.
     descriptions: dict[str, dict[str, str]] = {}
 
-    def __init__(self, *args, project=None, **kwargs):
+    def __init__(self, *args, project=None, carried=False, **kwargs):
         self.project = project
+        # A step carried along (not the one posted) only parses its fields: the
+        # service checks them, once, when the access is created.
+        self.carried = carried
         kwargs.setdefault("auto_id", "na-%s")
         super().__init__(*args, **kwargs)
+
+    def field_for(self, request_field: str) -> str | None:
+        """The form field that shows the service's error on a request field."""
+        return self.request_fields.get(request_field)
 
     @cached_property
     def options(self) -> dict[str, list[dict]]:
@@ -131,7 +134,7 @@ class NameForm(StepForm):
             attrs={
                 "autocomplete": "off",
                 "placeholder": "e.g. my-access",
-                "maxlength": access.NAME_MAX_LENGTH,
+                "maxlength": access_rules.NAME_MAX_LENGTH,
             }
         ),
     )
@@ -149,20 +152,25 @@ class NameForm(StepForm):
             attrs={
                 "rows": 2,
                 "placeholder": "What is it for? (optional)",
-                "maxlength": access.DESCRIPTION_MAX_LENGTH,
+                "maxlength": access_rules.DESCRIPTION_MAX_LENGTH,
             }
         ),
     )
 
     def clean_name(self):
-        return service_check(access.validate_name, self.project, self.cleaned_data["name"])
+        if self.carried:
+            return self.cleaned_data["name"]
+        return access_rules.validate_name(self.project, self.cleaned_data["name"])
 
     def clean_description(self):
-        return service_check(access.validate_description, self.cleaned_data["description"])
+        if self.carried:
+            return self.cleaned_data["description"]
+        return access_rules.validate_description(self.cleaned_data["description"])
 
 
 class EditAccessForm(FocusFirstError, forms.Form):
-    """Rename and describe an existing key: the Name step's fields and the service's rules."""
+    """Rename and describe an existing key: the Name step's fields. The service
+    (`access_update.update_access`) checks them, once, and its errors come back here."""
 
     name = NameForm.base_fields["name"]
     description = NameForm.base_fields["description"]
@@ -171,14 +179,6 @@ class EditAccessForm(FocusFirstError, forms.Form):
         self.key = key
         super().__init__(*args, **kwargs)
         self.fields["description"].widget.attrs["rows"] = 4
-
-    def clean_name(self):
-        return service_check(
-            access.validate_name, self.key.project, self.cleaned_data["name"], self.key
-        )
-
-    def clean_description(self):
-        return service_check(access.validate_description, self.cleaned_data["description"])
 
 
 class AccessForm(StepForm):
@@ -280,11 +280,11 @@ class EncryptionForm(StepForm):
     def passphrase_choice(self) -> str:
         data = self.cleaned_data
         if data.get("encryption") != "advanced":
-            return "current"
-        return "generate" if data.get("new_choice") == "generate" else "new"
+            return CURRENT
+        return GENERATE if data.get("new_choice") == "generate" else NEW
 
     def chosen_passphrase(self) -> str:
-        field = {"current": "passphrase", "new": "new_passphrase"}.get(
+        field = {CURRENT: "passphrase", NEW: "new_passphrase"}.get(
             self.passphrase_choice(), "generated_passphrase"
         )
         return self.cleaned_data.get(field) or ""
@@ -294,20 +294,20 @@ class EncryptionForm(StepForm):
         if "encryption" not in data or "new_choice" not in data:
             return data
         choice = self.passphrase_choice()
-        field = {"current": "passphrase", "new": "new_passphrase"}.get(choice)
+        field = {CURRENT: "passphrase", NEW: "new_passphrase"}.get(choice)
         try:
-            access.validate_passphrase(choice, self.chosen_passphrase())
-        except AccessError as e:
-            self.add_error(field, e.errors["passphrase"])
+            access_rules.validate_passphrase(choice, self.chosen_passphrase())
+        except forms.ValidationError as e:
+            self.add_error(field, e)
             return data
-        if choice == "new" and data.get("confirm_passphrase") != self.chosen_passphrase():
+        if choice == NEW and data.get("confirm_passphrase") != self.chosen_passphrase():
             self.add_error("confirm_passphrase", PASSPHRASES_DIFFER)
             return data
         # The dialog shows the generated words before it creates anything, and
         # asks that they were saved: the service alone would make its own.
-        if choice == "generate" and not data.get("generated_passphrase"):
+        if choice == GENERATE and not data.get("generated_passphrase"):
             self.add_error(None, "Generate a passphrase first.")
-        elif choice != "current" and not data.get("saved_passphrase"):
+        elif choice != CURRENT and not data.get("saved_passphrase"):
             # A new passphrase, typed or generated, exists nowhere else.
             self.add_error("saved_passphrase", "Confirm that you saved the passphrase.")
         return data
@@ -357,7 +357,9 @@ class PermissionsForm(StepForm):
     )
 
     def clean_permissions(self):
-        return sorted(service_check(access.validate_permissions, self.cleaned_data["permissions"]))
+        if self.carried:
+            return sorted(self.cleaned_data["permissions"])
+        return sorted(access_rules.validate_permissions(self.cleaned_data["permissions"]))
 
     def max_object_ttl(self) -> timedelta | None:
         data = self.cleaned_data
@@ -377,7 +379,7 @@ class PermissionsForm(StepForm):
             self.add_error("object_ttl_number", "Enter how many hours or days.")
             return data
         try:
-            access.validate_max_object_ttl(self.max_object_ttl())
+            access_rules.validate_max_object_ttl(self.max_object_ttl())
         except forms.ValidationError as e:
             self.add_error(
                 "object_ttl_number" if data.get("object_ttl") == "custom" else "object_ttl", e
@@ -415,7 +417,7 @@ class NotificationForm(StepForm):
 
 class BucketsForm(StepForm):
     step = "buckets"
-    request_fields = {"buckets": "buckets", "prefixes": "prefixes"}
+    request_fields = {"buckets": "buckets", PATHS: "prefixes"}
     descriptions = {
         "bucket_mode": {
             "all": "Every bucket in the project, including buckets created later.",
@@ -486,13 +488,13 @@ class BucketsForm(StepForm):
 
     def clean(self):
         data = super().clean()
-        if "buckets" not in self.errors:
+        if "buckets" not in self.errors and not self.carried:
             try:
-                access.validate_buckets(self.project, self.chosen_buckets())
-            except AccessError as e:
-                self.add_error("buckets", e.errors["buckets"])
+                access_rules.validate_buckets(self.project, self.chosen_buckets())
+            except forms.ValidationError as e:
+                self.add_error("buckets", e)
             try:
-                access.validate_prefixes(
+                access_rules.validate_prefixes(
                     self.project, self.data.get("type", ""), self.chosen_prefixes()
                 )
             except forms.ValidationError as e:
@@ -502,7 +504,7 @@ class BucketsForm(StepForm):
 
 class ExpirationForm(StepForm):
     step = "expiration"
-    request_fields = {"expires_at": "expiration_date"}
+    request_fields = {EXPIRES: "expiration"}
 
     expiration = forms.ChoiceField(
         label="Expiration", choices=EXPIRATION_CHOICES, initial="none", widget=forms.RadioSelect
@@ -534,6 +536,12 @@ class ExpirationForm(StepForm):
             latest = key_lifetimes.latest_expiration(self.project, now)
             self.fields["expiration_date"].widget.attrs["max"] = latest.date().isoformat()
 
+    def field_for(self, request_field: str) -> str | None:
+        # A date of one's own shows its error under the date, a choice under the choices.
+        if request_field == EXPIRES and self.data.get("expiration") == "custom":
+            return "expiration_date"
+        return super().field_for(request_field)
+
     def expires_at(self, now: datetime) -> datetime | None:
         data = self.cleaned_data
         return expiration_moment(data.get("expiration", "none"), data.get("expiration_date"), now)
@@ -545,12 +553,13 @@ class ExpirationForm(StepForm):
         if data["expiration"] == "custom" and data.get("expiration_date") is None:
             self.add_error("expiration_date", "Choose an expiration date.")
             return data
+        if self.carried:
+            return data
         now = timezone.now()
         try:
-            access.validate_expiration(self.project, self.expires_at(now), now)
-        except AccessError as e:
-            field = "expiration_date" if data["expiration"] == "custom" else "expiration"
-            self.add_error(field, e.errors["expires_at"])
+            access_rules.validate_expiration(self.project, self.expires_at(now), now)
+        except forms.ValidationError as e:
+            self.add_error(self.field_for(EXPIRES), e)
         return data
 
 
@@ -587,34 +596,39 @@ STEP_TITLES = {
 
 
 def access_request(forms: dict[str, StepForm], now: datetime) -> CreateAccessRequest:
-    """The request the steps describe; `forms` holds each step's valid form by step name."""
+    """The request the steps describe, read by the one parser of "create an access";
+    `forms` holds each step's valid form by step name."""
     name = forms["name"].cleaned_data
     advanced = forms["access"].cleaned_data["access"] == "advanced"
+    given = {}
     encryption = forms.get("encryption")
-    request = CreateAccessRequest(
-        name=name["name"],
-        type=name["type"],
-        description=name["description"],
-        full_access=not advanced,
-    )
     if encryption:
-        request = replace(
-            request,
-            passphrase_choice=encryption.passphrase_choice(),
-            passphrase=encryption.chosen_passphrase(),
-        )
+        choice, phrase = encryption.passphrase_choice(), encryption.chosen_passphrase()
+        given = {
+            "generate_passphrase": choice == GENERATE,
+            "generated_passphrase": phrase if choice == GENERATE else None,
+            "new_passphrase": choice == NEW,
+            "passphrase": None if choice == GENERATE else phrase,
+        }
     if advanced:
-        request = replace(
-            request,
-            permissions=frozenset(forms["permissions"].cleaned_data["permissions"])
-            | frozenset(forms["object_lock"].cleaned_data["object_lock"])
-            | frozenset(forms["notification"].cleaned_data["notification"]),
-            buckets=forms["buckets"].chosen_buckets(),
-            prefixes=forms["buckets"].chosen_prefixes(),
-            max_object_ttl=forms["permissions"].max_object_ttl(),
-            expires_at=forms["expiration"].expires_at(now),
+        given |= {
+            "permissions": forms["permissions"].cleaned_data["permissions"],
+            "object_lock": forms["object_lock"].cleaned_data["object_lock"],
+            "notification": forms["notification"].cleaned_data["notification"],
+            "buckets": forms["buckets"].chosen_buckets(),
+            "paths": forms["buckets"].chosen_prefixes(),
+            "max_object_ttl": forms["permissions"].max_object_ttl(),
+            "expires": forms["expiration"].expires_at(now),
+        }
+    return parse_create(
+        AccessInput(
+            name=name["name"],
+            type=name["type"],
+            description=name["description"],
+            full_access=not advanced,
+            **given,
         )
-    return request
+    )
 
 
 # Fields no step carries forward: the browser keeps the passphrases.

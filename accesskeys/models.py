@@ -203,10 +203,6 @@ class AccessKey(models.Model):
     def status(self) -> str:
         return key_status(self.revoked_at, self.not_after, timezone.now())
 
-    @property
-    def registered_through_api(self) -> bool:
-        return self.parent_id is not None
-
     def granted(self) -> frozenset[str]:
         """The names of the permissions this key allows."""
         return frozenset(p.name for p in permissions.PERMISSIONS if getattr(self, p.field))

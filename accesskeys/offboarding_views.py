@@ -9,11 +9,11 @@ transaction. A dialog with htmx; a page of its own without JavaScript.
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
-from accesskeys.services import access, offboarding
+from accesskeys.services import offboarding
 from console.audit import origin_of
 from console.membership import MembershipChanged, load_project
 
@@ -77,11 +77,11 @@ def remove_member(request, public_id, membership_id):
             if refused.leave_project:
                 return redirect("home")
             return redirect("team", project.public_id)
-        except access.AccessError as e:
+        except ValidationError as e:
             # Their keys changed meanwhile: show the list as it is now.
             keys = list(offboarding.live_keys_of(project, target.user))
             form = OffboardingForm(keys=keys)
-            form.add_error(None, [m for ms in e.errors.values() for m in ms])
+            form.add_error(None, [m for ms in e.message_dict.values() for m in ms])
         else:
             messages.success(request, _removed_message(project, removal))
             if removal.left:

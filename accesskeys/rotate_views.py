@@ -8,7 +8,7 @@ dialog is a page of its own.
 """
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import dateformat, timezone
@@ -21,7 +21,7 @@ from accesskeys import forms as f
 from accesskeys.credential_types import PASSPHRASE_DOWNLOAD_LABEL, SEVERAL_KEYS_DOWNLOAD_LABEL
 from accesskeys.dialog_views import result_context
 from accesskeys.models import AccessKey
-from accesskeys.services import access, download, key_audit, rotation
+from accesskeys.services import access_rules, download, key_audit, rotation
 from accesskeys.views import parse_ids
 from console.audit import origin_of
 from console.membership import load_project
@@ -92,7 +92,7 @@ def rotate(request, public_id, key_id):
     data = request.POST if request.method == "POST" else None
     form = f.RotateForm(data, project=project)
     encryption = None
-    if access.needs_passphrase(project, key.type):
+    if access_rules.needs_passphrase(project, key.type):
         encryption = f.EncryptionForm(data, project=project)
         if data is None:
             encryption.initial["generated_passphrase"] = passphrase.generate_mnemonic()
@@ -112,8 +112,8 @@ def rotate(request, public_id, key_id):
                 passphrase=encryption.chosen_passphrase() if encryption else None,
                 origin=origin_of(request),
             )
-        except access.AccessError as e:
-            for field, messages in e.errors.items():
+        except ValidationError as e:
+            for field, messages in e.message_dict.items():
                 if field == "passphrase" and encryption is not None:
                     encryption.add_error(None, messages)
                 else:
@@ -168,7 +168,7 @@ def rotate_many(request, public_id):
         .order_by("name", "id")
     )
     form = f.RotateForm(request.POST if request.method == "POST" else None, project=project)
-    asks_passphrase = any(access.needs_passphrase(project, key.type) for key in keys)
+    asks_passphrase = any(access_rules.needs_passphrase(project, key.type) for key in keys)
     context = {
         "project": project,
         "page": "audit",
@@ -192,12 +192,12 @@ def rotate_many(request, public_id):
                 passphrase=phrase or None,
                 origin=origin_of(request),
             )
-        except access.AccessError as e:
-            context["error"] = " ".join(m for ms in e.errors.values() for m in ms)
+        except ValidationError as e:
+            context["error"] = " ".join(m for ms in e.message_dict.values() for m in ms)
         else:
             return _many_results(request, project, rotated)
     elif form.is_valid():
-        context["error"] = access.MESSAGES["passphrase_current_required"]
+        context["error"] = access_rules.MESSAGES["passphrase_current_required"]
     return render(request, template, context, status=200 if request.htmx else 400)
 
 

@@ -2,7 +2,7 @@
 
 The dialog asks for an optional folder (prefix), an optional expiry and, in a
 Self-Managed project, the passphrase; it then makes the link through
-`access.create_share` (a read-and-list key registered as public S3 credentials)
+`access_share.create_share` (a read-and-list key registered as public S3 credentials)
 and shows it once more with its direct-download form. Without JavaScript the
 dialog is a page of its own.
 """
@@ -16,13 +16,13 @@ from django.views.decorators.http import require_http_methods
 from django_htmx.http import trigger_client_event
 
 from accesskeys.forms import EXPIRATION_CHOICES, expiration_moment
-from accesskeys.services import access
+from accesskeys.services import access_rules, access_share
 from console import key_lifetimes
 from console.audit import origin_of
 from console.membership import load_project
 
 # Where each of the service's fields shows its message in this form.
-FIELD_OF = {"buckets": "bucket", "prefixes": "prefix", "expires_at": "expiration"}
+FIELD_OF = {"buckets": "bucket", access_rules.PATHS: "prefix", access_rules.EXPIRES: "expiration"}
 
 
 class ShareForm(forms.Form):
@@ -82,7 +82,7 @@ def share(request, public_id):
     data = form.cleaned_data
     now = timezone.now()
     try:
-        created = access.create_share(
+        created = access_share.create_share(
             project,
             request.user,
             data["bucket"],
@@ -92,9 +92,9 @@ def share(request, public_id):
             origin=origin_of(request),
             now=now,
         )
-    except access.AccessError as exc:
-        for field, messages in exc.errors.items():
-            form.add_error(FIELD_OF.get(field, field if field in form.fields else None), messages)
+    except forms.ValidationError as exc:
+        for field, errors in exc.error_dict.items():
+            form.add_error(FIELD_OF.get(field, field if field in form.fields else None), errors)
         return _render(request, project, form, status=422)
     key = created.access_key
     response = _render(
@@ -102,7 +102,7 @@ def share(request, public_id):
         project,
         form,
         created=key,
-        raw_example=access.raw_link(key.share_url) + "<object name>",
+        raw_example=access_share.raw_link(key.share_url) + "<object name>",
     )
     return trigger_client_event(response, "accessesChanged")
 

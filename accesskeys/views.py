@@ -4,11 +4,8 @@ The table is one htmx fragment: searching, sorting and paging swap it, and the
 URL keeps the state (q, sort, page, size) so a reload shows the same view.
 """
 
-from dataclasses import dataclass
-
 from django.contrib import messages
-from django.db.models import F, Q
-from django.db.models.functions import Lower
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
@@ -16,89 +13,22 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods
 from django_htmx.http import reswap, trigger_client_event
 
-from accesskeys.services.access import AccessError, delete_accesses
+from accesskeys.access_table import (
+    COLUMNS,
+    DEFAULT_SIZE,
+    DEFAULT_SORT,
+    MAX_SEARCH,
+    PAGE_SIZES,
+    SEARCH_COUNT_BOUND,
+    SORTS,
+    TABLE_FIELDS,
+    search,
+)
+from accesskeys.services.access_delete import delete_accesses
 from console.audit import origin_of
 from console.membership import load_project
 from console.paging import BoundedPaginator
 from console.text_rules import without_control_characters
-
-PAGE_SIZES = (10, 25, 50, 100)
-DEFAULT_SIZE = 10
-MAX_SEARCH = 100
-SEARCH_COUNT_BOUND = 1_000
-
-
-@dataclass(frozen=True)
-class Column:
-    """One column of the table: its header, the fields it loads, its cell, its sorts."""
-
-    key: str  # the sort key in the URL ("name", "-name"), and the cell template's name
-    header: str
-    fields: tuple[str, ...]
-    # Orderings, each ending with the id so paging is stable; None: not sortable.
-    ascending: tuple | None = None
-    descending: tuple | None = None
-    # The direction of the first click: newest first for dates.
-    first_descending: bool = False
-    # Shown only when the project has (or had) more than one person.
-    only_with_creators: bool = False
-
-    @property
-    def cell_template(self) -> str:
-        return f"accesskeys/cells/{self.key}.html"
-
-
-# Every ordering is exactly the order of one index of live keys (AccessKey.Meta and
-# migration 0005), so a page reads a few index entries however many keys there are.
-COLUMNS = (
-    # Names sort case-insensitively.
-    Column(
-        "name",
-        "Name",
-        ("name", "prefixes", "max_object_ttl", "other_restrictions", "share_url"),
-        (Lower("name"), "id"),
-        (Lower("name").desc(), "-id"),
-    ),
-    Column("type", "Type", ("type",)),
-    # Sorted by the creator's email kept on the key (lowercased already), deleted
-    # creators last both ways.
-    Column(
-        "creator",
-        "Creator",
-        ("created_by__email",),
-        (F("creator_email").asc(nulls_last=True), Lower("name"), "id"),
-        (F("creator_email").desc(nulls_last=True), Lower("name"), "id"),
-        only_with_creators=True,
-    ),
-    Column(
-        "created",
-        "Date Created",
-        ("created_at",),
-        ("created_at", "id"),
-        ("-created_at", "-id"),
-        first_descending=True,
-    ),
-    Column("expires", "Expires", ("not_after",)),
-    # Most recently used first; ascending puts never-used keys first, then the stalest.
-    Column(
-        "last_used",
-        "Last used",
-        ("last_used_at",),
-        (F("last_used_at").asc(nulls_first=True), "id"),
-        (F("last_used_at").desc(nulls_last=True), "-id"),
-        first_descending=True,
-    ),
-)
-SORTS = {
-    sort: ordering
-    for column in COLUMNS
-    if column.ascending
-    for sort, ordering in ((column.key, column.ascending), ("-" + column.key, column.descending))
-}
-DEFAULT_SORT = "name"
-# "project" too: the related manager fills in each row's project from it.
-# "parent": the row menu offers Rotate only for keys the console issued itself.
-TABLE_FIELDS = ("project", "parent", *(field for column in COLUMNS for field in column.fields))
 
 
 class TableState:
@@ -171,9 +101,7 @@ def _table_context(request, project) -> dict:
     show_creator = _has_several_creators(project, member_ids, request.user)
     keys = project.access_keys.not_revoked().select_related("created_by")
     if state.q:
-        # On PostgreSQL a search matching few keys reads two trigram indexes (migration
-        # 0005); one matching many reads the sorted index until the page is full.
-        keys = keys.filter(Q(name__icontains=state.q) | Q(creator_email__icontains=state.q))
+        keys = search(keys, state.q)
     # Only the columns shown: the sort then moves small rows, not whole users.
     keys = keys.only(*TABLE_FIELDS).order_by(*SORTS[state.sort])
 
@@ -277,10 +205,8 @@ def delete(request, public_id):
             names = delete_accesses(
                 project, request.user, [key.id for key in keys], origin_of(request)
             )
-        except AccessError as e:
-            ctx["error"] = " ".join(
-                message for messages_ in e.errors.values() for message in messages_
-            )
+        except ValidationError as e:
+            ctx["error"] = " ".join(e.messages)
             return render(request, template, ctx)
         if not request.htmx:
             messages.success(request, _deleted_message(names))

@@ -7,27 +7,39 @@ name the token. Errors are JSON: `detail`, and `errors` as a list of
 """
 
 from dataclasses import replace
-from datetime import UTC
 
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.paginator import EmptyPage, Paginator
-from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import NinjaAPI, Query, Router, Status, Swagger
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
-from accesskeys import permissions
-from accesskeys.credential_types import BY_COMMAND_NAME
-from accesskeys.credential_types import BY_VALUE as CREDENTIAL_TYPES
+from accesskeys.access_table import (
+    DEFAULT_SIZE,
+    DEFAULT_SORT,
+    MAX_SEARCH,
+    PAGE_SIZES,
+    SEARCH_COUNT_BOUND,
+    SORTS,
+    search,
+)
 from accesskeys.models import AccessKey
-from accesskeys.services import access as access_service
-from accesskeys.services import key_audit, rotation
-from accesskeys.views import SORTS
+from accesskeys.services import (
+    access_create,
+    access_delete,
+    access_rules,
+    access_update,
+    key_audit,
+    rotation,
+)
+from accesskeys.services.access_input import AccessInput, parse_create
 from api import schemas as s
 from api.auth import ProjectToken
 from console import audit
 from console.forms import BucketForm
+from console.paging import BoundedPaginator
 
 
 class Docs(Swagger):
@@ -74,6 +86,29 @@ def unauthorized(request, exc):
     return response
 
 
+# The service's rules answer by their code: who may not (403), what is not there
+# (404), what changed meanwhile (409); any other rule is an invalid choice (422).
+STATUS_OF_CODE = {
+    "not_member": 404,
+    "update_not_allowed": 403,
+    "delete_not_yours": 403,
+    "update_gone": 404,
+    "delete_gone": 404,
+}
+
+
+def refused(request, detail: str, exc: DjangoValidationError):
+    """The service's ValidationError as an answer: the status its codes map to (the
+    strictest), the rule's own message as the detail when it concerns the request
+    as a whole, and every message under its field."""
+    statuses = {STATUS_OF_CODE.get(code, 422) for code in access_rules.codes(exc)}
+    status = min(statuses - {422}, default=422)
+    errors = exc.message_dict
+    if status != 422 and NON_FIELD_ERRORS in errors:
+        detail = " ".join(errors[NON_FIELD_ERRORS])
+    return error(request, status, detail, errors)
+
+
 @api.exception_handler(HttpError)
 def http_error(request, exc):
     return error(request, exc.status_code, str(exc))
@@ -102,44 +137,10 @@ def origin(request) -> audit.Origin:
 # --- accesses ------------------------------------------------------------------------
 
 
-def access_out(key: AccessKey, member_ids: set[int]) -> dict:
-    return {
-        "id": key.id,
-        "name": key.name,
-        "description": key.description,
-        "type": CREDENTIAL_TYPES[key.type].command_name,
-        "status": key.status,
-        "created_at": key.created_at,
-        "created_by": key.created_by.email if key.created_by else None,
-        "creator_is_member": key.created_by_id in member_ids,
-        "full_access": key.full_access,
-        "permissions": granted(key, permissions.BASIC),
-        "object_lock": granted(key, permissions.OBJECT_LOCK),
-        "notification": granted(key, permissions.NOTIFICATION),
-        "buckets": None if key.all_buckets else sorted(b.name for b in key.buckets.all()),
-        "paths": [{"bucket": bucket, "prefix": prefix} for bucket, prefix in key.prefixes],
-        "max_object_ttl_seconds": (
-            int(key.max_object_ttl.total_seconds()) if key.max_object_ttl is not None else None
-        ),
-        "other_restrictions": list(key.other_restrictions),
-        "expires_at": key.not_after,
-        "last_used_at": key.last_used_at,
-        "revoked_at": key.revoked_at,
-        "replaces": key.replaces_id,
-        "replaced_by": replacement_id(key),
-    }
-
-
-def replacement_id(key: AccessKey) -> int | None:
-    """The id of the key that replaced this one (selected with it), if any."""
-    try:
-        return key.replaced_by.id
-    except AccessKey.DoesNotExist:
-        return None
-
-
-def granted(key: AccessKey, group: str) -> list[str]:
-    return [p.name for p in permissions.in_group(group) if getattr(key, p.field)]
+def access_out(key: AccessKey, member_ids: set[int]) -> AccessKey:
+    """The key, for the AccessOut schema, with whether its creator is still a member."""
+    key.creator_is_member = key.created_by_id in member_ids
+    return key
 
 
 def keys_of(request):
@@ -149,13 +150,15 @@ def keys_of(request):
 
 
 class AccessListQuery(s.Schema):
-    search: s.Text = s.Field("", max_length=100, description="Name or creator email contains.")
-    sort: s.Sort = "name"
+    search: s.Text = s.Field(
+        "", max_length=MAX_SEARCH, description="Name or creator email contains."
+    )
+    sort: s.Sort = DEFAULT_SORT
     former_member: bool = s.Field(
         False, description="Only accesses created by someone who is no longer a member."
     )
     page: int = s.Field(1, ge=1, le=1_000_000)
-    size: int = s.Field(10, ge=1, le=100)
+    size: int = s.Field(DEFAULT_SIZE, ge=1, le=max(PAGE_SIZES))
 
 
 @project.get(
@@ -166,15 +169,17 @@ class AccessListQuery(s.Schema):
     summary="List accesses",
 )
 def list_accesses(request: HttpRequest, project_id: str, query: Query[AccessListQuery]):
-    """The project's access keys, as the Access Keys page lists them (deleted ones left out)."""
+    """The project's access keys, as the Access Keys page lists them (deleted ones left
+    out): its search, its sorts (including `last_used`), and its bounded count."""
     keys = keys_of(request).not_revoked().prefetch_related("buckets")
-    search = query.search.strip()
-    if search:
-        keys = keys.filter(Q(name__icontains=search) | Q(created_by__email__icontains=search))
+    text = query.search.strip()
+    if text:
+        keys = search(keys, text)
     member_ids = request.project.member_ids()
     if query.former_member:
         keys = keys.filter(key_audit.former_member_q(member_ids))
-    paginator = Paginator(keys.order_by(*SORTS[query.sort]), query.size)
+    bound = SEARCH_COUNT_BOUND if text else None
+    paginator = BoundedPaginator(keys.order_by(*SORTS[query.sort]), query.size, bound=bound)
     try:
         items = list(paginator.page(query.page).object_list)
     except EmptyPage:
@@ -207,9 +212,9 @@ def rotate_access(request: HttpRequest, project_id: str, access_id: s.PathId, bo
         raise HttpError(404, "No such access.")
     if not rotation.may_rotate(request.membership, key):
         raise HttpError(403, rotation.MESSAGES["not_allowed"])
-    refused = rotation.refusal(request.membership, key, timezone.now())
-    if refused:
-        return error(request, 409, "The access was not rotated.", refused.errors)
+    refusal = rotation.refusal(request.membership, key, timezone.now())
+    if refusal:
+        return error(request, 409, "The access was not rotated.", refusal.message_dict)
     if body.passphrase and body.generate_passphrase:
         return error(
             request,
@@ -227,8 +232,8 @@ def rotate_access(request: HttpRequest, project_id: str, access_id: s.PathId, bo
             passphrase=body.passphrase,
             origin=origin(request),
         )
-    except access_service.AccessError as exc:
-        return error(request, 422, "The access was not rotated.", exc.errors)
+    except DjangoValidationError as exc:
+        return refused(request, "The access was not rotated.", exc)
     member_ids = request.project.member_ids()
     replaced = keys_of(request).prefetch_related("buckets").get(id=rotated.replaced.id)
     return Status(
@@ -264,71 +269,27 @@ def get_access(request: HttpRequest, project_id: str, access_id: s.PathId):
 )
 def create_access(request: HttpRequest, project_id: str, body: s.AccessCreate):
     """Create an access with any choice of the New Access dialog; the secrets come back once."""
-    # Empty lists of object-lock and notification permissions and buckets are the
-    # defaults; an empty
-    # list of permissions is a choice (and an error, as in the dialog).
-    advanced_given = (
-        body.permissions is not None
-        or bool(body.object_lock)
-        or bool(body.notification)
-        or bool(body.buckets)
-        or bool(body.paths)
-        or bool(body.max_object_ttl)
-        or body.expires is not None
-    )
-    if body.full_access and advanced_given:
-        return error(
-            request,
-            422,
-            "The access was not created.",
-            {
-                "full_access": [
-                    "Full Access cannot be combined with permissions, object_lock, "
-                    "notification, buckets, paths, max_object_ttl or expires."
-                ]
-            },
-        )
-    if body.passphrase and body.generate_passphrase:
-        return error(
-            request,
-            422,
-            "The access was not created.",
-            {"passphrase": ["Give a passphrase or ask to generate one, not both."]},
-        )
-    full = body.full_access if body.full_access is not None else not advanced_given
-    expires = body.expires
-    if expires is not None and expires.tzinfo is None:
-        expires = expires.replace(tzinfo=UTC)
-    chosen = permissions.DEFAULT if body.permissions is None else frozenset(body.permissions)
-    try:
-        ttl = access_service.parse_object_ttl(body.max_object_ttl)
-    except DjangoValidationError as exc:
-        return error(request, 422, "The access was not created.", {"max_object_ttl": exc.messages})
-    access_request = access_service.CreateAccessRequest(
+    given = AccessInput(
         name=body.name,
-        type=BY_COMMAND_NAME[body.type].value,
+        type=body.type,
         description=body.description,
-        full_access=full,
-        permissions=chosen | frozenset(body.object_lock or ()) | frozenset(body.notification or ()),
-        buckets=tuple(body.buckets) if body.buckets else None,
-        expires_at=expires,
-        prefixes=tuple((path.bucket, path.prefix) for path in body.paths or ()),
-        max_object_ttl=ttl,
-        passphrase_choice="generate" if body.generate_passphrase else "current",
+        full_access=body.full_access,
+        permissions=body.permissions,
+        object_lock=body.object_lock,
+        notification=body.notification,
+        buckets=body.buckets,
+        paths=None if body.paths is None else [(path.bucket, path.prefix) for path in body.paths],
+        max_object_ttl=body.max_object_ttl,
+        expires=body.expires,
         passphrase=body.passphrase,
+        generate_passphrase=body.generate_passphrase,
     )
     try:
-        created = access_service.create_access(
-            request.project, request.user, access_request, origin(request)
+        created = access_create.create_access(
+            request.project, request.user, parse_create(given), origin(request)
         )
-    except access_service.AccessError as exc:
-        errors = dict(exc.errors)
-        if "expires_at" in errors:
-            errors["expires"] = errors.pop("expires_at")
-        if "prefixes" in errors:
-            errors["paths"] = errors.pop("prefixes")
-        return error(request, 422, "The access was not created.", errors)
-
+    except DjangoValidationError as exc:
+        return refused(request, "The access was not created.", exc)
     return Status(201, one_time_values(created, request.project.member_ids()))
 
 
@@ -345,59 +306,31 @@ def update_access(request: HttpRequest, project_id: str, access_id: s.PathId, bo
     key = keys_of(request).not_revoked().filter(id=access_id).first()
     if key is None:
         raise HttpError(404, "No such access.")
-    if not access_service.may_update(request.membership, key):
-        raise HttpError(403, access_service.MESSAGES["update_not_allowed"])
     name = key.name if body.name is None else body.name
     description = key.description if body.description is None else body.description
     try:
-        key = access_service.update_access(
+        key = access_update.update_access(
             request.project, request.user, key.id, name, description, origin(request)
         )
-    except access_service.AccessError as exc:
-        return error(request, 422, "The access was not changed.", exc.errors)
+    except DjangoValidationError as exc:
+        return refused(request, "The access was not changed.", exc)
     key = keys_of(request).prefetch_related("buckets").get(id=key.id)
     return access_out(key, request.project.member_ids())
 
 
 def one_time_values(created, member_ids: set[int]) -> dict:
-    """The new access and, under the create_access command's keys, the values its
-    type's result shows (and the grant behind S3 credentials too)."""
-    shown = {item.attribute for item in created.credential_type.result}
-    return {
-        "access": access_out(created.access_key, member_ids),
-        "access_key": created.s3_access_key,
-        "secret_key": created.s3_secret_key,
-        "endpoint": created.s3_endpoint,
-        "access_grant": created.access_grant,
-        "api_key": created.api_key if "api_key" in shown else None,
-        "satellite_address": created.satellite_address if "satellite_address" in shown else None,
-        "passphrase": created.generated_passphrase,
-    }
+    """The new access and its one-time values, under the create_access command's keys."""
+    return {"access": access_out(created.access_key, member_ids), **created.one_time_values()}
 
 
 def delete_keys(request, ids: list[int]):
-    """Delete all or nothing, with the Member rule of the page: 404 for keys that are
-    not there, 403 for a Member touching someone else's key."""
-    ids = sorted(set(ids))
-    keys = list(keys_of(request).not_revoked().filter(id__in=ids))
-    if len(keys) != len(ids):
-        missing = sorted(set(ids) - {key.id for key in keys})
-        raise HttpError(
-            404,
-            "No such access: " + ", ".join(str(i) for i in missing) + ". Nothing was deleted."
-            if len(ids) > 1
-            else "No such access.",
-        )
-    if not request.membership.is_admin:
-        others = sorted(key.name for key in keys if key.created_by_id != request.user.id)
-        if others:
-            message = access_service.MESSAGES["delete_not_yours"] % {"value": ", ".join(others)}
-            raise HttpError(403, message)
+    """Delete all or nothing, by the service's rules (its codes give the status)."""
     try:
-        names = access_service.delete_accesses(request.project, request.user, ids, origin(request))
-    except access_service.AccessError as exc:
-        # Changed between the check above and the delete (e.g. deleted meanwhile).
-        return error(request, 409, "Nothing was deleted.", exc.errors)
+        names = access_delete.delete_accesses(
+            request.project, request.user, sorted(set(ids)), origin(request)
+        )
+    except DjangoValidationError as exc:
+        return refused(request, "Nothing was deleted.", exc)
     return {"deleted": names}
 
 
@@ -464,8 +397,7 @@ def create_bucket(request: HttpRequest, project_id: str, body: s.BucketCreate):
     summary="List members",
 )
 def list_members(request: HttpRequest, project_id: str):
-    memberships = request.project.memberships.select_related("user").order_by("user__email")
-    return [{"email": m.user.email, "role": m.role, "joined_at": m.joined_at} for m in memberships]
+    return request.project.memberships.select_related("user").order_by("user__email")
 
 
 class EventQuery(s.Schema):
@@ -496,19 +428,7 @@ def list_audit_events(request: HttpRequest, project_id: str, query: Query[EventQ
     except EmptyPage:
         items = []
     return {
-        "items": [
-            {
-                "id": event.id,
-                "created_at": event.created_at,
-                "action": event.action,
-                "action_label": event.get_action_display(),
-                "actor": event.actor_email,
-                "ip_address": event.ip_address,
-                "user_agent": event.user_agent,
-                "details": event.details,
-            }
-            for event in items
-        ],
+        "items": items,
         "count": paginator.count,
         "page": query.page,
         "size": query.size,

@@ -2,7 +2,7 @@
 
 from django import forms
 
-from api.tokens import EXPIRY_DAYS
+from api.tokens import EXPIRY_DAYS, NAME_MAX_LENGTH
 from console import two_factor
 from console.form_focus import FocusFirstError
 
@@ -15,7 +15,7 @@ EXPIRY_CHOICES = [
 class NewTokenForm(FocusFirstError, forms.Form):
     name = forms.CharField(
         label="Name",
-        max_length=100,
+        max_length=NAME_MAX_LENGTH,
         error_messages={"required": "Enter a name for the token."},
         widget=forms.TextInput(attrs={"autocomplete": "off", "placeholder": "e.g. deploy script"}),
     )

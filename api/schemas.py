@@ -4,9 +4,11 @@ from datetime import datetime
 from typing import Annotated, Literal
 
 from ninja import Field, Path, Schema
-from pydantic import AfterValidator
+from pydantic import AfterValidator, WithJsonSchema
 
 from accesskeys import credential_types, permissions
+from accesskeys.access_table import SORTS
+from accesskeys.models import AccessKey
 from accesskeys.services import rotation
 from console.models import AuditEvent
 
@@ -16,7 +18,8 @@ Permission = Literal[permissions.names(permissions.BASIC)]
 ObjectLockPermission = Literal[permissions.names(permissions.OBJECT_LOCK)]
 NotificationPermission = Literal[permissions.names(permissions.NOTIFICATION)]
 Action = Literal[tuple(AuditEvent.Action.values)]
-Sort = Literal["name", "-name", "created", "-created", "creator", "-creator"]
+# The Access Keys page's sorts ("name", "-last_used", ...), from its one table.
+Sort = Literal[tuple(SORTS)]
 
 
 def _no_surrogates(value: str) -> str:
@@ -28,6 +31,18 @@ def _no_surrogates(value: str) -> str:
 
 # Text without NUL characters (PostgreSQL cannot store them).
 Text = Annotated[str, Field(pattern=r"^[^\x00]*$"), AfterValidator(_no_surrogates)]
+
+
+def permission_name(group: str):
+    """A permission name as given: documented as the table's names of the group, and
+    checked by the one parser of "create an access", in the dialog's words."""
+    names = list(permissions.names(group))
+    return Annotated[Text, WithJsonSchema({"type": "string", "enum": names})]
+
+
+GivenPermission = permission_name(permissions.BASIC)
+GivenObjectLockPermission = permission_name(permissions.OBJECT_LOCK)
+GivenNotificationPermission = permission_name(permissions.NOTIFICATION)
 
 
 # A database id: larger numbers cannot name anything (and overflow SQLite).
@@ -53,10 +68,17 @@ BODY_ERRORS = {400: Error, **ERRORS}
 
 
 class Page(Schema):
-    count: int = Field(description="How many items match, on every page.")
+    count: int = Field(
+        description="How many items match, on every page (accesses: counted up to 10,000, "
+        "or 1,000 for a search, as the Access Keys page counts them)."
+    )
     page: int
     size: int
     pages: int
+
+
+def _granted(key: AccessKey, group: str) -> list[str]:
+    return [p.name for p in permissions.in_group(group) if getattr(key, p.field)]
 
 
 class PathIn(Schema):
@@ -74,6 +96,9 @@ class PathOut(Schema):
 
 
 class AccessOut(Schema):
+    """An access as the API shows it, read from the AccessKey (with `creator_is_member`
+    set by the view, which knows the project's members)."""
+
     id: int
     name: str
     description: str
@@ -107,6 +132,59 @@ class AccessOut(Schema):
         None, description="The id of the access that replaced this one by a rotation."
     )
 
+    @staticmethod
+    def resolve_type(key: AccessKey) -> str:
+        return credential_types.BY_VALUE[key.type].command_name
+
+    @staticmethod
+    def resolve_created_by(key: AccessKey) -> str | None:
+        return key.created_by.email if key.created_by else None
+
+    @staticmethod
+    def resolve_permissions(key: AccessKey) -> list[str]:
+        return _granted(key, permissions.BASIC)
+
+    @staticmethod
+    def resolve_object_lock(key: AccessKey) -> list[str]:
+        return _granted(key, permissions.OBJECT_LOCK)
+
+    @staticmethod
+    def resolve_notification(key: AccessKey) -> list[str]:
+        return _granted(key, permissions.NOTIFICATION)
+
+    @staticmethod
+    def resolve_buckets(key: AccessKey) -> list[str] | None:
+        return None if key.all_buckets else sorted(b.name for b in key.buckets.all())
+
+    @staticmethod
+    def resolve_expires_at(key: AccessKey) -> datetime | None:
+        return key.not_after
+
+    @staticmethod
+    def resolve_replaces(key: AccessKey) -> int | None:
+        return key.replaces_id
+
+    @staticmethod
+    def resolve_replaced_by(key: AccessKey) -> int | None:
+        """The key that replaced this one (selected with it), if any."""
+        try:
+            return key.replaced_by.id
+        except AccessKey.DoesNotExist:
+            return None
+
+    @staticmethod
+    def resolve_paths(key: AccessKey) -> list[dict]:
+        return [{"bucket": bucket, "prefix": prefix} for bucket, prefix in key.prefixes]
+
+    @staticmethod
+    def resolve_max_object_ttl_seconds(key: AccessKey) -> int | None:
+        ttl = key.max_object_ttl
+        return int(ttl.total_seconds()) if ttl is not None else None
+
+    @staticmethod
+    def resolve_other_restrictions(key: AccessKey) -> list[str]:
+        return list(key.other_restrictions)
+
 
 class AccessPage(Page):
     items: list[AccessOut]
@@ -117,7 +195,10 @@ class AccessCreate(Schema):
 
     Leave out `permissions`, `object_lock`, `notification`, `buckets`, `paths`,
     `max_object_ttl` and `expires` for Full Access; give any of them, or
-    `full_access: false`, for Advanced.
+    `full_access: false`, for Advanced (`full_access: true` with any of them is
+    refused). A list given empty is an empty choice, never "all": no permission or
+    no bucket is refused, as the dialog refuses it. Permission names are spelled
+    exactly as listed.
     """
 
     model_config = {
@@ -151,18 +232,21 @@ class AccessCreate(Schema):
         description="true: Full Access; false: Advanced. Default: Advanced when any "
         "restriction is given, else Full Access.",
     )
-    permissions: list[Permission] | None = Field(
-        None, description="Advanced: the permissions granted (default: all four)."
+    permissions: list[GivenPermission] | None = Field(
+        None,
+        description="Advanced: the permissions granted (left out: all four; empty: refused).",
     )
-    object_lock: list[ObjectLockPermission] | None = Field(
+    object_lock: list[GivenObjectLockPermission] | None = Field(
         None, description="Advanced: object lock permissions granted (default: none)."
     )
-    notification: list[NotificationPermission] | None = Field(
+    notification: list[GivenNotificationPermission] | None = Field(
         None,
         description="Advanced: bucket notification permissions granted (default: none).",
     )
     buckets: list[Text] | None = Field(
-        None, description="Advanced: bucket names the access is limited to; empty or null: all."
+        None,
+        description="Advanced: bucket names the access is limited to; left out: all. "
+        "Empty: refused (choose at least one bucket).",
     )
     paths: list[PathIn] | None = Field(
         None,
@@ -236,6 +320,10 @@ class MemberOut(Schema):
     role: Literal["admin", "member"]
     joined_at: datetime
 
+    @staticmethod
+    def resolve_email(membership) -> str:
+        return membership.user.email
+
 
 class AuditEventOut(Schema):
     id: int
@@ -246,6 +334,14 @@ class AuditEventOut(Schema):
     ip_address: str | None
     user_agent: str
     details: dict
+
+    @staticmethod
+    def resolve_action_label(event: AuditEvent) -> str:
+        return event.get_action_display()
+
+    @staticmethod
+    def resolve_actor(event: AuditEvent) -> str:
+        return event.actor_email
 
 
 class AuditEventPage(Page):

@@ -20,6 +20,8 @@ from console.models import AuditEvent, Membership
 from console.two_factor import TwoFactorRequired
 
 PREFIX = "akc_"
+# The longest token name, for the page's form and the command alike.
+NAME_MAX_LENGTH = ApiToken._meta.get_field("name").max_length
 # The expiry choices of the page and the command, in days; None: never.
 EXPIRY_DAYS = (30, 90, 365, None)
 # "Last used" is written at most once a minute per token, so a busy script

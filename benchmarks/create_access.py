@@ -38,7 +38,7 @@ def main() -> None:
     setup_django()
 
     from accesskeys.models import AccessKey
-    from accesskeys.services.access import CreateAccessRequest, create_access
+    from accesskeys.services.access_create import CreateAccessRequest, create_access
     from console.models import Membership, Project, User
     from storjformat import passphrase
 

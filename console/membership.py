@@ -6,6 +6,9 @@ Member with 403 and a message; a project that requires two-factor sign-in
 is closed to a session signed in without it (see console.middleware).
 """
 
+import contextlib
+import uuid
+
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
@@ -31,6 +34,31 @@ def load_project(request, public_id, *, admin: bool = False) -> Project:
     request.membership = membership
     request.project = membership.project
     return membership.project
+
+
+def project_named(name: str, user) -> Project:
+    """The project of the user's that commands name by its name (or public id).
+
+    Raises Project.DoesNotExist, saying why, when the user has no such project
+    or several of that name.
+    """
+    projects = Project.objects.filter(memberships__user=user)
+    matches = list(projects.filter(name=name))
+    if not matches:
+        with contextlib.suppress(ValueError):  # not an id either
+            matches = list(projects.filter(public_id=uuid.UUID(name)))
+    if not matches:
+        raise Project.DoesNotExist(f"{user.email} is not a member of a project named {name!r}.")
+    if len(matches) > 1:
+        ids = ", ".join(str(p.public_id) for p in matches)
+        raise Project.DoesNotExist(f"Several projects are named {name!r}; give its id: {ids}.")
+    return matches[0]
+
+
+def may_create_buckets(membership: Membership) -> bool:
+    """Only Admins create buckets: on the Buckets page, in the New Access dialog and
+    through the API (whose bucket creation is an Admin-only operation)."""
+    return membership.is_admin
 
 
 def is_last_admin(membership: Membership, admin_count: int) -> bool:

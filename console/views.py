@@ -17,7 +17,7 @@ from django_otp import login as otp_login
 
 from console import audit, two_factor
 from console.forms import BUCKETS_ADMIN_ONLY, BucketForm, SignInForm
-from console.membership import load_project
+from console.membership import load_project, may_create_buckets
 from console.models import AuditEvent, User
 from console.two_factor_forms import CodeForm
 
@@ -160,7 +160,7 @@ def buckets(request, public_id):
     project = load_project(request, public_id)
     form = BucketForm(project)
     if request.method == "POST":
-        if not request.membership.is_admin:
+        if not may_create_buckets(request.membership):
             messages.error(request, BUCKETS_ADMIN_ONLY)
             return redirect("buckets", public_id)
         form = BucketForm(project, request.POST)

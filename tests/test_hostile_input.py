@@ -12,7 +12,7 @@ from django.test import Client
 from django.urls import reverse
 
 from accesskeys.models import AccessKey
-from accesskeys.services import access
+from accesskeys.services import access_rules
 from console.models import AuditEvent
 from tests.helpers.dialog import advanced
 from tests.helpers.factories import make_access_key
@@ -47,7 +47,7 @@ def test_it_sends_a_forged_type_back_to_the_name_step(client_500, admin, project
     html = response.content.decode()
     assert response.status_code == 200
     assert "Step 1 of" in html
-    assert access.MESSAGES["type_unknown"] in html
+    assert access_rules.MESSAGES["type_unknown"] in html
     assert SECRET_PHRASE not in html
     assert not AccessKey.objects.exists()
 

@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django_otp.oath import totp
 
-from accesskeys.services.access import CreateAccessRequest, create_access
+from accesskeys.services.access_create import CreateAccessRequest, create_access
 from storjformat import grant, macaroon, s3credentials
 from tests.helpers.secrets import authenticator_secret_forms, dump_every_table
 

@@ -1,9 +1,10 @@
 """Using issued credentials: what Storj's auth service and satellite answer.
 
 `find_s3_credentials` is the auth service's lookup by access key ID (storj/edge
-`pkg/auth/authdb/db.go` `Database.Get`); `authorize` is the satellite's check
-of an API key against an action. Both refuse keys that were deleted (revoked)
-or have expired, and record when a key was last used.
+`pkg/auth/authdb/db.go` `Database.Get`): it refuses keys that were deleted
+(revoked) or have expired, and records when a key was last used. (The
+satellite's own check of an API key against an action is a test oracle,
+tests/helpers/satellite.py: the console never makes that check.)
 
 "Last used" must not turn every gateway request into a database write, and the
 console runs as several processes, so the coalescing lives in the database: a
@@ -24,10 +25,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from accesskeys import macaroon_secrets
 from accesskeys.models import AccessKey, S3Credential
 from console.models import Project
-from storjformat import macaroon, s3credentials
+from storjformat import s3credentials
 from storjformat.errors import FormatError
 
 LAST_USED_INTERVAL = timedelta(seconds=60)
@@ -104,30 +104,6 @@ def find_s3_credentials(access_key_id: str, now: datetime | None = None) -> S3Ac
         project_public_id=project_id if isinstance(project_id, UUID) else UUID(project_id),
         project_created_at=_as_datetime(project_created),
     )
-
-
-def authorize(api_key: str, action: macaroon.Action) -> AccessKey:
-    """The access key behind `api_key` if it allows `action`.
-
-    Raises FormatError for a malformed key and macaroon.ActionDenied when the
-    key is unknown, revoked, expired or does not allow the action.
-    """
-    parsed = macaroon.from_api_key_string(api_key)
-    key = AccessKey.objects.filter(head=parsed.head).first()
-    if key is None:
-        raise macaroon.ActionDenied("api key not found")
-    # A rotated key's overlap ends before the expiration written inside it: the
-    # satellite's record of the key decides.
-    if key.not_after is not None and action.time and action.time >= key.not_after:
-        raise macaroon.ActionDenied("api key expired")
-    secret = macaroon_secrets.decrypt_macaroon_secret(
-        key.head, key.secret_encrypted, key.secret_key_id
-    )
-    # A deleted key revokes its whole chain, so every restriction of it fails too.
-    revoked = macaroon.all_tails(parsed, secret) if key.revoked_at else ()
-    macaroon.check(parsed, secret, action, revoked_tails=revoked)
-    mark_used(key.pk, key.last_used_at, action.time)
-    return key
 
 
 def mark_used(key_id: int, last_used_at: datetime | None, now: datetime) -> bool:

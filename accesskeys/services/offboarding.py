@@ -12,13 +12,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.db.models.functions import Lower
 from django.utils import timezone
 
 from accesskeys.models import AccessKey
-from accesskeys.services import access
+from accesskeys.services import access_delete
 from console import membership as memberships
 from console.audit import Origin
 
@@ -59,7 +60,7 @@ def remove_member(
     transaction. Admins remove anyone but the last Admin; anyone may leave.
 
     Raises console.membership.MembershipChanged when the rules refuse under the
-    lock, access.AccessError when a chosen key is not one of the person's live keys.
+    lock, ValidationError when a chosen key is not one of the person's live keys.
     """
     origin = origin or Origin()
     ids = {int(i) for i in delete_ids}
@@ -73,9 +74,9 @@ def remove_member(
             )
         live = set(live_keys_of(project, target.user).values_list("id", flat=True))
         if not ids <= live:
-            raise access.AccessError({"keys": [STALE_KEYS]})
+            raise ValidationError({"keys": [STALE_KEYS]})
         # While the actor is still a member: a Member leaving deletes their own keys.
-        deleted = access.delete_accesses(project, actor, ids, origin) if ids else []
+        deleted = access_delete.delete_accesses(project, actor, ids, origin) if ids else []
         kept = len(live - ids)
         memberships.remove_membership(
             project,

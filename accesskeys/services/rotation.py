@@ -14,13 +14,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from accesskeys.models import AccessKey, S3Credential
-from accesskeys.services import access
-from accesskeys.services.access import AccessError, CreateAccessRequest, CreatedAccess
+from accesskeys.services import access_create, access_rules
+from accesskeys.services.access_create import CreateAccessRequest, CreatedAccess
 from console import audit, key_lifetimes
 from console.audit import Origin
 from console.models import AuditEvent, Membership
@@ -59,11 +60,12 @@ MESSAGES = {
 }
 
 
-def _refuse(rule: str, value: str | None = None, field: str = "__all__") -> AccessError:
+def _refuse(rule: str, value: str | None = None, field: str = "__all__") -> ValidationError:
     message = MESSAGES[rule]
     if value is not None:
         message = message % {"value": value}
-    return AccessError({field: [message]})
+    # The code names the rule ("rotation_replaced"): the API answers by it.
+    return ValidationError({field: [ValidationError(message, code=f"rotation_{rule}")]})
 
 
 @dataclass(frozen=True)
@@ -78,13 +80,13 @@ class RotatedAccess:
 
 def may_rotate(membership, key: AccessKey) -> bool:
     """The rule of deletion and renaming: Admins for any key, Members for their own."""
-    return access.may_update(membership, key)
+    return access_rules.may_change(membership, key)
 
 
-def refusal(membership, key: AccessKey | None, now: datetime) -> AccessError | None:
+def refusal(membership, key: AccessKey | None, now: datetime) -> ValidationError | None:
     """Why this member may not rotate this key now; None when they may."""
     if membership is None:
-        return AccessError({"__all__": [access.MESSAGES["delete_not_member"]]})
+        return access_rules.refuse("__all__", "not_member")
     if key is None or key.revoked_at is not None:
         return _refuse("gone")
     if not may_rotate(membership, key):
@@ -104,7 +106,7 @@ def replacement_request(
 ) -> CreateAccessRequest:
     """The new key: the old one's name, description and stored restrictions as a whole,
     its expiration kept unless the project's maximum lifetime now ends sooner."""
-    restrictions = access.stored_restrictions(key)
+    restrictions = access_create.stored_restrictions(key)
     latest = key_lifetimes.latest_expiration(project, now)
     expires = restrictions["expires_at"]
     if latest is not None and (expires is None or expires > latest):
@@ -121,7 +123,7 @@ def replacement_request(
 def replaced_name(key: AccessKey, now: datetime) -> str:
     """'<name> (replaced 2026-12-04)', shortened to fit and numbered if already taken."""
     suffix = REPLACED_SUFFIX.format(date=now.date().isoformat())
-    base = key.name[: access.NAME_MAX_LENGTH - len(suffix) - 3].rstrip() + suffix
+    base = key.name[: access_rules.NAME_MAX_LENGTH - len(suffix) - 3].rstrip() + suffix
     taken = set(
         AccessKey.objects.not_revoked()
         .filter(project_id=key.project_id, name__startswith=base)
@@ -139,7 +141,7 @@ def rotate_access(
     actor,
     key_id: int,
     overlap: str = DEFAULT_OVERLAP,
-    passphrase_choice: str = access.PASSPHRASE_CHOICES[0],  # "current"
+    passphrase_choice: str = access_rules.PASSPHRASE_CHOICES[0],  # "current"
     passphrase: str | None = None,
     origin: Origin | None = None,
     now: datetime | None = None,
@@ -156,7 +158,7 @@ def rotate_accesses(
     actor,
     key_ids: list[int],
     overlap: str = DEFAULT_OVERLAP,
-    passphrase_choice: str = access.PASSPHRASE_CHOICES[0],  # "current"
+    passphrase_choice: str = access_rules.PASSPHRASE_CHOICES[0],  # "current"
     passphrase: str | None = None,
     origin: Origin | None = None,
     now: datetime | None = None,
@@ -187,9 +189,9 @@ def rotate_accesses(
         request = replacement_request(project, key, now, passphrase_choice, passphrase)
         try:
             prepared.append(
-                access.prepare_access(project, actor, request, origin, now, replacing=key)
+                access_create.prepare_access(project, actor, request, origin, now, replacing=key)
             )
-        except AccessError as exc:
+        except ValidationError as exc:
             raise _named(exc, key) if several else exc from None
 
     with transaction.atomic():
@@ -205,10 +207,17 @@ def rotate_accesses(
         ]
 
 
-def _named(error: AccessError, key: AccessKey | None) -> AccessError:
+def _named(error: ValidationError, key: AccessKey | None) -> ValidationError:
     """In a rotation of several keys, which key a message is about."""
     name = f"“{key.name}”: " if key is not None else ""
-    return AccessError({field: [name + m for m in ms] for field, ms in error.errors.items()})
+    return ValidationError(
+        {
+            field: [
+                ValidationError(name + e.message % (e.params or {}), code=e.code) for e in errors
+            ]
+            for field, errors in error.error_dict.items()
+        }
+    )
 
 
 def _replace(project, actor, old, membership, prepared, overlap, ends, origin, now):
@@ -222,17 +231,17 @@ def _replace(project, actor, old, membership, prepared, overlap, ends, origin, n
     old.save(update_fields=["name", "not_after"])
     _expire_credentials(old, ends)
     prepared.key.replaces = old
-    created = access.save_access(project, actor, prepared, origin, now, audited=False)
+    created = access_create.save_access(project, actor, prepared, origin, now, audited=False)
     audit.write_from(
         origin,
         AuditEvent.Action.ACCESS_ROTATED,
         project=project,
         actor=actor,
-        **access.restrictions_of(created.access_key),
+        **access_rules.restrictions_of(created.access_key),
         replaced=old.name,
         overlap=OVERLAP_BY_CODE[overlap].label,
         replaced_until=old.not_after.isoformat(),
-        passphrase=access.passphrase_detail(project, prepared.request),
+        passphrase=access_create.passphrase_detail(project, prepared.request),
     )
     return RotatedAccess(created=created, replaced=old)
 

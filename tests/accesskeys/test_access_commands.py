@@ -127,7 +127,7 @@ def test_it_prints_an_api_key_with_the_satellite(project, admin):
         (["--user", "nobody@example.com"], "No user with the email"),
         (["--passphrase", ""], "passphrase: Enter your encryption passphrase."),
         (["--expires", "tomorrow"], "YYYY-MM-DD"),
-        (["--expires", "2001-01-01"], "expires_at: Choose a date in the future."),
+        (["--expires", "2001-01-01"], "expires: Choose a date in the future."),
         (["--permissions", "fly"], "permissions: Unknown permission: fly."),
     ],
 )

@@ -4,21 +4,20 @@ import threading
 from datetime import timedelta
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.utils import timezone
 
 from accesskeys.models import AccessKey, S3Credential
-from accesskeys.services.access import (
-    AccessError,
-    CreateAccessRequest,
-    create_access,
-    delete_accesses,
-)
-from accesskeys.services.lookup import authorize, find_s3_credentials
+from accesskeys.services.access_create import CreateAccessRequest, create_access
+from accesskeys.services.access_delete import delete_accesses
+from accesskeys.services.access_rules import codes
+from accesskeys.services.lookup import find_s3_credentials
 from console import keyring
 from console.models import Bucket, Project
 from storjformat import caveat, grant, macaroon, passphrase, path_encryption
 from tests.helpers.factories import make_access_key
+from tests.helpers.satellite import authorize
 
 PHRASE = "my secret passphrase"
 
@@ -190,35 +189,35 @@ def test_it_checks_actions_against_the_chosen_restrictions(project, admin):
     ],
 )
 def test_it_refuses_bad_choices_naming_the_field(project, admin, overrides, field, message):
-    with pytest.raises(AccessError) as error:
+    with pytest.raises(ValidationError) as error:
         create_access(project, admin, choices(**overrides))
 
-    assert message in " ".join(error.value.errors[field])
+    assert message in " ".join(error.value.message_dict[field])
     assert AccessKey.objects.count() == 0
 
 
 def test_it_refuses_an_expiration_in_the_past(project, admin):
-    with pytest.raises(AccessError) as error:
+    with pytest.raises(ValidationError) as error:
         create_access(
             project,
             admin,
             choices(full_access=False, expires_at=timezone.now() - timedelta(minutes=1)),
         )
-    assert error.value.errors["expires_at"] == ["Choose a date in the future."]
+    assert error.value.message_dict["expires"] == ["Choose a date in the future."]
 
 
 def test_it_refuses_a_bucket_of_another_project(project, other_project, admin):
     Bucket.objects.create(project=other_project, name="secret-bucket")
-    with pytest.raises(AccessError) as error:
+    with pytest.raises(ValidationError) as error:
         create_access(project, admin, choices(full_access=False, buckets=("secret-bucket",)))
-    assert "buckets" in error.value.errors
+    assert "buckets" in error.value.message_dict
 
 
 def test_it_refuses_a_duplicate_name_but_allows_it_after_deletion(project, admin):
     first = create_access(project, admin, choices(type="api_key"))
-    with pytest.raises(AccessError) as error:
+    with pytest.raises(ValidationError) as error:
         create_access(project, admin, choices(type="api_key"))
-    assert error.value.errors["name"] == ["This name is already in use"]
+    assert error.value.message_dict["name"] == ["This name is already in use"]
 
     delete_accesses(project, admin, [first.access_key.pk])
     create_access(project, admin, choices(type="api_key"))
@@ -229,13 +228,13 @@ def test_it_writes_nothing_when_the_database_refuses_the_name(project, admin, mo
     """The race: both pass the name check, the unique index lets one win."""
     create_access(project, admin, choices(type="s3"))
     monkeypatch.setattr(
-        "accesskeys.services.access.validate_name", lambda project, name, renamed=None: name
+        "accesskeys.services.access_create.validate_name", lambda project, name, renamed=None: name
     )
 
-    with pytest.raises(AccessError) as error:
+    with pytest.raises(ValidationError) as error:
         create_access(project, admin, choices(type="s3"))
 
-    assert error.value.errors["name"] == ["This name is already in use"]
+    assert error.value.message_dict["name"] == ["This name is already in use"]
     assert AccessKey.objects.count() == 1
     assert S3Credential.objects.count() == 1
 
@@ -253,8 +252,8 @@ def test_it_lets_one_of_two_concurrent_creations_win(project, admin):
         try:
             create_access(project, admin, choices(type="api_key"))
             results.append("created")
-        except AccessError as exc:
-            results.append(exc.errors["name"][0])
+        except ValidationError as exc:
+            results.append(exc.message_dict["name"][0])
         finally:
             connection.close()
 
@@ -272,9 +271,9 @@ def test_it_lets_members_delete_only_their_own_keys(project, admin, member):
     mine = make_access_key(project, member, "bobs-key")
     admins = make_access_key(project, admin, "alices-key")
 
-    with pytest.raises(AccessError) as error:
+    with pytest.raises(ValidationError) as error:
         delete_accesses(project, member, [mine.pk, admins.pk])
-    assert "alices-key" in error.value.errors["__all__"][0]
+    assert "alices-key" in error.value.message_dict["__all__"][0]
     assert AccessKey.objects.not_revoked().count() == 2  # all or nothing
 
     assert delete_accesses(project, member, [mine.pk]) == ["bobs-key"]
@@ -284,7 +283,7 @@ def test_it_lets_members_delete_only_their_own_keys(project, admin, member):
 
 def test_it_refuses_to_delete_keys_of_another_project(project, other_project, admin, outsider):
     theirs = make_access_key(other_project, outsider, "theirs")
-    with pytest.raises(AccessError):
+    with pytest.raises(ValidationError):
         delete_accesses(project, admin, [theirs.pk])
     assert AccessKey.objects.not_revoked().count() == 1
 
@@ -317,3 +316,16 @@ def test_it_finds_no_s3_credentials_once_expired_or_unknown(project, admin):
     assert find_s3_credentials("not-an-access-key") is None
     other = created.s3_access_key[:10] + ("b" if created.s3_access_key[10] != "b" else "c")
     assert find_s3_credentials(other + created.s3_access_key[11:]) is None
+
+
+def test_it_creates_only_for_members_like_the_other_verbs(project, admin, outsider):
+    """Rename and delete checked membership; creation did not (issue 21)."""
+    for verb in (
+        lambda: create_access(project, outsider, choices(type="api_key")),
+        lambda: delete_accesses(project, outsider, [make_access_key(project, admin, "a").pk]),
+    ):
+        with pytest.raises(ValidationError) as refused:
+            verb()
+        assert refused.value.message_dict == {"__all__": ["You are not a member of this project."]}
+        assert codes(refused.value) == {"not_member"}
+    assert not AccessKey.objects.filter(created_by=outsider).exists()

@@ -23,7 +23,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accesskeys.models import AccessKey
-from accesskeys.services.access import CreateAccessRequest, create_access, delete_accesses
+from accesskeys.services.access_create import CreateAccessRequest, create_access
+from accesskeys.services.access_delete import delete_accesses
 from accesskeys.services.lookup import LAST_USED_INTERVAL, mark_used
 from console.models import AuditEvent
 from storjformat import caveat, grant, macaroon, s3credentials
@@ -347,7 +348,7 @@ def test_it_registers_a_grant_made_from_one_of_our_keys(grant_access, project, a
     assert row.name == "app (S3 via API)"
     assert row.type == AccessKey.Type.S3_CREDENTIALS
     assert row.project == project and row.created_by == admin
-    assert row.registered_through_api and row.full_access and row.all_buckets
+    assert row.parent_id is not None and row.full_access and row.all_buckets
     event = AuditEvent.objects.filter(action=AuditEvent.Action.ACCESS_CREATED).latest("id")
     assert event.details["access"] == "app (S3 via API)"
     assert event.details["registered_through"] == "auth service API (POST /v1/access)"

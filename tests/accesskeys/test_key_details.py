@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accesskeys.models import AccessKey
-from accesskeys.services.access import CreateAccessRequest, create_access
+from accesskeys.services.access_create import CreateAccessRequest, create_access
 from tests.helpers.factories import make_key
 
 ITEM = re.compile(r'<li class="(allowed|denied)"><span aria-hidden="true">.</span> (\w+)<')

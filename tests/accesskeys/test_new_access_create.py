@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.views.debug import SafeExceptionReporterFilter
 
 from accesskeys.models import AccessKey
-from accesskeys.services import access
+from accesskeys.services import access_create
 from console.models import AuditEvent
 
 PASSPHRASE = "correct horse battery staple"
@@ -100,8 +100,8 @@ def test_it_shows_a_missing_passphrase_on_the_encryption_step(admin_client, url)
 
 
 def test_it_shows_a_name_taken_meanwhile_on_the_first_step(admin_client, url, admin, project):
-    access.create_access(
-        project, admin, access.CreateAccessRequest(name="my-access", type="api_key")
+    access_create.create_access(
+        project, admin, access_create.CreateAccessRequest(name="my-access", type="api_key")
     )
     html = create(admin_client, url, **full_access()).content.decode()
     assert 'data-step="name"' in html
@@ -192,3 +192,18 @@ def test_it_offers_the_api_key_for_uplink_access_create(admin_client, url, setti
     assert "uplink access create --import-as my-access" in html
     assert f"--satellite-address {settings.SATELLITE_ADDRESS}" in html
     assert "$(cat my-access-api-key.txt)" in html
+
+
+def test_it_checks_the_name_once_per_creation(admin_client, url, django_assert_num_queries):
+    """Full Access S3 credentials from the dialog: session, user, membership (the page's),
+    membership (the service's), one name check, then key, S3 record and audit event in
+    a savepoint. 11 queries before, 3 of them the same name check."""
+    with django_assert_num_queries(10) as captured:
+        response = create(admin_client, url, **full_access())
+    assert response.status_code == 200
+    name_checks = [
+        q["sql"]
+        for q in captured.captured_queries
+        if "accesskeys_accesskey" in q["sql"] and q["sql"].startswith("SELECT")
+    ]
+    assert len(name_checks) == 1, name_checks

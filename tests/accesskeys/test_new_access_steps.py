@@ -8,7 +8,7 @@ from django.utils import dateformat, timezone
 
 from accesskeys import permissions
 from accesskeys.models import AccessKey
-from accesskeys.services import access
+from accesskeys.services import access_create
 from tests.helpers.dialog import advanced, checked
 
 PASSPHRASE = "correct horse battery staple"
@@ -52,7 +52,9 @@ def test_it_asks_for_a_name_on_the_first_step(admin_client, url):
 
 
 def test_it_refuses_a_duplicate_name_on_the_first_step(admin_client, url, admin, project):
-    access.create_access(project, admin, access.CreateAccessRequest(name="taken", type="api_key"))
+    access_create.create_access(
+        project, admin, access_create.CreateAccessRequest(name="taken", type="api_key")
+    )
     html = html_for(admin_client, url, step="name", name="taken", type="s3")
     assert 'data-step="name"' in html
     assert "This name is already in use" in html

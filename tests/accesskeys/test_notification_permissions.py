@@ -93,7 +93,7 @@ def test_it_refuses_both_on_a_restricted_key_unless_chosen(admin, project):
 
 
 def test_it_allows_the_chosen_one(admin, project):
-    values = create_command(admin, "--name", "getter", "--notification", GET.lower())
+    values = create_command(admin, "--name", "getter", "--notification", GET)
     cav = restriction(values["api_key"])
     assert cav.disallow_put_bucket_notification_configuration
     assert not cav.disallow_get_bucket_notification_configuration

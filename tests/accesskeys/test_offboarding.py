@@ -10,11 +10,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accesskeys.models import AccessKey
-from accesskeys.services.access import CreateAccessRequest, create_access, delete_accesses
-from accesskeys.services.lookup import authorize
+from accesskeys.services.access_create import CreateAccessRequest, create_access
+from accesskeys.services.access_delete import delete_accesses
 from console.models import AuditEvent, Membership
 from storjformat import macaroon
 from tests.helpers.factories import bearer, make_key
+from tests.helpers.satellite import authorize
 
 TOKEN = "gateway-token-0123456789"
 PHRASE = "correct horse battery staple"

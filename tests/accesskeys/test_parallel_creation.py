@@ -11,7 +11,7 @@ import pytest
 from django.db import connection
 
 from accesskeys.models import AccessKey, S3Credential
-from accesskeys.services.access import CreateAccessRequest, create_access
+from accesskeys.services.access_create import CreateAccessRequest, create_access
 from storjformat import grant, passphrase
 
 THREADS = 4

@@ -17,12 +17,12 @@ from django.conf import settings
 from django.core.management import call_command
 from django.utils import timezone
 
-from accesskeys.services.access import CreateAccessRequest, create_access
-from accesskeys.services.lookup import authorize
+from accesskeys.services.access_create import CreateAccessRequest, create_access
 from console.models import Bucket
 from storjformat import caveat, grant, macaroon
 from tests.accesskeys.test_uplink_library import PHRASE, SHARE_ARGUMENTS, make_project
 from tests.helpers import uplink_c
+from tests.helpers.satellite import authorize
 
 BASIC_FLAGS = {
     "read": "disallow_reads",

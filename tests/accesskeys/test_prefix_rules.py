@@ -6,13 +6,15 @@ from datetime import timedelta
 from io import StringIO
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import reverse
 
 from accesskeys.models import AccessKey
-from accesskeys.services import access
-from accesskeys.services.access import MESSAGES, CreateAccessRequest
+from accesskeys.services import access_create, access_rules
+from accesskeys.services.access_create import CreateAccessRequest
+from accesskeys.services.access_rules import MESSAGES
 from tests.helpers.factories import bearer
 
 PASSPHRASE = "correct horse battery staple"
@@ -40,18 +42,18 @@ def test_the_service_refuses_with_the_rule(project, admin, case):
     request = CreateAccessRequest(
         name="k", type="s3", full_access=False, prefixes=tuple(prefixes), passphrase="x"
     )
-    with pytest.raises(access.AccessError) as caught:
-        access.create_access(project, admin, request)
-    assert caught.value.errors["prefixes"] == [message]
+    with pytest.raises(ValidationError) as caught:
+        access_create.create_access(project, admin, request)
+    assert caught.value.message_dict["paths"] == [message]
     assert not AccessKey.objects.exists()
 
 
 def test_the_rules_carry_django_codes(project):
-    with pytest.raises(access.ValidationError) as caught:
-        access.validate_prefixes(project, "s3", [("photos", "/x")])
+    with pytest.raises(ValidationError) as caught:
+        access_rules.validate_prefixes(project, "s3", [("photos", "/x")])
     assert caught.value.code == "prefix_leading_slash"
-    with pytest.raises(access.ValidationError) as caught:
-        access.validate_max_object_ttl(timedelta(minutes=5))
+    with pytest.raises(ValidationError) as caught:
+        access_rules.validate_max_object_ttl(timedelta(minutes=5))
     assert caught.value.code == "object_ttl_range"
 
 
@@ -241,19 +243,19 @@ def test_an_api_key_cannot_take_a_prefix_where_object_keys_are_encrypted(project
     request = CreateAccessRequest(
         name="k", type="api_key", full_access=False, prefixes=(("photos", "a/"),)
     )
-    with pytest.raises(access.AccessError) as caught:
-        access.create_access(project, admin, request)
-    assert caught.value.errors["prefixes"] == [MESSAGES["prefix_api_key"]]
+    with pytest.raises(ValidationError) as caught:
+        access_create.create_access(project, admin, request)
+    assert caught.value.message_dict["paths"] == [MESSAGES["prefix_api_key"]]
     project.path_encryption = False
     project.save()
-    created = access.create_access(project, admin, request)
+    created = access_create.create_access(project, admin, request)
     assert created.access_key.prefixes == [["photos", "a/"]]
 
 
 def test_the_keys_csv_says_the_restrictions(admin_client, project, admin):
     from tests.accesskeys.test_audit_csv import download, rows_of
 
-    access.create_access(
+    access_create.create_access(
         project,
         admin,
         CreateAccessRequest(

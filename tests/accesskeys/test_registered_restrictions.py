@@ -11,7 +11,7 @@ import pytest
 from django.utils import timezone
 
 from accesskeys.models import AccessKey
-from accesskeys.services.access import CreateAccessRequest, create_access
+from accesskeys.services.access_create import CreateAccessRequest, create_access
 from storjformat import caveat, grant, macaroon
 from storjformat import protobuf as pb
 from tests.accesskeys.test_auth_service import register, restricted

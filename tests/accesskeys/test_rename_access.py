@@ -1,14 +1,15 @@
 """Renaming and describing an access key: its page, the service's rules, the audit
 event, who may do it, and the REST API's PATCH."""
 
+from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 
 from accesskeys.models import AccessKey
-from accesskeys.services import access
-from accesskeys.services.access import MESSAGES
+from accesskeys.services import access_rules, access_update
+from accesskeys.services.access_rules import MESSAGES
 from console.event_text import describe
 from console.models import AuditEvent
 from tests.helpers.factories import bearer, make_key
@@ -99,9 +100,10 @@ def test_the_service_refuses_others_and_deleted_keys(project, admin, member):
         (admin, deleted, "update_gone"),
     ]:
         try:
-            access.update_access(project, actor, key.id, "new-name", "")
-        except access.AccessError as e:
-            assert e.errors == {"__all__": [MESSAGES[rule]]}
+            access_update.update_access(project, actor, key.id, "new-name", "")
+        except ValidationError as e:
+            assert e.message_dict == {"__all__": [MESSAGES[rule]]}
+            assert access_rules.codes(e) == {rule}
         else:
             raise AssertionError(f"{actor} changed {key}")
     assert not AuditEvent.objects.filter(action=AuditEvent.Action.ACCESS_UPDATED).exists()
@@ -157,3 +159,17 @@ def test_the_api_refuses_a_member_on_someone_elses_key(project, admin, member_to
     assert response.status_code == 403
     assert response.json()["detail"] == MESSAGES["update_not_allowed"]
     assert AccessKey.objects.get(id=key.id).name == "admins-key"
+
+
+def test_a_rename_checks_the_name_once(admin_client, project, admin, django_assert_num_queries):
+    """The page's form only parses; the service checks the name, once (it checked twice)."""
+    key = make_key(project, admin, name="old-name")
+    with django_assert_num_queries(13) as captured:
+        response = admin_client.post(edit_url(project, key), {"name": "new-name"})
+    assert response.status_code == 302
+    name_checks = [
+        q["sql"]
+        for q in captured.captured_queries
+        if q["sql"].startswith('SELECT 1 AS "a" FROM "accesskeys_accesskey"')
+    ]
+    assert len(name_checks) == 1, name_checks

@@ -6,24 +6,21 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
 from accesskeys.models import AccessKey
-from accesskeys.services.access import (
-    AccessError,
-    CreateAccessRequest,
-    create_access,
-    delete_accesses,
-    register_grant,
-)
-from accesskeys.services.lookup import authorize
+from accesskeys.services.access_create import CreateAccessRequest, create_access
+from accesskeys.services.access_delete import delete_accesses
+from accesskeys.services.access_register import register_grant
 from accesskeys.services.rotation import rotate_access
 from console import key_lifetimes, keyring
 from console.event_text import describe
 from console.models import AuditEvent, Project
 from storjformat import caveat, grant, macaroon, passphrase
+from tests.helpers.satellite import authorize
 
 TOKEN = "gateway-token-0123456789"
 PHRASE = "correct horse battery staple"
@@ -242,10 +239,10 @@ def test_full_access_gets_the_longest_allowed_under_a_policy(project, admin):
 def test_a_self_managed_project_asks_for_the_passphrase_again(project, admin):
     old = restricted(project, admin).access_key
 
-    with pytest.raises(AccessError) as refused:
+    with pytest.raises(ValidationError) as refused:
         rotate_access(project, admin, old.id)
 
-    assert refused.value.errors == {"passphrase": ["Enter your encryption passphrase."]}
+    assert refused.value.message_dict == {"passphrase": ["Enter your encryption passphrase."]}
     old.refresh_from_db()
     assert old.name == "backup" and old.not_after == datetime(2031, 1, 1, tzinfo=UTC)
     assert not AuditEvent.objects.filter(action=AuditEvent.Action.ACCESS_ROTATED).exists()
@@ -306,9 +303,9 @@ def test_members_rotate_their_own_keys_only(project, admin, member):
     theirs = restricted(project, admin).access_key
     own = restricted(project, member, name="mine").access_key
 
-    with pytest.raises(AccessError) as refused:
+    with pytest.raises(ValidationError) as refused:
         rotate_access(project, member, theirs.id, passphrase=PHRASE)
-    assert refused.value.errors["__all__"] == [
+    assert refused.value.message_dict["__all__"] == [
         "Only project Admins and the key's creator can rotate it."
     ]
     rotated = rotate_access(project, member, own.id, passphrase=PHRASE)
@@ -320,36 +317,36 @@ def test_members_rotate_their_own_keys_only(project, admin, member):
 def test_outsiders_cannot_rotate(project, admin, outsider):
     key = restricted(project, admin).access_key
 
-    with pytest.raises(AccessError) as refused:
+    with pytest.raises(ValidationError) as refused:
         rotate_access(project, outsider, key.id, passphrase=PHRASE)
 
-    assert refused.value.errors["__all__"] == ["You are not a member of this project."]
+    assert refused.value.message_dict["__all__"] == ["You are not a member of this project."]
 
 
 def test_a_key_is_replaced_once_and_deleted_or_expired_keys_not_at_all(project, admin):
     key = restricted(project, admin).access_key
     rotate_access(project, admin, key.id, passphrase=PHRASE)
-    with pytest.raises(AccessError, match="already been replaced by “backup”"):
+    with pytest.raises(ValidationError, match="already been replaced by “backup”"):
         rotate_access(project, admin, key.id, passphrase=PHRASE)
 
     gone = restricted(project, admin, name="gone").access_key
     delete_accesses(project, admin, [gone.id])
-    with pytest.raises(AccessError, match="deleted"):
+    with pytest.raises(ValidationError, match="deleted"):
         rotate_access(project, admin, gone.id, passphrase=PHRASE)
 
     expired = restricted(project, admin, name="old").access_key
     AccessKey.objects.filter(id=expired.id).update(not_after=timezone.now())
-    with pytest.raises(AccessError, match="expired"):
+    with pytest.raises(ValidationError, match="expired"):
         rotate_access(project, admin, expired.id, passphrase=PHRASE)
 
 
 def test_an_unknown_overlap_is_refused_with_the_choices(project, admin):
     key = restricted(project, admin).access_key
 
-    with pytest.raises(AccessError) as refused:
+    with pytest.raises(ValidationError) as refused:
         rotate_access(project, admin, key.id, overlap="2d", passphrase=PHRASE)
 
-    assert refused.value.errors == {
+    assert refused.value.message_dict == {
         "overlap": ["Choose how long the old key keeps working: now, 1d, 7d or 30d."]
     }
 
@@ -435,7 +432,7 @@ def test_of_two_rotations_of_one_key_at_once_one_wins(project, admin):
     def rotate(i):
         try:
             results[i] = rotate_access(project, admin, key.id, passphrase=PHRASE)
-        except AccessError as exc:
+        except ValidationError as exc:
             results[i] = exc
         finally:
             connection.close()
@@ -443,7 +440,7 @@ def test_of_two_rotations_of_one_key_at_once_one_wins(project, admin):
     threads = run_in_threads(rotate, 2)
 
     assert not [t for t in threads if t.is_alive()], "a rotation hung"
-    refused = [r for r in results.values() if isinstance(r, AccessError)]
+    refused = [r for r in results.values() if isinstance(r, ValidationError)]
     assert len(refused) == 1
     assert "already been replaced by “backup”" in str(refused[0])
     assert AccessKey.objects.filter(replaces=key).count() == 1
@@ -451,7 +448,7 @@ def test_of_two_rotations_of_one_key_at_once_one_wins(project, admin):
 
 
 def test_a_share_links_key_stays_public_with_a_new_link(project, admin):
-    from accesskeys.services.access import create_share
+    from accesskeys.services.access_share import create_share
 
     old = create_share(project, admin, "photos", "2026/", passphrase_value=PHRASE)
 

@@ -12,12 +12,12 @@ from django.utils import timezone
 
 from accesskeys.macaroon_secrets import decrypt_macaroon_secret, encrypt_macaroon_secret
 from accesskeys.models import AccessKey
-from accesskeys.services.access import CreateAccessRequest, create_access
-from accesskeys.services.lookup import authorize
+from accesskeys.services.access_create import CreateAccessRequest, create_access
 from console import keyring, two_factor
 from console.models import EncryptedTOTPDevice, Project
 from storjformat import grant, macaroon
 from storjformat.passphrase import derive_root_key
+from tests.helpers.satellite import authorize
 from tests.helpers.two_factor import app_code, turn_on
 
 NEW_KEY = "k-new:" + base64.b64encode(os.urandom(32)).decode()

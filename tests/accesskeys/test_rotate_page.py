@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from accesskeys.models import AccessKey
-from accesskeys.services.access import CreateAccessRequest, create_access
+from accesskeys.services.access_create import CreateAccessRequest, create_access
 from accesskeys.services.rotation import rotate_access
 from console.models import AuditEvent
 

@@ -16,7 +16,8 @@ import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
-from accesskeys.services.access import CreateAccessRequest, create_access, delete_accesses
+from accesskeys.services.access_create import CreateAccessRequest, create_access
+from accesskeys.services.access_delete import delete_accesses
 from tests.helpers import s3_gateway
 from tests.helpers.s3_gateway import S3Error, Signed
 

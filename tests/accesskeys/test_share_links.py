@@ -9,7 +9,7 @@ from django.test import Client
 from django.urls import reverse
 
 from accesskeys.models import AccessKey
-from accesskeys.services import access
+from accesskeys.services import access_delete, access_rules
 from accesskeys.services.lookup import find_s3_credentials
 from console.event_text import describe
 from console.models import AuditEvent
@@ -93,7 +93,7 @@ def test_deleting_the_key_ends_the_link(admin_client, url, project, admin, setti
     share(admin_client, url, bucket="logs")
     key = AccessKey.objects.get()
     access_key_id = link_parts(key)[1]
-    access.delete_accesses(project, admin, [key.id])
+    access_delete.delete_accesses(project, admin, [key.id])
     settings.AUTH_SERVICE_TOKENS = ["a-gateway-token-of-16+"]
     response = Client().get(
         f"/v1/access/{access_key_id}", headers={"Authorization": "Bearer a-gateway-token-of-16+"}
@@ -111,7 +111,7 @@ def test_it_gives_the_prefix_rules_in_the_dialog(admin_client, url):
 def test_it_asks_for_the_passphrase_in_a_self_managed_project(admin_client, url):
     response = admin_client.post(url, {"bucket": "photos", "expiration": "none"})
     assert response.status_code == 422
-    assert access.MESSAGES["passphrase_current_required"] in response.content.decode()
+    assert access_rules.MESSAGES["passphrase_current_required"] in response.content.decode()
 
 
 def test_an_outsider_cannot_share(outsider_client, url):

@@ -4,11 +4,12 @@ finds, each with a confirmation naming them; bulk rotation is all or nothing."""
 from datetime import timedelta
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
 from accesskeys.models import AccessKey
-from accesskeys.services.access import AccessError, CreateAccessRequest, create_access
+from accesskeys.services.access_create import CreateAccessRequest, create_access
 from accesskeys.services.rotation import rotate_access, rotate_accesses
 from console.models import AuditEvent
 
@@ -87,7 +88,7 @@ def test_without_the_passphrase_nothing_is_rotated(admin_client, project, stale)
 def test_bulk_rotation_is_all_or_nothing(project, admin, stale):
     rotate_access(project, admin, stale["old-api"].id)
 
-    with pytest.raises(AccessError, match="“old-api \\(replaced .*already been replaced"):
+    with pytest.raises(ValidationError, match="“old-api \\(replaced .*already been replaced"):
         rotate_accesses(
             project, admin, [stale["old-s3"].id, stale["old-api"].id], passphrase=PHRASE
         )

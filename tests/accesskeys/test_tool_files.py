@@ -25,7 +25,8 @@ from pathlib import Path
 import pytest
 
 from accesskeys.services import download
-from accesskeys.services.access import CreateAccessRequest, create_access, delete_accesses
+from accesskeys.services.access_create import CreateAccessRequest, create_access
+from accesskeys.services.access_delete import delete_accesses
 from tests.helpers import uplink_c
 from tests.helpers.tools import DEBIAN_AWS, PYPI_AWS, bash, fresh_user_env, require, with_aws
 

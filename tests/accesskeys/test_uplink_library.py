@@ -12,13 +12,13 @@ from django.conf import settings
 from django.utils import timezone
 
 from accesskeys import forms as f
-from accesskeys.services.access import CreateAccessRequest, create_access
-from accesskeys.services.lookup import authorize
+from accesskeys.services.access_create import CreateAccessRequest, create_access
 from console import keyring
 from console.models import Bucket, Project
 from storjformat import caveat, grant, macaroon, passphrase
 from storjformat.path_encryption import encrypt_path
 from tests.helpers import uplink_c
+from tests.helpers.satellite import authorize
 
 PHRASE = "correct horse battery staple"
 

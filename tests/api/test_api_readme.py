@@ -47,7 +47,7 @@ def readme_rotate_curl() -> str:
 
 @pytest.mark.django_db(transaction=True)
 def test_the_readmes_rotate_example_rotates_with_a_week_of_overlap(live_server, project, admin):
-    from accesskeys.services.access import CreateAccessRequest, create_access
+    from accesskeys.services.access_create import CreateAccessRequest, create_access
 
     phrase = "it's my passphrase"
     old = create_access(project, admin, CreateAccessRequest("backup", "s3", passphrase=phrase))

@@ -8,7 +8,7 @@ from django.test import Client
 from django.utils import timezone
 
 from accesskeys.models import AccessKey
-from accesskeys.services.access import CreateAccessRequest, create_access
+from accesskeys.services.access_create import CreateAccessRequest, create_access
 from console.models import AuditEvent
 from tests.accesskeys.test_rotate_access import PHRASE, TOKEN, assert_same_caveat, resolve
 from tests.helpers.factories import bearer

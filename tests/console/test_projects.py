@@ -8,7 +8,7 @@ from django.db import connection, connections
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from accesskeys.services.access import CreateAccessRequest, create_access
+from accesskeys.services.access_create import CreateAccessRequest, create_access
 from console import keyring
 from console.models import AuditEvent, Membership, Project
 from storjformat import grant

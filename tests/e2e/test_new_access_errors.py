@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from accesskeys.models import AccessKey
-from accesskeys.services import access
+from accesskeys.services import access_create
 from tests.helpers.browser import (
     PASSPHRASE,
     confirm_and_create,
@@ -28,7 +28,9 @@ def next_(dialog):
 def test_it_shows_errors_on_the_step_that_caused_them(
     page, live_server, project, admin, screenshot
 ):
-    access.create_access(project, admin, access.CreateAccessRequest(name="taken", type="api_key"))
+    access_create.create_access(
+        project, admin, access_create.CreateAccessRequest(name="taken", type="api_key")
+    )
     dialog = open_dialog(page, live_server, project, admin)
 
     next_(dialog)

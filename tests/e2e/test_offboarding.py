@@ -5,7 +5,7 @@ import pytest
 from playwright.sync_api import expect
 
 from accesskeys.models import AccessKey
-from accesskeys.services.access import CreateAccessRequest, create_access
+from accesskeys.services.access_create import CreateAccessRequest, create_access
 from console.models import Membership
 from tests.helpers.browser import assert_accessible, sign_in, wait_for_htmx
 from tests.helpers.factories import PASSWORD

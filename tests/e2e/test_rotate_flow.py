@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from accesskeys.models import AccessKey
-from accesskeys.services.access import CreateAccessRequest, create_access
+from accesskeys.services.access_create import CreateAccessRequest, create_access
 from tests.helpers.browser import (
     SCREENSHOTS,
     assert_accessible,

@@ -8,7 +8,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from accesskeys.models import AccessKey
-from accesskeys.services.access import CreateAccessRequest, create_access
+from accesskeys.services.access_create import CreateAccessRequest, create_access
 from tests.helpers.browser import assert_accessible, download, sign_in, wait_for_htmx
 from tests.helpers.factories import PASSWORD
 

@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from accesskeys.services.access import CreateAccessRequest, create_access
+from accesskeys.services.access_create import CreateAccessRequest, create_access
 from console import audit
 from console.models import AuditEvent, Membership
 from tests.helpers.browser import SCREENSHOTS, assert_accessible, sign_in

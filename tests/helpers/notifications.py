@@ -2,8 +2,8 @@
 
 from django.utils import timezone
 
-from accesskeys.services.lookup import authorize
 from storjformat import macaroon
+from tests.helpers.satellite import authorize
 
 PUT, GET = "PutBucketNotificationConfiguration", "GetBucketNotificationConfiguration"
 

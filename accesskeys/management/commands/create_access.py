@@ -1,40 +1,43 @@
 """Create an access from the command line and print its one-time values as JSON."""
 
-import contextlib
 import json
-import uuid
-from dataclasses import replace
-from datetime import UTC, datetime, time
+from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from accesskeys import permissions
 from accesskeys.credential_types import BY_COMMAND_NAME
-from accesskeys.services.access import (
-    AccessError,
-    CreateAccessRequest,
-    create_access,
-    parse_bucket_prefix,
-    parse_object_ttl,
-)
+from accesskeys.services.access_create import create_access
+from accesskeys.services.access_input import AccessInput, parse_create
 from console.audit import Origin
+from console.membership import project_named
 from console.models import Project, User
 
 ORIGIN = Origin(user_agent="manage.py create_access")
 
 
-def comma_list(value: str | None) -> list[str]:
-    return [item.strip() for item in (value or "").split(",") if item.strip()]
+def comma_list(value: str | None) -> list[str] | None:
+    """None when the option is absent; a list (maybe empty: an empty choice) when given."""
+    if value is None:
+        return None
+    return [item.strip() for item in value.split(",") if item.strip()]
 
 
-def permission_names(values: list[str]) -> frozenset[str]:
-    """Names in any case; unknown ones are kept for the service to name in its error."""
-    return frozenset(permissions.name_for(value) or value for value in values)
+def problems(error: ValidationError) -> str:
+    return "; ".join(
+        f"{field}: {' '.join(messages)}" for field, messages in error.message_dict.items()
+    )
 
 
 class Command(BaseCommand):
-    help = "Create an access key in a project and print the one-time values as JSON."
+    help = (
+        "Create an access key in a project and print the one-time values as JSON. "
+        "Without --permissions, --object-lock, --notification, --buckets, --prefix, "
+        "--max-object-ttl or --expires it has Full Access; with any of them it is "
+        "restricted to what they name (an empty list is an empty choice, refused for "
+        "permissions and buckets)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--project", required=True, help="Project name (or public id).")
@@ -42,16 +45,24 @@ class Command(BaseCommand):
         parser.add_argument("--name", required=True)
         parser.add_argument("--type", required=True, choices=sorted(BY_COMMAND_NAME))
         parser.add_argument("--description", default="")
-        parser.add_argument("--full-access", action="store_true")
+        parser.add_argument(
+            "--full-access",
+            action="store_true",
+            help="Full Access (the default without restrictions); refused with any of them.",
+        )
         basic = ",".join(permissions.names(permissions.BASIC))
-        parser.add_argument("--permissions", help=f"Comma-separated, from: {basic}.")
+        parser.add_argument(
+            "--permissions", help=f"Comma-separated, spelled exactly: {basic} (default: all)."
+        )
         object_lock = ",".join(permissions.names(permissions.OBJECT_LOCK))
-        parser.add_argument("--object-lock", help=f"Comma-separated, from: {object_lock}.")
+        parser.add_argument(
+            "--object-lock", help=f"Comma-separated, spelled exactly: {object_lock}."
+        )
         notification = ",".join(permissions.names(permissions.NOTIFICATION))
         parser.add_argument(
             "--notification",
-            help=f"Bucket notification permissions, comma-separated, from: {notification}. "
-            "A restricted key refuses both unless named.",
+            help=f"Bucket notification permissions, comma-separated, spelled exactly: "
+            f"{notification}. A restricted key refuses both unless named.",
         )
         parser.add_argument("--buckets", help="Comma-separated bucket names (default: all).")
         parser.add_argument(
@@ -76,104 +87,40 @@ class Command(BaseCommand):
         user = User.objects.filter(email=options["user"].lower()).first()
         if user is None:
             raise CommandError(f"No user with the email {options['user']}.")
-        project = self.find_project(options["project"], user)
         try:
-            created = create_access(project, user, self.access_request(options), ORIGIN)
-        except AccessError as exc:
-            problems = "; ".join(
-                f"{field}: {' '.join(messages)}" for field, messages in exc.errors.items()
-            )
-            raise CommandError(f"The access was not created. {problems}") from None
-        self.stdout.write(json.dumps(self.output(created), indent=2))
-
-    def access_request(self, options) -> CreateAccessRequest:
-        """The same request the dialog builds, from the command's options."""
-        restrictions = (
-            "permissions",
-            "object_lock",
-            "notification",
-            "buckets",
-            "prefix",
-            "max_object_ttl",
-            "expires",
-        )
-        advanced = any(options[o] for o in restrictions)
-        if options["full_access"] and advanced:
-            raise CommandError(
-                "--full-access cannot be combined with --permissions, "
-                "--object-lock, --notification, --buckets, --prefix, --max-object-ttl "
-                "or --expires."
-            )
-        if options["passphrase"] and options["generate_passphrase"]:
-            raise CommandError("Use either --passphrase or --generate-passphrase, not both.")
-        request = CreateAccessRequest(
-            name=options["name"],
-            type=BY_COMMAND_NAME[options["type"]].value,
-            description=options["description"],
-            full_access=not advanced,
-            passphrase_choice="generate" if options["generate_passphrase"] else "current",
-            passphrase=options["passphrase"],
-        )
-        if not advanced:
-            return request
-        # A list given but empty (",,,") is an empty choice, which the service refuses.
-        chosen = (
-            comma_list(options["permissions"])
-            if options["permissions"] is not None
-            else list(permissions.DEFAULT)
-        )
-        buckets = options["buckets"]
+            project = project_named(options["project"], user)
+        except Project.DoesNotExist as exc:
+            raise CommandError(str(exc)) from None
         try:
-            prefixes = tuple(parse_bucket_prefix(text) for text in options["prefix"] or ())
-            ttl = parse_object_ttl(options["max_object_ttl"])
+            request = parse_create(self.access_input(options))
+            created = create_access(project, user, request, ORIGIN)
         except ValidationError as exc:
-            raise CommandError(f"The access was not created. {' '.join(exc.messages)}") from None
-        return replace(
-            request,
-            permissions=permission_names(
-                chosen + comma_list(options["object_lock"]) + comma_list(options["notification"])
-            ),
-            buckets=tuple(comma_list(buckets)) if buckets is not None else None,
-            expires_at=self.parse_date(options["expires"]),
-            prefixes=prefixes,
-            max_object_ttl=ttl,
+            raise CommandError(f"The access was not created. {problems(exc)}") from None
+        values = {k: v for k, v in created.one_time_values().items() if v}
+        self.stdout.write(json.dumps(values, indent=2))
+
+    def access_input(self, options) -> AccessInput:
+        """The options as they were given: the parser owns what they mean."""
+        return AccessInput(
+            name=options["name"],
+            type=options["type"],
+            description=options["description"],
+            full_access=True if options["full_access"] else None,
+            permissions=comma_list(options["permissions"]),
+            object_lock=comma_list(options["object_lock"]),
+            notification=comma_list(options["notification"]),
+            buckets=comma_list(options["buckets"]),
+            paths=options["prefix"],
+            max_object_ttl=options["max_object_ttl"],
+            expires=self.parse_date(options["expires"]),
+            passphrase=options["passphrase"],
+            generate_passphrase=options["generate_passphrase"],
         )
-
-    def output(self, created) -> dict:
-        """The one-time values under stable JSON keys: what the type's result shows,
-        and the grant behind S3 credentials too."""
-        shown = {item.attribute for item in created.credential_type.result}
-        out = {
-            "access_key": created.s3_access_key,
-            "secret_key": created.s3_secret_key,
-            "endpoint": created.s3_endpoint,
-            "access_grant": created.access_grant,
-            "api_key": created.api_key if "api_key" in shown else None,
-            "satellite_address": created.satellite_address
-            if "satellite_address" in shown
-            else None,
-            "passphrase": created.generated_passphrase,
-        }
-        return {k: v for k, v in out.items() if v}
-
-    def find_project(self, name: str, user):
-        projects = Project.objects.filter(memberships__user=user)
-        matches = list(projects.filter(name=name))
-        if not matches:
-            with contextlib.suppress(ValueError):  # not an id either
-                matches = list(projects.filter(public_id=uuid.UUID(name)))
-        if not matches:
-            raise CommandError(f"{user.email} is not a member of a project named {name!r}.")
-        if len(matches) > 1:
-            ids = ", ".join(str(p.public_id) for p in matches)
-            raise CommandError(f"Several projects are named {name!r}; give its id: {ids}.")
-        return matches[0]
 
     def parse_date(self, value: str | None):
-        if not value:
+        if value is None:
             return None
         try:
-            day = datetime.strptime(value, "%Y-%m-%d").date()
+            return datetime.strptime(value, "%Y-%m-%d").date()
         except ValueError:
             raise CommandError(f"--expires must be a date as YYYY-MM-DD, not {value!r}.") from None
-        return datetime.combine(day, time.min, tzinfo=UTC)

@@ -2,14 +2,14 @@
 
 import json
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from accesskeys.management.commands.create_access import Command as CreateAccessCommand
 from accesskeys.models import AccessKey
 from accesskeys.services import rotation
-from accesskeys.services.access import AccessError
 from console.audit import Origin
-from console.models import User
+from console.membership import project_named
+from console.models import Project, User
 
 ORIGIN = Origin(user_agent="manage.py rotate_access")
 
@@ -40,8 +40,10 @@ class Command(BaseCommand):
         user = User.objects.filter(email=options["user"].lower()).first()
         if user is None:
             raise CommandError(f"No user with the email {options['user']}.")
-        creating = CreateAccessCommand()
-        project = creating.find_project(options["project"], user)
+        try:
+            project = project_named(options["project"], user)
+        except Project.DoesNotExist as exc:
+            raise CommandError(str(exc)) from None
         key = self.find_key(project, options["access"])
         try:
             rotated = rotation.rotate_access(
@@ -53,13 +55,13 @@ class Command(BaseCommand):
                 passphrase=options["passphrase"],
                 origin=ORIGIN,
             )
-        except AccessError as exc:
+        except ValidationError as exc:
             problems = "; ".join(
                 f"{field}: {' '.join(messages)}" if field != "__all__" else " ".join(messages)
-                for field, messages in exc.errors.items()
+                for field, messages in exc.message_dict.items()
             )
             raise CommandError(f"The access was not rotated. {problems}") from None
-        out = creating.output(rotated.created)
+        out = {k: v for k, v in rotated.created.one_time_values().items() if v}
         out["replaced"] = rotated.replaced.name
         out["replaced_until"] = rotated.replaced.not_after.isoformat()
         self.stdout.write(json.dumps(out, indent=2))

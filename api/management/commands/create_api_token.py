@@ -2,10 +2,10 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from accesskeys.management.commands.create_access import Command as CreateAccessCommand
 from api import tokens
 from console import mail, two_factor
-from console.models import User
+from console.membership import project_named
+from console.models import Project, User
 
 MAX_DAYS = 3650
 
@@ -33,12 +33,15 @@ class Command(BaseCommand):
             raise CommandError(f"No user with the email {options['user']}.")
         if not user.is_active:
             raise CommandError(f"{user.email} is deactivated.")
-        project = CreateAccessCommand().find_project(options["project"], user)
+        try:
+            project = project_named(options["project"], user)
+        except Project.DoesNotExist as exc:
+            raise CommandError(str(exc)) from None
         if options["expires"] is not None and not 1 <= options["expires"] <= MAX_DAYS:
             raise CommandError(f"--expires must be a number of days from 1 to {MAX_DAYS}.")
         name = options["name"].strip() or "script"
-        if len(name) > 100:
-            raise CommandError("--name can be at most 100 characters long.")
+        if len(name) > tokens.NAME_MAX_LENGTH:
+            raise CommandError(f"--name can be at most {tokens.NAME_MAX_LENGTH} characters long.")
         if two_factor.missing_for(project, user):
             raise CommandError(two_factor.tokens_refused_message(project))
         _, plaintext = tokens.issue(

@@ -81,12 +81,14 @@ def production_env(database_url: str, static_root: Path) -> dict[str, str]:
 class AppServers:
     """`count` app servers, each `bin/start` on its own port; use as a context manager."""
 
-    def __init__(self, database_url: str, count: int = 2, workers: int = 2):
+    def __init__(
+        self, database_url: str, count: int = 2, workers: int = 2, env: dict | None = None
+    ):
         self.database_url = database_url
         self.count = count
         self.workers = workers
         self.dir = Path(tempfile.mkdtemp(prefix="appservers-"))
-        self.env = production_env(database_url, self.dir / "static")
+        self.env = {**production_env(database_url, self.dir / "static"), **(env or {})}
         self.processes: list[subprocess.Popen] = []
         self.urls: list[str] = []
         self.logs: list[Path] = []

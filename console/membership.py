@@ -9,6 +9,7 @@ is closed to a session signed in without it (see console.middleware).
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
+from console import structured_logs
 from console.models import Membership, Project
 from console.two_factor import TwoFactorRequired
 
@@ -28,6 +29,7 @@ def load_project(request, public_id, *, admin: bool = False) -> Project:
     # The shell (menu, project switcher) reads these through a context processor.
     request.membership = membership
     request.project = membership.project
+    structured_logs.set_project(membership.project.public_id, request.user.pk)
     return membership.project
 
 

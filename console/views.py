@@ -15,7 +15,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 
-from console import audit, two_factor
+from console import audit, metrics, two_factor
 from console.forms import BUCKETS_ADMIN_ONLY, BucketForm, SignInForm
 from console.membership import load_project
 from console.models import AuditEvent, User
@@ -53,6 +53,7 @@ def signin(request):
                 return redirect(_with_next(reverse("signin_code"), _safe_next(request)))
             login(request, form.user)
             audit.record(request, AuditEvent.Action.SIGN_IN, actor=form.user)
+            metrics.SIGN_INS.labels("success").inc()
             return redirect(_safe_next(request) or "home")
         if form.cleaned_data.get("email"):
             # django-axes marks the request when this attempt is refused or reaches the
@@ -64,6 +65,7 @@ def signin(request):
                 else AuditEvent.Action.SIGN_IN_FAILED
             )
             audit.record(request, action, email=form.cleaned_data["email"])
+            metrics.SIGN_INS.labels("locked_out" if locked_out else "failure").inc()
 
     return render(request, "console/signin.html", {"form": form, "next": _safe_next(request)})
 
@@ -105,6 +107,7 @@ def signin_code(request):
             otp_login(request, form.device)
             method = "recovery code" if form.used_recovery_code else "authenticator app"
             audit.record(request, AuditEvent.Action.SIGN_IN, actor=user, two_factor=method)
+            metrics.SIGN_INS.labels("success").inc()
             if form.used_recovery_code:
                 left = two_factor.recovery_codes_left(user)
                 messages.warning(
@@ -119,6 +122,7 @@ def signin_code(request):
             email=user.email,
             reason="wrong two-factor code",
         )
+        metrics.SIGN_INS.labels("failure").inc()
 
     ctx = {"form": form, "next": _safe_next(request)}
     return render(request, "console/signin_code.html", ctx)

@@ -30,7 +30,7 @@ from accesskeys.services import caveat as caveat_mod
 from accesskeys.services import grant as grant_mod
 from accesskeys.services import macaroon, passphrase, s3credentials
 from accesskeys.services.errors import FormatError
-from console import audit, key_lifetimes
+from console import audit, key_lifetimes, metrics
 from console import keyring as console_keyring
 from console.audit import Origin
 from console.models import AuditEvent, Membership
@@ -306,6 +306,7 @@ def create_access(
 
     key = _key_row(project, actor, request, root.head, secret, origin, now)
     s3 = _save(project, actor, key, request, credential_type, access_grant, origin, now)
+    metrics.ACCESSES_CREATED.labels(credential_type.command_name, origin.channel).inc()
     return CreatedAccess(
         access_key=key,
         satellite_address=settings.SATELLITE_ADDRESS,
@@ -610,6 +611,7 @@ def register_grant(
             registered_from=parent.name,
             public=public,
         )
+    metrics.ACCESSES_CREATED.labels(CREDENTIAL_TYPES[key.type].command_name, "auth_service").inc()
     return RegisteredCredentials(
         access_key=key,
         s3_access_key=s3["access_key"],
@@ -751,6 +753,10 @@ def delete_accesses(
         audit.write_from(
             origin, AuditEvent.Action.ACCESS_DELETED, project=project, actor=actor, accesses=names
         )
+    for key in keys:
+        metrics.ACCESSES_DELETED.labels(
+            CREDENTIAL_TYPES[key.type].command_name, origin.channel
+        ).inc()
     return names
 
 

@@ -14,7 +14,7 @@ from accesskeys.services.access import AccessError, CreateAccessRequest, create_
 from console.audit import Origin
 from console.models import Project, User
 
-ORIGIN = Origin(user_agent="manage.py create_access")
+ORIGIN = Origin(user_agent="manage.py create_access", channel="command")
 
 
 def comma_list(value: str | None) -> list[str]:

@@ -7,7 +7,7 @@ user and the project being worked on, in a context variable for the length of
 the request; the response carries it back in `X-Request-Id`, audit events
 record it (console.audit), and every log line written meanwhile names it.
 
-The JSON formatter writes what was logged plus that context. The whole line
+The JSON formatter writes what was logged plus that context. Every text in it
 goes through the same redaction as the text logs (console/log_redaction.py),
 so invitation tokens and access key ids in paths never reach the log. Nothing
 here imports Django: gunicorn's own log (gunicorn.conf.py) uses the formatter
@@ -88,4 +88,11 @@ class JsonFormatter(logging.Formatter):
                 entry[field] = value
         if record.exc_info:
             entry["exception"] = self.formatException(record.exc_info)
-        return redact(json.dumps(entry, default=str))
+        # Each text masked before encoding: masking the encoded line could eat an escape.
+        return json.dumps(
+            {
+                name: redact(value) if isinstance(value, str) else value
+                for name, value in entry.items()
+            },
+            default=str,
+        )

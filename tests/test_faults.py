@@ -44,9 +44,8 @@ def pg():
 
 
 @pytest.fixture(scope="module")
-def static_root(tmp_path_factory) -> Path:
-    # Collected once, by the first group of servers, for all of them.
-    return tmp_path_factory.mktemp("static")
+def static_root(collected_static) -> Path:
+    return collected_static
 
 
 @contextlib.contextmanager

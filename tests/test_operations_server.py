@@ -57,7 +57,7 @@ def query(url: str, sql: str, params=()) -> list[tuple]:
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory, django_db_blocker):
+def server(tmp_path_factory, django_db_blocker, collected_static):
     tmp = tmp_path_factory.mktemp("ops")
     url = database_url(tmp)
     if url.startswith("postgresql"):
@@ -69,7 +69,7 @@ def server(tmp_path_factory, django_db_blocker):
         "PROMETHEUS_MULTIPROC_DIR": str(tmp / "metrics"),
     }
     try:
-        with AppServers(url, count=1, workers=2, env=env) as running:
+        with AppServers(url, count=1, workers=2, env=env, static_root=collected_static) as running:
             running.manage("seed_demo", "--email", EMAIL, "--password", PASSWORD)
             yield running
     finally:

@@ -65,8 +65,8 @@ urlpatterns = [path("bench/bare/", bare), *console_urls]
 def populate(count: int) -> list[str]:
     """`count` S3 credentials, each with its own key and grant; returns the access key IDs."""
     from accesskeys.models import AccessKey, S3Credential
-    from accesskeys.services import caveat, grant, macaroon, s3credentials
     from console.models import Project
+    from storjformat import caveat, grant, macaroon, s3credentials
 
     project = Project.objects.create(name="Bench")
     now = timezone.now()

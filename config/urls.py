@@ -3,7 +3,7 @@ the API tokens page and the REST API."""
 
 from django.urls import include, path
 
-from accesskeys import audit_views
+from accesskeys import key_audit_views
 
 # A clear answer when the database is down (console/views.py).
 handler500 = "console.views.server_error"
@@ -15,8 +15,10 @@ urlpatterns = [
     path("", include("console.urls")),
     path("projects/<uuid:public_id>/access-keys/", include("accesskeys.urls")),
     # The Audit page shows the keys above the console's event log.
-    path("projects/<uuid:public_id>/audit/", audit_views.audit, name="audit"),
-    path("projects/<uuid:public_id>/audit/keys.csv", audit_views.keys_csv, name="audit_keys_csv"),
+    path("projects/<uuid:public_id>/audit/", key_audit_views.audit, name="audit"),
+    path(
+        "projects/<uuid:public_id>/audit/keys.csv", key_audit_views.keys_csv, name="audit_keys_csv"
+    ),
     # The API tokens page and the REST API.
     path("", include("api.urls")),
 ]

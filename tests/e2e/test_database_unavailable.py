@@ -1,5 +1,5 @@
 """The database fails as the New Access dialog creates a key: the dialog says so,
-and nothing was created (the server side: tests/test_database_errors.py)."""
+and nothing was created (the server side: tests/console/test_database_errors.py)."""
 
 from unittest import mock
 
@@ -9,8 +9,7 @@ from playwright.sync_api import expect
 
 from accesskeys.models import AccessKey
 from console.views import DATABASE_DOWN
-from tests.e2e.conftest import assert_accessible
-from tests.e2e.test_new_access_flow import name_step, open_dialog
+from tests.helpers.browser import assert_accessible, name_step, open_dialog
 
 pytestmark = pytest.mark.e2e
 

@@ -10,6 +10,7 @@ browser: it signs in, posts forms with the CSRF token, and reads pages.
 """
 
 import base64
+import html
 import http.cookiejar
 import os
 import re
@@ -261,3 +262,11 @@ def created(response: Response) -> bool:
 
 def key_ids(page_html: str) -> list[str]:
     return re.findall(r'name="ids" value="(\d+)"', page_html)
+
+
+def shown_values(page_html: str) -> dict[str, str]:
+    """The one-time values the dialog's result shows, by label ("Access Key", ...)."""
+    pairs = re.findall(
+        r'<label for="na-value-\d+">([^<]+)</label>.*?value="([^"]*)"', page_html, re.DOTALL
+    )
+    return {html.unescape(label): html.unescape(value) for label, value in pairs}

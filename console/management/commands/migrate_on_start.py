@@ -20,7 +20,10 @@ log = logging.getLogger("console.migrate")
 
 
 class Command(BaseCommand):
-    help = "Apply migrations, waiting for any other app server doing the same."
+    help = (
+        "Apply migrations, waiting for any other app server doing the same; then run the "
+        "system checks, those of the database included."
+    )
 
     def handle(self, *args, **options):
         locking = connection.vendor == "postgresql"
@@ -40,3 +43,6 @@ class Command(BaseCommand):
             if locking:
                 with connection.cursor() as cursor:
                     cursor.execute("SELECT pg_advisory_unlock(%s)", [MIGRATE_LOCK])
+        # The checks that read the database, MASTER_KEYS against the stored secrets
+        # among them: a server that could not decrypt what it holds does not start.
+        call_command("check", databases=[connection.alias])

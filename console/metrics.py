@@ -136,8 +136,12 @@ def _allowed(request) -> bool:
 def metrics_view(request):
     """GET /metrics: the Prometheus text format, for a scraper holding the token."""
     if not _allowed(request):
-        response = HttpResponse("Forbidden\n", status=403, content_type="text/plain")
-        if settings.METRICS_TOKEN:
-            response["WWW-Authenticate"] = "Bearer"
+        response = HttpResponse(
+            "Unauthorized: /metrics needs METRICS_TOKEN as a bearer token, "
+            "or a client address in METRICS_ALLOWED_IPS.\n",
+            status=401,
+            content_type="text/plain",
+        )
+        response["WWW-Authenticate"] = "Bearer"
         return response
     return HttpResponse(generate_latest(_registry()), content_type=CONTENT_TYPE_LATEST)

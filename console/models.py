@@ -210,7 +210,7 @@ class AuditEvent(models.Model):
     details = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     # The X-Request-Id of the request that wrote it (empty from a command), as in the logs.
-    request_id = models.CharField(max_length=128, blank=True, default="")
+    request_id = models.CharField(max_length=128, blank=True, default="", db_default="")
 
     objects = AuditEventQuerySet.as_manager()
 

@@ -109,8 +109,8 @@ def signed_in(base: str) -> tuple[Browser, str]:
 
 def test_metrics_are_closed_without_the_token(server):
     base = server.urls[0]
-    assert scrape(base, token=None).status == 403
-    assert scrape(base, token="wrong-token-0123456789abcdef").status == 403
+    assert scrape(base, token=None).status == 401
+    assert scrape(base, token="wrong-token-0123456789abcdef").status == 401
     assert scrape(base).status == 200
 
 

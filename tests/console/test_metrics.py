@@ -46,8 +46,8 @@ def metrics_settings(settings):
 
 
 def test_it_refuses_a_scrape_without_the_token(db):
-    assert Client().get("/metrics").status_code == 403
-    assert Client().get("/metrics", **bearer("wrong")).status_code == 403
+    assert Client().get("/metrics").status_code == 401
+    assert Client().get("/metrics", **bearer("wrong")).status_code == 401
     response = Client().get("/metrics", **bearer(TOKEN))
     assert response.status_code == 200
     assert "console_auth_lookups_total" in response.content.decode()
@@ -55,14 +55,14 @@ def test_it_refuses_a_scrape_without_the_token(db):
 
 def test_it_is_closed_when_nothing_is_configured(db, settings):
     settings.METRICS_TOKEN = ""
-    assert Client().get("/metrics").status_code == 403
-    assert Client().get("/metrics", **bearer("")).status_code == 403
+    assert Client().get("/metrics").status_code == 401
+    assert Client().get("/metrics", **bearer("")).status_code == 401
 
 
 def test_it_lets_allowed_addresses_in(db, settings):
     settings.METRICS_ALLOWED_IPS = [ip_network("10.1.0.0/16")]
     assert Client(REMOTE_ADDR="10.1.2.3").get("/metrics").status_code == 200
-    assert Client(REMOTE_ADDR="10.2.0.1").get("/metrics").status_code == 403
+    assert Client(REMOTE_ADDR="10.2.0.1").get("/metrics").status_code == 401
 
 
 def test_lookups_count_by_result(project, admin):

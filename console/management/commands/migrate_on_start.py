@@ -6,11 +6,12 @@ would both try to create the same tables. A PostgreSQL advisory lock makes
 the second wait for the first, then find nothing left to do.
 """
 
+import io
 import logging
 
 from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, SystemCheckError
 from django.db import connection
 
 # Any fixed number, the same in every server: it names the lock.
@@ -45,4 +46,9 @@ class Command(BaseCommand):
                     cursor.execute("SELECT pg_advisory_unlock(%s)", [MIGRATE_LOCK])
         # The checks that read the database, MASTER_KEYS against the stored secrets
         # among them: a server that could not decrypt what it holds does not start.
-        call_command("check", databases=[connection.alias])
+        try:
+            call_command("check", databases=[connection.alias], stdout=io.StringIO())
+        except SystemCheckError as refused:
+            if quiet:
+                log.error("The system checks refuse to start: %s", refused)
+            raise

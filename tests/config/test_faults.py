@@ -179,8 +179,17 @@ def test_the_other_server_keeps_serving_when_one_is_killed_under_load(pg, static
         survivor_statuses: list[int] = []
         created_after_kill = []
 
+        def browsers_for_both() -> list[Browser]:
+            # One sign-in (a deliberately slow hash), one session valid on both servers.
+            on_survivor = signed_in(servers.urls[1])
+            on_victim = Browser()
+            on_survivor.share_session_with(on_victim)
+            return [on_victim, on_survivor]
+
+        sessions = [browsers_for_both() for _ in range(4)]
+
         def client(number: int):
-            browsers = [signed_in(url) for url in servers.urls]
+            browsers = sessions[number]
             attempt = 0
             while not stop.is_set():
                 name = f"load-{number}-{attempt}"
@@ -208,17 +217,27 @@ def test_the_other_server_keeps_serving_when_one_is_killed_under_load(pg, static
                 if killed.is_set():
                     created_after_kill.append(name)
 
-        threads = [threading.Thread(target=client, args=(n,)) for n in range(4)]
+        failures = []
+
+        def guarded(number: int):
+            try:
+                client(number)
+            except Exception as error:  # a wrong answer fails the test, not just the thread
+                failures.append(repr(error))
+
+        threads = [threading.Thread(target=guarded, args=(n,)) for n in range(4)]
         for thread in threads:
             thread.start()
-        time.sleep(3)
+        # Under load: each client has created on both servers before the kill.
+        assert wait_until(lambda: len(outcomes) >= 12, timeout=60)
         os.killpg(servers.processes[0].pid, signal.SIGKILL)  # master and workers at once
         killed.set()
-        time.sleep(3)
+        wait_until(lambda: len(created_after_kill) >= 12, timeout=60)
         stop.set()
         for thread in threads:
             thread.join(timeout=60)
 
+        assert not failures, failures
         assert servers.processes[0].wait(timeout=10) == -signal.SIGKILL
         assert health(servers.urls[1]) == 200
         assert created_after_kill, "the surviving server created nothing after the kill"

@@ -75,8 +75,9 @@ SIGN_INS = Counter(
 )
 EMAILS = Counter(
     "console_emails",
-    "Emails the console sent, by result: sent, failed.",
-    ["result"],
+    "Emails the console sent, by kind (the mail's template: invitation, password_reset, ...) "
+    "and result: sent, failed (the mail server was down or refused).",
+    ["kind", "result"],
 )
 HTTP_RESPONSES = Counter(
     "console_http_responses",
@@ -94,8 +95,6 @@ for _result in ("resolved", "unknown", "expired", "deleted", "bad_token", "malfo
     AUTH_LOOKUPS.labels(_result)
 for _result in ("success", "failure", "locked_out"):
     SIGN_INS.labels(_result)
-for _result in ("sent", "failed"):
-    EMAILS.labels(_result)
 
 
 def area_of(path: str) -> str:

@@ -146,3 +146,23 @@ def test_responses_count_by_area_and_status(db):
         Client().get("/api/v1/projects/00000000-0000-0000-0000-000000000000/accesses")
     assert pages.moved == 1
     assert api.moved == 1
+
+
+def invite(client, project):
+    return client.post(
+        f"/projects/{project.public_id}/team/", {"email": "newbie@example.com", "role": "member"}
+    )
+
+
+def test_emails_sent_count_by_kind(admin_client, project, mail_server):
+    with Delta("console_emails_total", kind="invitation", result="sent") as sent:
+        assert invite(admin_client, project).status_code == 302
+    assert len(mail_server.messages) == 1
+    assert sent.moved == 1
+
+
+@pytest.mark.usefixtures("mail_server_down")
+def test_emails_that_fail_count(admin_client, project):
+    with Delta("console_emails_total", kind="invitation", result="failed") as failed:
+        assert invite(admin_client, project).status_code == 503
+    assert failed.moved == 1

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('console', '0009_project_max_key_lifetime'),
+        ('console', '0010_i19_accounts'),
     ]
 
     operations = [

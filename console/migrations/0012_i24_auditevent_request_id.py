@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('console', '0010_i19_accounts'),
+        ('console', '0011_i26_event_access_rotated'),
     ]
 
     operations = [

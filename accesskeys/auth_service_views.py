@@ -100,7 +100,7 @@ def resolve(request, access_key_id: str):
     started = time.perf_counter()
     result, response = _resolve(request, access_key_id)
     if result is not None:
-        metrics.AUTH_LOOKUPS.labels(result).inc()
+        metrics.AUTH_LOOKUP_RESULTS[result].inc()
         metrics.AUTH_LOOKUP_SECONDS.observe(time.perf_counter() - started)
     return response
 

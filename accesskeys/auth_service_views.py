@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import hmac
 import json
+import time
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
@@ -29,6 +30,7 @@ from django.http import HttpResponse
 from django.views.decorators.csrf import csrf_exempt
 
 from accesskeys.services import access_register, lookup
+from console import metrics, structured_logs
 from console.audit import origin_of
 from storjformat import s3credentials
 from storjformat.caveat import format_go_time
@@ -95,24 +97,37 @@ def _authorized(request) -> bool:
 @login_not_required
 def resolve(request, access_key_id: str):
     """GET /v1/access/{access key id}: the grant and secret key behind an access key ID."""
+    started = time.perf_counter()
+    result, response = _resolve(request, access_key_id)
+    if result is not None:
+        metrics.AUTH_LOOKUP_RESULTS[result].inc()
+        metrics.AUTH_LOOKUP_SECONDS.observe(time.perf_counter() - started)
+    return response
+
+
+def _resolve(request, access_key_id: str) -> tuple[str | None, HttpResponse]:
+    """The answer, and the lookup's result for the metrics (None: not a lookup)."""
     if _too_large(request):
-        return _error("", 413)
+        return None, _error("", 413)
     if request.method != "GET":
-        return HttpResponse(status=405)
+        return None, HttpResponse(status=405)
     if not _authorized(request):
-        return _error("unauthorized", 401)
+        return "bad_token", _error("unauthorized", 401)
     problem = s3credentials.edge_access_key_id_error(access_key_id)
     if problem:
-        return _error(problem, 400)
+        return "malformed", _error(problem, 400)
     try:
         found = lookup.find_s3_credentials(access_key_id)
     except FormatError:
-        return _error("", 500)  # a stored record that does not decrypt: edge's errs.Wrap
+        # A stored record that does not decrypt: edge's errs.Wrap.
+        return "error", _error("", 500)
     if found is None:
         # Unknown, expired and deleted keys all answer as edge's NotFound does:
         # 401 with the record's key hash, which reveals nothing of the key.
         key_hash = s3credentials.key_hash(s3credentials.parse_access_key_id(access_key_id))
-        return _error(f"not found: key hash: {key_hash.hex()}", 401)
+        reason = lookup.why_not_found(key_hash)
+        return reason, _error(f"not found: key hash: {key_hash.hex()}", 401)
+    structured_logs.set_project(found.project_public_id)
     payload = {
         "access_grant": found.access_grant,
         "secret_key": found.secret_key,
@@ -122,7 +137,7 @@ def resolve(request, access_key_id: str):
     if found.usage_tags:
         payload["usage_tags"] = list(found.usage_tags)
     payload["project_created_at"] = format_go_time(found.project_created_at)
-    return _json(payload)
+    return "resolved", _json(payload)
 
 
 def _empty(status: int) -> HttpResponse:
@@ -243,6 +258,7 @@ def register(request):
     try:
         access_grant, public, usage_tags = _decode_request(request.body)
     except ValueError as exc:
+        metrics.AUTH_REGISTRATIONS.labels("invalid").inc()
         response = _error(str(exc), 422)
     else:
         try:
@@ -253,8 +269,10 @@ def register(request):
                 origin=origin_of(request),
             )
         except access_register.RegistrationError as exc:
+            metrics.AUTH_REGISTRATIONS.labels("refused").inc()
             response = _error(str(exc), 400)
         else:
+            metrics.AUTH_REGISTRATIONS.labels("registered").inc()
             response = _json(
                 {
                     "access_key_id": registered.s3_access_key,

@@ -131,6 +131,7 @@ def origin(request) -> audit.Origin:
     return replace(
         audit.origin_of(request),
         marks=(("via", "api"), ("api_token", request.api_token.name)),
+        channel="api",
     )
 
 

@@ -10,6 +10,7 @@ browser: it signs in, posts forms with the CSRF token, and reads pages.
 """
 
 import base64
+import html
 import http.cookiejar
 import os
 import re
@@ -81,12 +82,21 @@ def production_env(database_url: str, static_root: Path) -> dict[str, str]:
 class AppServers:
     """`count` app servers, each `bin/start` on its own port; use as a context manager."""
 
-    def __init__(self, database_url: str, count: int = 2, workers: int = 2):
+    def __init__(
+        self,
+        database_url: str,
+        count: int = 2,
+        workers: int = 2,
+        env: dict | None = None,
+        static_root: Path | None = None,
+    ):
         self.database_url = database_url
         self.count = count
         self.workers = workers
         self.dir = Path(tempfile.mkdtemp(prefix="appservers-"))
-        self.env = production_env(database_url, self.dir / "static")
+        # Several groups of servers may share the static files one of them collected.
+        self.static_root = static_root or self.dir / "static"
+        self.env = {**production_env(database_url, self.static_root), **(env or {})}
         self.processes: list[subprocess.Popen] = []
         self.urls: list[str] = []
         self.logs: list[Path] = []
@@ -107,7 +117,8 @@ class AppServers:
 
     def start(self, timeout: float = 180) -> "AppServers":
         # As the image is built: collect (and compress) the static files once.
-        self.manage("collectstatic", "--noinput", "-v0")
+        if not (self.static_root / "staticfiles.json").exists():
+            self.manage("collectstatic", "--noinput", "-v0")
         # All servers at once, as a deploy starts them: each applies migrations first.
         for number in range(self.count):
             port = free_port()
@@ -232,9 +243,30 @@ def project_path(page_html: str) -> str:
 
 def create_api_key(browser: Browser, base: str, keys_path: str, name: str) -> Response:
     """The New Access dialog's last POST for a Full Access API key (no passphrase)."""
-    data = {"step": "access", "name": name, "type": "api_key", "access": "full", "seen": ["name"]}
+    return create_full_access(browser, base, keys_path, name, "api_key")
+
+
+def create_full_access(
+    browser: Browser, base: str, keys_path: str, name: str, type_: str = "api_key"
+) -> Response:
+    """The New Access dialog's last POST for Full Access of a type (s3, access_grant or
+    api_key) in a project whose passphrase the console manages, or an API key in any."""
+    data = {"step": "access", "name": name, "type": type_, "access": "full", "seen": ["name"]}
     return browser.post(base + keys_path + "new/", data, **{"HX-Request": "true"})
+
+
+def created(response: Response) -> bool:
+    """Whether the dialog answered with a new access (it tells the page to reload the list)."""
+    return response.status == 200 and "accessesChanged" in response.headers.get("HX-Trigger", "")
 
 
 def key_ids(page_html: str) -> list[str]:
     return re.findall(r'name="ids" value="(\d+)"', page_html)
+
+
+def shown_values(page_html: str) -> dict[str, str]:
+    """The one-time values the dialog's result shows, by label ("Access Key", ...)."""
+    pairs = re.findall(
+        r'<label for="na-value-\d+">([^<]+)</label>.*?value="([^"]*)"', page_html, re.DOTALL
+    )
+    return {html.unescape(label): html.unescape(value) for label, value in pairs}

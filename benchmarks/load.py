@@ -1,7 +1,8 @@
-"""A bounded load on two production app servers sharing one PostgreSQL.
+"""A bounded load of people and gateways on two production app servers sharing one PostgreSQL.
 
     python -m benchmarks.load --database postgresql://ci:ci@127.0.0.1:5432/bench_load \\
-        [--clients 20] [--seconds 30] [--servers 2] [--workers 2] [--keys 1000]
+        [--clients 20] [--seconds 30] [--servers 2] [--workers 2] [--keys 1000] \\
+        [--credentials 1000] [--lookups-per-second 50]
 
 Recreates the database (it must be one the benchmark may drop), starts the
 app servers as the Dockerfile does (benchmarks/appservers.py), gives the
@@ -9,8 +10,19 @@ demo project `--keys` keys, then runs `--clients` concurrent clients for
 `--seconds`, spread over the servers. Each client signs in once and then, in
 a loop, lists the Access Keys page, searches it, creates an API key (the New
 Access dialog's final POST) and deletes a key it created. Any answer other
-than the one a browser expects counts as an error. Prints p50/p95 per
-operation; the last line is `errors: <N>, p95: <ms> ms`.
+than the one a browser expects counts as an error.
+
+Beside them, gateways resolve `--credentials` S3 credentials through the auth
+service API (`GET /v1/access/{id}`, as gateway-mt does on a cache miss) at a
+steady `--lookups-per-second`, spread over the servers; a lookup must answer
+200 with the credentials' own secret key. The credentials are stored as the
+console stores them (each record encrypted under its access key ID, holding a
+real access grant made by the New Access dialog), written straight to the
+database so that setting up a thousand takes a second.
+
+Prints p50/p95 per operation, the lookups' rate, and last the line
+`errors: <N>, p95: <ms> ms` (errors of people and gateways; p95 of the people's
+operations).
 """
 
 import argparse
@@ -26,11 +38,17 @@ from benchmarks.appservers import (
     AppServers,
     Browser,
     create_api_key,
+    create_full_access,
     drop_database,
     key_ids,
     project_path,
     recreate_database,
+    shown_values,
 )
+from storjformat import s3credentials
+
+GATEWAY_TOKEN = "load-gateway-token-0123456789"
+GATEWAYS = 4  # threads sharing the lookup rate
 
 EMAIL = "load@example.com"
 PASSWORD = "load-test-password-1"
@@ -136,6 +154,74 @@ class Client(threading.Thread):
         return ok, response.text[:200]
 
 
+def store_credentials(database: str, count: int, access_grant: str) -> list[tuple[str, str]]:
+    """`count` S3 credentials on the seed keys, as the console stores them:
+    (access key ID, secret key) pairs."""
+    made, rows = [], []
+    with psycopg.connect(database) as conn:
+        key_ids_ = [
+            row[0]
+            for row in conn.execute(
+                "SELECT id FROM accesskeys_accesskey WHERE name LIKE 'seed-%%' "
+                "ORDER BY id LIMIT %s",
+                [count],
+            )
+        ]
+        for number in range(count):
+            k, access_key_id = s3credentials.generate_access_key_id()
+            secret_key = s3credentials.generate_secret_key()
+            enc_secret, enc_grant = s3credentials.encrypt_record(k, secret_key, access_grant)
+            key_id = key_ids_[number % len(key_ids_)]
+            rows.append((key_id, s3credentials.key_hash(k), enc_secret, enc_grant))
+            made.append((access_key_id, secret_key))
+        with conn.cursor() as cursor:
+            cursor.executemany(
+                "INSERT INTO accesskeys_s3credential (access_key_id, key_hash, "
+                "secret_key_encrypted, access_grant_encrypted, public, usage_tags, created_at) "
+                "VALUES (%s, %s, %s, %s, false, '', now())",
+                rows,
+            )
+    return made
+
+
+class Gateway(threading.Thread):
+    """Lookups at a steady rate (its share of --lookups-per-second), over the servers."""
+
+    def __init__(self, number, urls, credentials, rate, seconds, start, results, lock):
+        super().__init__(daemon=True)
+        self.number, self.urls, self.credentials = number, urls, credentials
+        self.interval, self.seconds, self.start_together = 1 / rate, seconds, start
+        self.results, self.lock = results, lock
+
+    def run(self) -> None:
+        rng = random.Random(1000 + self.number)
+        self.start_together.wait()
+        began = time.perf_counter()
+        due = began + rng.random() * self.interval
+        sent = 0
+        while due < began + self.seconds:
+            pause = due - time.perf_counter()
+            if pause > 0:
+                time.sleep(pause)
+            access_key_id, secret_key = rng.choice(self.credentials)
+            base = self.urls[sent % len(self.urls)]
+            sent += 1
+            started = time.perf_counter()
+            try:
+                response = Browser().get(
+                    f"{base}/v1/access/{access_key_id}",
+                    Authorization=f"Bearer {GATEWAY_TOKEN}",
+                )
+                ok = response.status == 200 and f'"secret_key": "{secret_key}"' in response.text
+                detail = "" if ok else f"{response.status} {response.text[:100]}"
+            except Exception as error:
+                ok, detail = False, repr(error)
+            elapsed = (time.perf_counter() - started) * 1000
+            with self.lock:
+                self.results["lookup"].append((elapsed, ok, detail))
+            due += self.interval
+
+
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--database", required=True, help="PostgreSQL URL; it is recreated")
@@ -144,6 +230,12 @@ def main(argv=None) -> None:
     parser.add_argument("--servers", type=int, default=2)
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers per server")
     parser.add_argument("--keys", type=int, default=1000, help="keys in the project beforehand")
+    parser.add_argument(
+        "--credentials", type=int, default=1000, help="S3 credentials the gateways look up"
+    )
+    parser.add_argument(
+        "--lookups-per-second", type=float, default=50, help="gateway lookups, all servers"
+    )
     args = parser.parse_args(argv)
 
     recreate_database(args.database)
@@ -154,38 +246,69 @@ def main(argv=None) -> None:
 
 
 def run(args) -> None:
-    with AppServers(args.database, count=args.servers, workers=args.workers) as servers:
+    env = {"AUTH_SERVICE_TOKENS": GATEWAY_TOKEN}
+    with AppServers(args.database, count=args.servers, workers=args.workers, env=env) as servers:
         servers.manage("seed_demo", "--email", EMAIL, "--password", PASSWORD)
         with psycopg.connect(args.database) as conn:
-            conn.execute(FILL_SQL, [args.keys, EMAIL])
+            conn.execute(FILL_SQL, [max(args.keys, 1), EMAIL])
+            automatic = conn.execute(
+                "SELECT public_id FROM console_project WHERE name = 'Demo (Automatic)'"
+            ).fetchone()[0]
+        credentials = []
+        if args.credentials and args.lookups_per_second > 0:
+            browser = Browser()
+            browser.sign_in(servers.urls[0], EMAIL, PASSWORD)
+            grant = create_full_access(
+                browser,
+                servers.urls[0],
+                f"/projects/{automatic}/access-keys/",
+                "gateway-grant",
+                "access_grant",
+            )
+            access_grant = shown_values(grant.text)["Access Grant"]
+            credentials = store_credentials(args.database, args.credentials, access_grant)
         print(
             f"{args.servers} app servers ({args.workers} gunicorn workers each) on "
             f"{', '.join(servers.urls)}; {args.keys:,} keys; {args.clients} clients "
-            f"for {args.seconds:g} s",
+            f"for {args.seconds:g} s; gateways: {len(credentials):,} S3 credentials looked up "
+            f"at {args.lookups_per_second:g}/s",
             flush=True,
         )
         results = defaultdict(list)
         lock = threading.Lock()
-        start = threading.Barrier(args.clients)
-        clients = [
+        gateways = GATEWAYS if credentials else 0
+        start = threading.Barrier(args.clients + gateways)
+        threads = [
             Client(i, servers.urls[i % len(servers.urls)], args.seconds, start, results, lock)
             for i in range(args.clients)
+        ] + [
+            Gateway(
+                i,
+                servers.urls,
+                credentials,
+                args.lookups_per_second / gateways,
+                args.seconds,
+                start,
+                results,
+                lock,
+            )
+            for i in range(gateways)
         ]
-        for client in clients:
-            client.start()
-        for client in clients:
-            client.join(timeout=args.seconds + 300)
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=args.seconds + 300)
 
     print(f"\n{'operation':<10}{'requests':>9}{'errors':>8}{'p50 ms':>9}{'p95 ms':>9}")
     # Latency over the loop's operations; each client's one sign-in (a deliberately
     # slow password hash) is shown apart. Errors count everything.
     everything, errors = [], 0
-    for operation in ["sign in", "list", "search", "create", "delete"]:
+    for operation in ["sign in", "list", "search", "create", "delete", "lookup"]:
         samples = results.get(operation, [])
         times = [elapsed for elapsed, _, _ in samples]
         failed = [detail for _, ok, detail in samples if not ok]
         errors += len(failed)
-        if operation != "sign in":
+        if operation not in ("sign in", "lookup"):
             everything += times
         if samples:
             print(
@@ -195,7 +318,15 @@ def run(args) -> None:
         for detail in failed[:3]:
             print(f"  error: {str(detail)[:200]}")
     seconds = args.seconds
-    print(f"\n{len(everything)} requests in {seconds:g} s ({len(everything) / seconds:.1f}/s)")
+    print(
+        f"\npeople: {len(everything)} requests in {seconds:g} s ({len(everything) / seconds:.1f}/s)"
+    )
+    lookups = [elapsed for elapsed, _, _ in results.get("lookup", [])]
+    if lookups:
+        print(
+            f"gateways: {len(lookups)} lookups in {seconds:g} s ({len(lookups) / seconds:.1f}/s), "
+            f"p50 {statistics.median(lookups):.0f} ms, p95 {percentile(lookups, 0.95):.0f} ms"
+        )
     print(f"errors: {errors}, p95: {percentile(everything, 0.95):.0f} ms")
 
 

@@ -7,6 +7,7 @@ real SECRET_KEY and MASTER_KEYS.
 """
 
 import base64
+import ipaddress
 import os
 import secrets
 import tempfile
@@ -190,6 +191,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: the request id, the log context and the metrics of every response.
+    "console.middleware.request_context",
     "django.middleware.security.SecurityMiddleware",
     "console.middleware.clean_user_agent",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -312,7 +315,7 @@ if BEHIND_TLS_PROXY:
 # HTTP to HTTPS and tell browsers to keep to HTTPS (HSTS). The health check
 # stays on plain HTTP for load balancers and docker's probe.
 SECURE_SSL_REDIRECT = env_bool("SSL_REDIRECT", BEHIND_TLS_PROXY)
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^metrics$"]
 SECURE_HSTS_SECONDS = int(env_str("HSTS_SECONDS", "31536000" if SECURE_SSL_REDIRECT else "0"))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("HSTS_INCLUDE_SUBDOMAINS", True)
 SECURE_HSTS_PRELOAD = env_bool("HSTS_PRELOAD", True)
@@ -344,6 +347,9 @@ PERMISSIONS_POLICY = (
 # masks the secrets some paths carry: invitation tokens, and the access key IDs
 # of the auth service API (which decrypt S3 records). django.request masks them
 # too, so that any handler (mail to admins, pytest's) sees them masked.
+LOG_FORMAT = env_str("LOG_FORMAT", "text").strip().lower()
+if LOG_FORMAT not in ("text", "json"):
+    raise ImproperlyConfigured(f"LOG_FORMAT must be text or json, not {LOG_FORMAT!r}.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -357,15 +363,18 @@ LOGGING = {
             "format": "[{server_time}] {message}",
             "style": "{",
         },
+        # LOG_FORMAT=json: one object per line, with the request's id and context.
+        "json": {"()": "console.structured_logs.JsonFormatter"},
     },
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
             "filters": ["redact_secret_paths"],
+            **({"formatter": "json"} if LOG_FORMAT == "json" else {}),
         },
         "django.server": {
             "class": "logging.StreamHandler",
-            "formatter": "django.server",
+            "formatter": "json" if LOG_FORMAT == "json" else "django.server",
             "filters": ["redact_secret_paths"],
         },
     },
@@ -379,6 +388,19 @@ LOGGING = {
         "django.request": {"filters": ["redact_secret_paths"]},
     },
 }
+
+# Prometheus metrics at /metrics (console/metrics.py), closed unless the scraper
+# presents METRICS_TOKEN as a bearer token or comes from METRICS_ALLOWED_IPS
+# (addresses or networks, comma-separated; the client address as the audit log takes it).
+METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
+if METRICS_TOKEN and len(METRICS_TOKEN) < 16:
+    raise ImproperlyConfigured("METRICS_TOKEN must be at least 16 characters long.")
+try:
+    METRICS_ALLOWED_IPS = [
+        ipaddress.ip_network(item, strict=False) for item in env_list("METRICS_ALLOWED_IPS", "")
+    ]
+except ValueError as exc:
+    raise ImproperlyConfigured(f"METRICS_ALLOWED_IPS: {exc}") from None
 
 # Behind a reverse proxy, take the client's address for the audit log from
 # X-Forwarded-For; off by default, since clients can forge the header.

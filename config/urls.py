@@ -5,6 +5,9 @@ from django.urls import include, path
 
 from accesskeys import key_audit_views, offboarding_views
 
+# A clear answer when the database is down (console/views.py).
+handler500 = "console.views.server_error"
+
 urlpatterns = [
     # Storj's auth service API, for gateways (gateway-mt, linksharing): first,
     # as every S3 request a gateway serves may resolve through it.

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db.models import Q
 
 from console.models import AuditEvent
+from console.structured_logs import current_request_id
 
 
 def client_ip(request) -> str | None:
@@ -39,6 +40,8 @@ class Origin:
     user_agent: str = ""
     # Details every event from here carries, e.g. (("via", "api"), ("api_token", name)).
     marks: tuple[tuple[str, str], ...] = ()
+    # The way in, for the metrics: web (pages and dialogs), api, command, auth_service.
+    channel: str = "web"
 
 
 def origin_of(request) -> Origin:
@@ -77,6 +80,8 @@ def write(
         ip_address=ip_address,
         user_agent=user_agent[:512],
         details=details,
+        # The request that made it (empty from a command): finds its log lines.
+        request_id=current_request_id(),
     )
 
 

@@ -17,6 +17,8 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from console import metrics
+
 logger = logging.getLogger(__name__)
 
 NOT_SENT = "We could not send the email; try again or ask an operator."
@@ -44,7 +46,9 @@ def send(kind: str, to: str, context: dict) -> None:
     except (smtplib.SMTPException, OSError) as exc:  # OSError: refused, timed out
         # Not the message: its text may carry a one-time link.
         logger.error("Could not send the %s email to %s: %s: %s", kind, to, type(exc).__name__, exc)
+        metrics.EMAILS.labels(kind, "failed").inc()
         raise MailNotSent(NOT_SENT) from None
+    metrics.EMAILS.labels(kind, "sent").inc()
 
 
 def send_notice(request, user, kind: str, context: dict | None = None) -> bool:

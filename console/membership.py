@@ -13,7 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
 
-from console import audit, invitations
+from console import audit, invitations, structured_logs
 from console.models import AuditEvent, Membership, Project
 from console.two_factor import TwoFactorRequired
 
@@ -33,6 +33,7 @@ def load_project(request, public_id, *, admin: bool = False) -> Project:
     # The shell (menu, project switcher) reads these through a context processor.
     request.membership = membership
     request.project = membership.project
+    structured_logs.set_project(membership.project.public_id, request.user.pk)
     return membership.project
 
 

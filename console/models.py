@@ -254,6 +254,8 @@ class AuditEvent(models.Model):
     user_agent = models.CharField(max_length=512, blank=True)
     details = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    # The X-Request-Id of the request that wrote it (empty from a command), as in the logs.
+    request_id = models.CharField(max_length=128, blank=True, default="", db_default="")
 
     objects = AuditEventQuerySet.as_manager()
 

@@ -6,6 +6,7 @@ from console import (
     account_views,
     event_log_views,
     invitation_views,
+    metrics,
     password_views,
     project_views,
     signup_views,
@@ -40,6 +41,7 @@ urlpatterns = [
         name="two_factor_turn_off",
     ),
     path("healthz", views.healthz, name="healthz"),
+    path("metrics", metrics.metrics_view, name="metrics"),
     path("projects/new/", project_views.new_project, name="project_new"),
     path(
         "projects/<uuid:public_id>/settings/",

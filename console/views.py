@@ -1,13 +1,15 @@
 import base64
+import sys
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_not_required
-from django.db import connection
-from django.http import Http404, JsonResponse
+from django.db import InterfaceError, InternalError, OperationalError, connection
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.template import loader
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
@@ -15,7 +17,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 
-from console import audit, two_factor
+from console import audit, metrics, two_factor
 from console.forms import BUCKETS_ADMIN_ONLY, BucketForm, SignInForm
 from console.membership import load_project, may_create_buckets
 from console.models import AuditEvent, User
@@ -53,6 +55,7 @@ def signin(request):
                 return redirect(_with_next(reverse("signin_code"), _safe_next(request)))
             login(request, form.user)
             audit.record(request, AuditEvent.Action.SIGN_IN, actor=form.user)
+            metrics.SIGN_INS.labels("success").inc()
             return redirect(_safe_next(request) or "home")
         if form.cleaned_data.get("email"):
             # django-axes marks the request when this attempt is refused or reaches the
@@ -64,6 +67,7 @@ def signin(request):
                 else AuditEvent.Action.SIGN_IN_FAILED
             )
             audit.record(request, action, email=form.cleaned_data["email"])
+            metrics.SIGN_INS.labels("locked_out" if locked_out else "failure").inc()
 
     return render(request, "console/signin.html", {"form": form, "next": _safe_next(request)})
 
@@ -114,6 +118,7 @@ def signin_code(request):
             otp_login(request, form.device)
             method = "recovery code" if form.used_recovery_code else "authenticator app"
             audit.record(request, AuditEvent.Action.SIGN_IN, actor=user, two_factor=method)
+            metrics.SIGN_INS.labels("success").inc()
             if form.used_recovery_code:
                 left = two_factor.recovery_codes_left(user)
                 messages.warning(
@@ -128,6 +133,7 @@ def signin_code(request):
             email=user.email,
             reason="wrong two-factor code",
         )
+        metrics.SIGN_INS.labels("failure").inc()
 
     ctx = {"form": form, "next": _safe_next(request)}
     return render(request, "console/signin_code.html", ctx)
@@ -185,6 +191,42 @@ def project_salt(request, public_id):
         raise Http404("No such project.")
     project = load_project(request, public_id)
     return JsonResponse(base64.b64encode(bytes(project.salt)).decode(), safe=False)
+
+
+DATABASE_DOWN = (
+    "The console cannot reach its database right now, so nothing was saved. Try again in a moment."
+)
+SERVER_ERROR = "Something went wrong on our side, and nothing was saved. Try again in a moment."
+# Errors that say the database is down, unreachable, read-only or out of disk space,
+# not that the request or the code was wrong.
+UNAVAILABLE = (OperationalError, InterfaceError, InternalError)
+
+
+def server_error(request):
+    """Django's handler500: a clear message in the form the request expects.
+
+    Each write and its audit event are one transaction, so a request that failed
+    here saved nothing, and the person may simply try again; a database that is
+    down (or read-only, or full) answers 503. Nothing here touches the database
+    (the page is rendered without the request's context processors). Gateways get
+    edge's bare 500, which their client retries.
+    """
+    error = sys.exc_info()[1]
+    unavailable = isinstance(error, UNAVAILABLE)
+    status = 503 if unavailable else 500
+    message = DATABASE_DOWN if unavailable else SERVER_ERROR
+    if request.path.startswith("/v1/"):
+        return HttpResponse(status=500)
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": message, "errors": []}, status=status)
+    if request.headers.get("HX-Request"):
+        # dialog.js shows this text in the open dialog (htmx swaps no error answer).
+        return HttpResponse(message, status=status, content_type="text/plain; charset=utf-8")
+    title = "Database unavailable" if unavailable else "Server error"
+    html = loader.render_to_string(
+        "500.html", {"title": title, "message": message, "brand_name": settings.BRAND_NAME}
+    )
+    return HttpResponse(html, status=status)
 
 
 @login_not_required

@@ -78,6 +78,14 @@ def outsider_token(outsider, other_project):
     return api_token_for(outsider, other_project)
 
 
+@pytest.fixture(scope="session")
+def collected_static(tmp_path_factory):
+    """Where production app servers started by tests find their static files: the
+    first group of servers collects them (collectstatic compresses every file, which
+    takes a while), the others reuse them."""
+    return tmp_path_factory.mktemp("collected-static")
+
+
 GATEWAY_TOKEN = "test-gateway-token-0123456789"
 
 

@@ -68,8 +68,10 @@ def test_the_load_benchmark_runs_briefly():
     lines = run(
         "benchmarks.load",
         *["--database", database_url("load"), "--clients", "2", "--seconds", "3"],
-        *["--keys", "50"],
+        *["--keys", "50", "--credentials", "20", "--lookups-per-second", "10"],
     )
     match = re.fullmatch(r"errors: (\d+), p95: \d+ ms", lines[-1])
     assert match, lines[-5:]
     assert match.group(1) == "0", "\n".join(lines)
+    assert re.search(r"^lookup\s+\d+\s+0\s", "\n".join(lines), re.MULTILINE), lines
+    assert any(line.startswith("gateways: ") for line in lines), lines

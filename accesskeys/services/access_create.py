@@ -53,7 +53,7 @@ from accesskeys.services.access_rules import (
     validate_prefixes,
     validate_type,
 )
-from console import audit, key_lifetimes
+from console import audit, key_lifetimes, metrics
 from console import keyring as console_keyring
 from console.audit import Origin
 from console.models import AuditEvent
@@ -293,6 +293,7 @@ def save_access(
         now,
         audited,
     )
+    metrics.ACCESSES_CREATED.labels(prepared.credential_type.command_name, origin.channel).inc()
     return CreatedAccess(
         access_key=prepared.key,
         satellite_address=settings.SATELLITE_ADDRESS,

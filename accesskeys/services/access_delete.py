@@ -9,9 +9,10 @@ from django.core.exceptions import NON_FIELD_ERRORS
 from django.db import transaction
 from django.utils import timezone
 
+from accesskeys.credential_types import BY_VALUE as CREDENTIAL_TYPES
 from accesskeys.models import AccessKey
 from accesskeys.services.access_rules import may_change, membership_of, refuse
-from console import audit
+from console import audit, metrics
 from console.audit import Origin
 from console.models import AuditEvent, Membership
 
@@ -54,6 +55,10 @@ def delete_accesses(
         audit.write_from(
             origin, AuditEvent.Action.ACCESS_DELETED, project=project, actor=actor, accesses=names
         )
+    for key in keys:
+        metrics.ACCESSES_DELETED.labels(
+            CREDENTIAL_TYPES[key.type].command_name, origin.channel
+        ).inc()
     return names
 
 

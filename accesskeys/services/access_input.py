@@ -86,7 +86,7 @@ class AccessInput:
 def parse_create(given: AccessInput) -> CreateAccessRequest:
     """The request the input describes; a ValidationError names every field it refuses.
 
-    The service (`access.create_access`) checks the rest once, against the
+    The service (`access_create.create_access`) checks the rest once, against the
     project: name, description, permissions, buckets, expiration, passphrase.
     """
     errors: dict[str, list[ValidationError]] = {}

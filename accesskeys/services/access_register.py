@@ -13,10 +13,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from accesskeys import macaroon_secrets, permissions
+from accesskeys.credential_types import BY_VALUE as CREDENTIAL_TYPES
 from accesskeys.models import AccessKey
 from accesskeys.services.access_create import register_s3_credentials
 from accesskeys.services.access_rules import NAME_MAX_LENGTH, USER_AGENT_MAX_LENGTH, restrictions_of
-from console import audit
+from console import audit, metrics
 from console.audit import Origin
 from console.models import AuditEvent
 from storjformat import caveat as caveat_mod
@@ -250,6 +251,7 @@ def register_grant(
             registered_from=parent.name,
             public=public,
         )
+    metrics.ACCESSES_CREATED.labels(CREDENTIAL_TYPES[key.type].command_name, "auth_service").inc()
     return RegisteredCredentials(
         access_key=key,
         s3_access_key=s3["access_key"],

@@ -106,6 +106,26 @@ def find_s3_credentials(access_key_id: str, now: datetime | None = None) -> S3Ac
     )
 
 
+_MISS_SQL = f"""
+    SELECT k.revoked_at IS NOT NULL OR parent.revoked_at IS NOT NULL, c.expires_at
+      FROM {S3Credential._meta.db_table} c
+      JOIN {AccessKey._meta.db_table} k ON k.id = c.access_key_id
+      LEFT JOIN {AccessKey._meta.db_table} parent ON parent.id = k.parent_id
+     WHERE c.key_hash = %s
+"""  # noqa: S608
+
+
+def why_not_found(key_hash: bytes) -> str:
+    """For the metrics, why a lookup found nothing: unknown, deleted or expired.
+    A second query, on misses only: the hot path of a found key stays one."""
+    with connection.cursor() as cursor:
+        cursor.execute(_MISS_SQL, [key_hash])
+        row = cursor.fetchone()
+    if row is None:
+        return "unknown"
+    return "deleted" if row[0] else "expired"
+
+
 def mark_used(key_id: int, last_used_at: datetime | None, now: datetime) -> bool:
     """Record a use of the key, writing at most once per LAST_USED_INTERVAL.
 

@@ -91,6 +91,36 @@
     if (dialog && dialog.open) requestClose(dialog);
   });
 
+  // htmx swaps no error answer: say what happened where the person is looking, the
+  // open dialog or else the page. The server words a 5xx in plain text (console.views
+  // .server_error); a request that got no answer at all gets its own words.
+  var NO_ANSWER = "The console could not be reached, so nothing was saved. Check your connection and try again.";
+  var SERVER_ERROR = "Something went wrong on our side, and nothing was saved. Try again in a moment.";
+
+  function showProblem(text) {
+    var dialog = openDialog();
+    var place = (dialog && (dialog.querySelector(".modal-body") || dialog)) ||
+      document.getElementById("content") || document.body;
+    var alert = place.querySelector("[data-request-problem]");
+    if (!alert) {
+      alert = document.createElement("p");
+      alert.className = "alert alert-error";
+      alert.setAttribute("role", "alert");
+      alert.setAttribute("data-request-problem", "");
+      place.prepend(alert);
+    }
+    alert.textContent = text;
+  }
+
+  document.addEventListener("htmx:responseError", function (e) {
+    var xhr = e.detail.xhr;
+    var plain = (xhr.getResponseHeader("Content-Type") || "").indexOf("text/plain") === 0;
+    if (xhr.status >= 500) showProblem(plain && xhr.responseText ? xhr.responseText : SERVER_ERROR);
+  });
+  document.addEventListener("htmx:sendError", function () {
+    showProblem(NO_ANSWER);
+  });
+
   // The server's word that the dialog's work is done (HX-Trigger: closeDialog).
   document.addEventListener("closeDialog", function () {
     var dialog = openDialog();

@@ -44,7 +44,7 @@ def test_the_image_starts_servers_as_this_test_does():
 
 
 @pytest.fixture(scope="module")
-def servers(django_db_blocker):
+def servers(django_db_blocker, collected_static):
     if connection.vendor != "postgresql":
         pytest.skip("several app servers share a PostgreSQL server (SQLite is embedded)")
     params = connection.settings_dict
@@ -52,7 +52,7 @@ def servers(django_db_blocker):
     url = f"postgresql://{params['USER']}:{params['PASSWORD']}@{params['HOST']}:{params['PORT']}/{name}"
     recreate_database(url)
     try:
-        with AppServers(url, count=2, workers=2) as running:
+        with AppServers(url, count=2, workers=2, static_root=collected_static) as running:
             running.manage("seed_demo", "--email", "ops@example.com", "--password", PASSWORD)
             yield running
     finally:

@@ -43,6 +43,8 @@ TABLE = {
     "project_two_factor": {"GET": (302, 405, 405, 405), "POST": (302, 404, 403, 302)},
     "project_key_lifetime": {"GET": (302, 405, 405, 405), "POST": (302, 404, 403, 302)},
     "healthz": {"GET": (200, 200, 200, 200)},
+    # For a scraper with METRICS_TOKEN (none in tests), whoever is signed in.
+    "metrics": {"GET": (401, 401, 401, 401)},
     "buckets": {"GET": (302, 404, 200, 200)},
     "accesskeys:index": {"GET": (302, 404, 200, 200)},
     "accesskeys:new": {"GET": (302, 404, 200, 200)},

@@ -14,7 +14,7 @@ from console.audit import Origin
 from console.membership import project_named
 from console.models import Project, User
 
-ORIGIN = Origin(user_agent="manage.py create_access")
+ORIGIN = Origin(user_agent="manage.py create_access", channel="command")
 
 
 def comma_list(value: str | None) -> list[str] | None:

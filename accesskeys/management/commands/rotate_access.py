@@ -11,7 +11,7 @@ from console.audit import Origin
 from console.membership import project_named
 from console.models import Project, User
 
-ORIGIN = Origin(user_agent="manage.py rotate_access")
+ORIGIN = Origin(user_agent="manage.py rotate_access", channel="command")
 
 
 class Command(BaseCommand):

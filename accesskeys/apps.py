@@ -7,4 +7,4 @@ class AccessKeysConfig(AppConfig):
 
     def ready(self):
         # The event log's sentences for accesses.
-        from accesskeys import event_text  # noqa: F401
+        from accesskeys import access_event_text  # noqa: F401

@@ -26,10 +26,11 @@ from django.contrib.auth.decorators import login_not_required
 from django.http import HttpResponse
 from django.views.decorators.csrf import csrf_exempt
 
-from accesskeys.services import access, lookup, s3credentials
-from accesskeys.services.caveat import format_go_time
-from accesskeys.services.errors import FormatError
+from accesskeys.services import access, lookup
 from console.audit import origin_of
+from storjformat import s3credentials
+from storjformat.caveat import format_go_time
+from storjformat.errors import FormatError
 
 # Edge's POSTSizeLimit default (pkg/auth/peer.go): 4 KiB. An access grant
 # with a few caveats is well under 1 KiB.

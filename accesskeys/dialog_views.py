@@ -23,10 +23,11 @@ from accesskeys import permissions
 from accesskeys.credential_types import BY_VALUE as CREDENTIAL_TYPES
 from accesskeys.credential_types import PASSPHRASE_DOWNLOAD_LABEL
 from accesskeys.detail_views import path_encryption_for
-from accesskeys.services import access, download, passphrase
+from accesskeys.services import access, download
 from console.audit import origin_of
 from console.forms import BUCKETS_ADMIN_ONLY, BucketForm
 from console.membership import load_project
+from storjformat import passphrase
 
 
 def steps_for(project, data) -> list[str]:

@@ -308,7 +308,7 @@ def load_sqlite(cursor, params) -> None:
 
 def views(project, key_id: int) -> list[tuple[str, str, dict]]:
     """(label, URL, extra headers) of every view the issue names."""
-    from accesskeys.audit_forms import KeyFilterForm
+    from accesskeys.key_audit_forms import KeyFilterForm
     from accesskeys.views import SORTS
     from console.models import Bucket, User
 

@@ -38,9 +38,9 @@ def main() -> None:
     setup_django()
 
     from accesskeys.models import AccessKey
-    from accesskeys.services import passphrase
     from accesskeys.services.access import CreateAccessRequest, create_access
     from console.models import Membership, Project, User
+    from storjformat import passphrase
 
     user = User.objects.create_user(email=f"bench-{time.time_ns()}@example.com", password="x")
     project = Project.objects.create(name="Benchmark")

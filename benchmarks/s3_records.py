@@ -14,7 +14,7 @@ from django.utils import timezone
 def add_s3_credentials(project, count: int, prefix: str = "s3-") -> list[str]:
     """`count` S3 credentials in `project`, named `<prefix>00000`...; their access key IDs."""
     from accesskeys.models import AccessKey, S3Credential
-    from accesskeys.services import caveat, grant, macaroon, s3credentials
+    from storjformat import caveat, grant, macaroon, s3credentials
 
     now = timezone.now()
     keys, records, ids = [], [], []

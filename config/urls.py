@@ -3,7 +3,7 @@ the API tokens page and the REST API."""
 
 from django.urls import include, path
 
-from accesskeys import audit_views
+from accesskeys import key_audit_views
 
 urlpatterns = [
     # Storj's auth service API, for gateways (gateway-mt, linksharing): first,
@@ -12,8 +12,10 @@ urlpatterns = [
     path("", include("console.urls")),
     path("projects/<uuid:public_id>/access-keys/", include("accesskeys.urls")),
     # The Audit page shows the keys above the console's event log.
-    path("projects/<uuid:public_id>/audit/", audit_views.audit, name="audit"),
-    path("projects/<uuid:public_id>/audit/keys.csv", audit_views.keys_csv, name="audit_keys_csv"),
+    path("projects/<uuid:public_id>/audit/", key_audit_views.audit, name="audit"),
+    path(
+        "projects/<uuid:public_id>/audit/keys.csv", key_audit_views.keys_csv, name="audit_keys_csv"
+    ),
     # The API tokens page and the REST API.
     path("", include("api.urls")),
 ]

@@ -2,7 +2,7 @@
 each user agent as a short "Browser on OS".
 
 An action's sentences come from the function registered for it with `@sentences`;
-apps register their own actions (accesses: `accesskeys.event_text`). A function
+apps register their own actions (accesses: `accesskeys.access_event_text`). A function
 takes the details it describes out of the dict it is given; whatever it leaves,
 including details added after it was written, is still shown as "Name: value".
 """

@@ -2,19 +2,26 @@
 
 This is the one place that reads settings.MASTER_KEYS. It encrypts the
 projects' managed passphrases and the authenticator apps' TOTP secrets here;
-`accesskeys.keyring` encrypts the keys' macaroon secrets with the same master keys.
+`accesskeys.macaroon_secrets` encrypts the keys' macaroon secrets with the same master keys,
+and `console.master_key_rotation` moves them all under a new one. No model import here:
+console.models uses this module.
 """
+
+from __future__ import annotations
 
 import base64
 import secrets
 from functools import cache
+from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.db import transaction
 
 from console import masterkeys
-from console.masterkeys import MasterKey, MasterKeyError
-from console.models import EncryptedTOTPDevice, Project
+from console.masterkeys import MasterKey
+
+if TYPE_CHECKING:
+    # Only for type hints: console.models uses this module for the TOTP secrets.
+    from console.models import Project
 
 MANAGED_PASSPHRASE_BYTES = 32
 # As django-otp makes them (RFC 4226 recommends 160 bits).
@@ -76,34 +83,6 @@ def managed_passphrase(project: Project) -> str:
     ).decode()
 
 
-def rotate_managed_passphrases(failures: list[str]) -> int:
-    """Re-encrypt every managed passphrase not under the current master key.
-
-    Returns how many moved; appends what could not be decrypted to `failures`
-    (naming the project and key id, never a secret).
-    """
-    current = current_master_key().id
-    projects = Project.objects.filter(
-        passphrase_mode=Project.PassphraseMode.MANAGED,
-        managed_passphrase_encrypted__isnull=False,
-    ).exclude(managed_passphrase_key_id=current)
-    rotated = 0
-    for pk in projects.values_list("pk", flat=True).iterator():
-        with transaction.atomic():
-            project = Project.objects.select_for_update().get(pk=pk)
-            try:
-                value = managed_passphrase(project)
-            except MasterKeyError as e:
-                failures.append(f"project {project.public_id}: {e}")
-                continue
-            set_managed_passphrase(project, value)
-            project.save(
-                update_fields=["managed_passphrase_encrypted", "managed_passphrase_key_id"]
-            )
-            rotated += 1
-    return rotated
-
-
 def _totp_context(user_id: int) -> bytes:
     # Binds the blob to its user, so it cannot be copied to another account's device.
     return b"totp-secret:" + str(user_id).encode()
@@ -123,24 +102,3 @@ def encrypt_totp_secret(user_id: int, secret: bytes) -> tuple[bytes, str]:
 
 def decrypt_totp_secret(user_id: int, blob: bytes, key_id: str) -> bytes:
     return decrypt(blob, key_id, _totp_context(user_id))
-
-
-def rotate_totp_secrets(failures: list[str]) -> int:
-    """Re-encrypt every authenticator app secret not under the current master key.
-
-    Returns how many moved; appends what could not be decrypted to `failures`.
-    """
-    devices = EncryptedTOTPDevice.objects.exclude(secret_key_id=current_master_key().id)
-    rotated = 0
-    for pk in devices.values_list("pk", flat=True).iterator():
-        with transaction.atomic():
-            device = EncryptedTOTPDevice.objects.select_for_update().get(pk=pk)
-            try:
-                secret = device.bin_key
-            except MasterKeyError as e:
-                failures.append(f"TOTP device {device.pk} of user {device.user_id}: {e}")
-                continue
-            device.set_secret(secret)
-            device.save(update_fields=["secret_encrypted", "secret_key_id"])
-            rotated += 1
-    return rotated

@@ -6,7 +6,7 @@ Two paths carry one:
   request line still reaches the development server's request log;
 - the auth service API (storj/edge's contract) carries an access key ID
   (`/v1/access/<id>`), and an access key ID is the key that decrypts its S3
-  record (accesskeys/services/s3credentials.py). Django logs the path of each
+  record (storjformat/s3credentials.py). Django logs the path of each
   4xx answer there ("Unauthorized: /v1/access/...").
 
 The development server's log (`django.server`), Django's request log

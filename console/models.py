@@ -9,6 +9,7 @@ from django.db import models
 from django_otp.models import Device, ThrottlingMixin, TimestampMixin
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from console import keyring
 from console.bucket_names import validate_bucket_name
 from console.key_lifetimes import POLICY_CHOICES
 
@@ -282,14 +283,10 @@ class EncryptedTOTPDevice(TimestampMixin, ThrottlingMixin, Device):
 
     def set_secret(self, secret: bytes) -> None:
         """Encrypt the secret onto the device (not saved here)."""
-        from console import keyring  # keyring imports this module
-
         self.secret_encrypted, self.secret_key_id = keyring.encrypt_totp_secret(
             self.user_id, secret
         )
 
     @property
     def bin_key(self) -> bytes:
-        from console import keyring
-
         return keyring.decrypt_totp_secret(self.user_id, self.secret_encrypted, self.secret_key_id)

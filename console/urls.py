@@ -4,7 +4,7 @@ from django.urls import path
 
 from console import (
     account_views,
-    audit_views,
+    event_log_views,
     invitation_views,
     project_views,
     team_views,
@@ -59,7 +59,7 @@ urlpatterns = [
     ),
     path(
         "projects/<uuid:public_id>/audit/events.csv",
-        audit_views.events_csv,
+        event_log_views.events_csv,
         name="audit_events_csv",
     ),
     path(

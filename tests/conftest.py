@@ -2,11 +2,9 @@
 who belongs to another project and must get 404 on this one."""
 
 import pytest
-from django.test import Client
 
-from console.models import Bucket, Membership, Project, User
-
-PASSWORD = "correct-horse-battery"
+from console.models import Bucket, Membership, Project
+from tests.helpers.factories import api_token_for, client_for, make_user
 
 
 @pytest.fixture(autouse=True)
@@ -27,10 +25,6 @@ def project(db):
 @pytest.fixture
 def other_project(db):
     return Project.objects.create(name="Other")
-
-
-def make_user(email: str) -> User:
-    return User.objects.create_user(email=email, password=PASSWORD)
 
 
 @pytest.fixture
@@ -54,12 +48,6 @@ def outsider(other_project):
     return user
 
 
-def client_for(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
 @pytest.fixture
 def admin_client(admin):
     return client_for(admin)
@@ -73,17 +61,6 @@ def member_client(member):
 @pytest.fixture
 def outsider_client(outsider):
     return client_for(outsider)
-
-
-def api_token_for(user, project) -> str:
-    from api import tokens
-
-    _, plaintext = tokens.issue(user, project, f"{user.email} test token", None)
-    return plaintext
-
-
-def bearer(token: str) -> dict:
-    return {"HTTP_AUTHORIZATION": f"Bearer {token}"}
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
-PROJECT_DIR = Path(__file__).resolve().parent.parent
+from tests.helpers import PROJECT_DIR
 
 
 def run(*args: str, timeout: float = 900) -> list[str]:

@@ -24,7 +24,7 @@ from hypothesis import strategies as st
 
 from console import invitations
 from console.models import Membership
-from tests.factories import make_access_key
+from tests.helpers.factories import make_access_key
 
 settings.register_profile(
     "ci",

@@ -14,8 +14,8 @@ from django.urls import reverse
 from accesskeys.models import AccessKey
 from accesskeys.services import access
 from console.models import AuditEvent
-from tests.factories import make_access_key
-from tests.test_new_access_steps import advanced
+from tests.helpers.dialog import advanced
+from tests.helpers.factories import make_access_key
 
 SECRET_PHRASE = "forged request passphrase"
 
@@ -173,7 +173,7 @@ def test_it_signs_in_or_refuses_whatever_the_user_agent_holds(client_500, admin,
     # PostgreSQL refuses NUL in text: the audit log and the throttling records both
     # keep the User-Agent, and a NUL in it was a 500 at sign-in (found while fixing
     # issue 9's throttling). Control characters are dropped before anything stores it.
-    from tests.conftest import PASSWORD
+    from tests.helpers.factories import PASSWORD
 
     password = PASSWORD if right_password else "wrong password"
     response = client_500.post(

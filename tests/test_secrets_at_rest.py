@@ -5,29 +5,14 @@ import logging
 import re
 from base64 import b32decode
 
-from django.apps import apps
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django_otp.oath import totp
 
-from accesskeys.services import grant, macaroon, s3credentials
 from accesskeys.services.access import CreateAccessRequest, create_access
-
-
-def dump_every_table() -> bytes:
-    """Every row of every table, as the database returns it."""
-    chunks = []
-    with connection.cursor() as cursor:
-        for model in apps.get_models(include_auto_created=True):
-            cursor.execute(f"SELECT * FROM {connection.ops.quote_name(model._meta.db_table)}")
-            for row in cursor.fetchall():
-                for value in row:
-                    if isinstance(value, bytes | memoryview):
-                        chunks.append(bytes(value))
-                    else:
-                        chunks.append(str(value).encode())
-    return b"\n".join(chunks)
+from storjformat import grant, macaroon, s3credentials
+from tests.helpers.secrets import authenticator_secret_forms, dump_every_table
 
 
 def forms_of(value: str) -> list[bytes]:
@@ -104,17 +89,6 @@ def turn_on_two_factor_as_a_person_would(client) -> bytes:
     response = client.post(reverse("two_factor_setup"), {"code": f"{totp(secret):06d}"})
     assert "Two-factor authentication is on" in response.content.decode()
     return secret
-
-
-def authenticator_secret_forms(secret: bytes) -> list[bytes]:
-    """The authenticator app's secret as bytes, hex (either case), base32 and base64."""
-    return [
-        secret,
-        secret.hex().encode(),
-        secret.hex().upper().encode(),
-        base64.b32encode(secret),
-        base64.b64encode(secret),
-    ]
 
 
 def test_it_stores_no_authenticator_app_secret_in_any_table(admin_client):

@@ -1,6 +1,6 @@
 """Security headers on every URL of the console, for every kind of visitor.
 
-The URLs and visitors come from tests/test_authorization.py, so a new page is
+The URLs and visitors come from tests/helpers/every_url.py, so a new page is
 covered as soon as it is in the authorization table. Each answer (pages, the
 htmx dialog fragments, downloads, CSV exports, redirects) must carry a strict
 Content-Security-Policy, the Permissions-Policy, and Cache-Control: no-store;
@@ -11,7 +11,13 @@ import re
 
 import pytest
 
-from tests.test_authorization import API_ROUTES, ROLES, TABLE, URLS, cast, fill  # noqa: F401
+from tests.helpers.every_url import API_ROUTES, ROLES, TABLE, URLS, fill, make_cast
+
+
+@pytest.fixture
+def cast(project, other_project, admin, member, outsider):
+    return make_cast(project, other_project, admin, member, outsider)
+
 
 INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>", re.IGNORECASE)
 INLINE_STYLE = re.compile(r"<style\b|\sstyle\s*=", re.IGNORECASE)
@@ -57,7 +63,7 @@ def check_headers(response, where: str) -> None:
 
 
 @pytest.mark.parametrize("name", sorted(URLS))
-def test_it_sends_the_security_headers_on_every_url(name, cast):  # noqa: F811
+def test_it_sends_the_security_headers_on_every_url(name, cast):
     values, clients, api_clients = cast
     url = fill(name, URLS[name], values)
     for method, _ in TABLE[name].items():

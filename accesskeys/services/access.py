@@ -22,19 +22,19 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from accesskeys import keyring, permissions
+from accesskeys import macaroon_secrets, permissions
 from accesskeys.credential_types import BY_VALUE as CREDENTIAL_TYPES
 from accesskeys.credential_types import CredentialType
 from accesskeys.models import AccessKey, S3Credential
-from accesskeys.services import caveat as caveat_mod
-from accesskeys.services import grant as grant_mod
-from accesskeys.services import macaroon, passphrase, s3credentials
-from accesskeys.services.errors import FormatError
 from console import audit, key_lifetimes
 from console import keyring as console_keyring
 from console.audit import Origin
 from console.models import AuditEvent, Membership
 from console.text_rules import has_control_characters
+from storjformat import caveat as caveat_mod
+from storjformat import grant as grant_mod
+from storjformat import macaroon, passphrase, s3credentials
+from storjformat.errors import FormatError
 
 NAME_MAX_LENGTH = AccessKey._meta.get_field("name").max_length
 DESCRIPTION_MAX_LENGTH = AccessKey._meta.get_field("description").max_length
@@ -361,7 +361,7 @@ def _access_grant(project, api_key, phrase: str, buckets: tuple[str, ...] | None
 
 
 def _key_row(project, actor, request, head, secret, origin: Origin, now) -> AccessKey:
-    secret_encrypted, secret_key_id = keyring.encrypt_macaroon_secret(head, secret)
+    secret_encrypted, secret_key_id = macaroon_secrets.encrypt_macaroon_secret(head, secret)
     granted = request.granted()
     return AccessKey(
         project=project,
@@ -565,7 +565,7 @@ def register_grant(
         )
         if parent is None or not macaroon.verify(
             api_key,
-            keyring.decrypt_macaroon_secret(
+            macaroon_secrets.decrypt_macaroon_secret(
                 parent.head, parent.secret_encrypted, parent.secret_key_id
             ),
         ):

@@ -24,11 +24,11 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from accesskeys import keyring
+from accesskeys import macaroon_secrets
 from accesskeys.models import AccessKey, S3Credential
-from accesskeys.services import macaroon, s3credentials
-from accesskeys.services.errors import FormatError
 from console.models import Project
+from storjformat import macaroon, s3credentials
+from storjformat.errors import FormatError
 
 LAST_USED_INTERVAL = timedelta(seconds=60)
 
@@ -116,7 +116,9 @@ def authorize(api_key: str, action: macaroon.Action) -> AccessKey:
     key = AccessKey.objects.filter(head=parsed.head).first()
     if key is None:
         raise macaroon.ActionDenied("api key not found")
-    secret = keyring.decrypt_macaroon_secret(key.head, key.secret_encrypted, key.secret_key_id)
+    secret = macaroon_secrets.decrypt_macaroon_secret(
+        key.head, key.secret_encrypted, key.secret_key_id
+    )
     # A deleted key revokes its whole chain, so every restriction of it fails too.
     revoked = macaroon.all_tails(parsed, secret) if key.revoked_at else ()
     macaroon.check(parsed, secret, action, revoked_tails=revoked)

@@ -6,12 +6,13 @@ from pathlib import Path
 
 import pytest
 
+from tests.helpers.browser import SCREENSHOTS
+
 # Playwright's sync API runs an event loop in the test thread; the ORM calls
 # the tests make to set up data are still synchronous and safe here.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "screenshots"
 
 
 @pytest.fixture(scope="session")
@@ -88,48 +89,3 @@ def screenshot(page):
         return path
 
     return take
-
-
-def sign_in(page, live_server, email: str, password: str) -> None:
-    page.goto(f"{live_server.url}/signin/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
-
-
-def wait_for_htmx(page) -> None:
-    """Wait until htmx has swapped and settled, so the new content's hx-* attributes
-    are live: a test acts faster than a person, within htmx's settle delay."""
-    page.wait_for_function(
-        "() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')"
-    )
-
-
-AXE_SCRIPT = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
-
-
-def assert_accessible(page, label: str = "") -> None:
-    """Run axe-core (the npm package, installed by bin/test) on the page as it
-    is now and fail with every violation: rule, impact, help and the elements.
-
-    The script goes in through the DevTools protocol (page.evaluate), which our
-    Content-Security-Policy does not govern; a <script> tag would be blocked.
-    """
-    if not AXE_SCRIPT.exists():
-        raise AssertionError(f"{AXE_SCRIPT} is missing: run `npm ci` (bin/test does)")
-    if not page.evaluate("() => typeof window.axe === 'object'"):
-        page.evaluate(AXE_SCRIPT.read_text() + "\n;undefined")
-    violations = page.evaluate(
-        "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
-        ".map(v => ({id: v.id, impact: v.impact, help: v.help,"
-        " nodes: v.nodes.map(n => n.target.join(' ') + ': ' + n.failureSummary)}))"
-    )
-    width = page.viewport_size["width"] if page.viewport_size else "?"
-    lines = [
-        f"- {v['id']} ({v['impact']}): {v['help']}\n    " + "\n    ".join(v["nodes"][:5])
-        for v in violations
-    ]
-    assert not violations, (
-        f"axe-core found {len(violations)} violation(s) on {label or page.url} at {width} px:\n"
-        + "\n".join(lines)
-    )

@@ -1,41 +1,15 @@
 """The Access Keys page in Chromium: search, sort, paging, selection and delete."""
 
 import re
-from datetime import timedelta
 
 import pytest
-from django.utils import timezone
 from playwright.sync_api import expect
 
 from accesskeys.models import AccessKey
-from tests.conftest import PASSWORD
-from tests.e2e.conftest import sign_in, wait_for_htmx
-from tests.factories import make_access_key
+from tests.helpers.browser import fill_project, name_cells, sign_in, wait_for_htmx
+from tests.helpers.factories import PASSWORD, make_access_key
 
 pytestmark = pytest.mark.e2e
-
-
-def name_cells(page):
-    return page.locator("#access-table .key-name")
-
-
-def fill_project(project, admin, member, count=23):
-    now = timezone.now()
-    for i in range(count):
-        make_access_key(
-            project,
-            admin if i % 3 else member,
-            f"{['photos', 'backup', 'logs'][i % 3]}-{i:02d}",
-            type=[
-                AccessKey.Type.S3_CREDENTIALS,
-                AccessKey.Type.ACCESS_GRANT,
-                AccessKey.Type.API_KEY,
-            ][i % 3],
-            created_at=now - timedelta(days=i),
-            not_after=now - timedelta(days=1)
-            if i == 4
-            else (now + timedelta(days=90) if i % 5 == 0 else None),
-        )
 
 
 def test_it_explains_an_empty_project(page, live_server, admin, project, screenshot):

@@ -5,9 +5,8 @@ tests that walk through them (test_new_access_*.py, test_projects.py)."""
 import pytest
 from playwright.sync_api import expect
 
-from tests.conftest import PASSWORD
-from tests.e2e.conftest import assert_accessible, sign_in
-from tests.key_factory import make_key
+from tests.helpers.browser import assert_accessible, sign_in
+from tests.helpers.factories import PASSWORD, make_key
 
 pytestmark = pytest.mark.e2e
 

@@ -7,8 +7,8 @@ import pytest
 from django.test import Client
 from playwright.sync_api import expect
 
-from tests.conftest import PASSWORD, bearer
-from tests.e2e.conftest import sign_in
+from tests.helpers.browser import sign_in
+from tests.helpers.factories import PASSWORD, bearer
 
 pytestmark = pytest.mark.e2e
 

@@ -4,8 +4,8 @@ name of the file saved, and that is exactly the name the browser saved it under.
 import pytest
 from playwright.sync_api import expect
 
-from tests.conftest import PASSWORD
-from tests.e2e.conftest import assert_accessible, sign_in, wait_for_htmx
+from tests.helpers.browser import assert_accessible, sign_in, wait_for_htmx
+from tests.helpers.factories import PASSWORD
 
 pytestmark = pytest.mark.e2e
 

@@ -6,7 +6,7 @@ import pytest
 from django.conf import settings
 from playwright.sync_api import expect
 
-from tests.e2e.test_new_access_flow import PASSPHRASE, download, name_step, open_dialog
+from tests.helpers.browser import PASSPHRASE, download, name_step, open_dialog
 
 pytestmark = pytest.mark.e2e
 

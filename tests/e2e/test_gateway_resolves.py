@@ -29,9 +29,9 @@ from botocore.credentials import Credentials
 from playwright.sync_api import expect
 
 from accesskeys.models import AccessKey
-from accesskeys.services import grant, macaroon
-from tests.conftest import PASSWORD
-from tests.e2e.conftest import sign_in
+from storjformat import grant, macaroon
+from tests.helpers.browser import sign_in
+from tests.helpers.factories import PASSWORD
 
 pytestmark = pytest.mark.e2e
 

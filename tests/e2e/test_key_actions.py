@@ -6,9 +6,8 @@ import pytest
 from playwright.sync_api import expect
 
 from accesskeys.models import AccessKey
-from tests.conftest import PASSWORD
-from tests.e2e.conftest import assert_accessible, sign_in, wait_for_htmx
-from tests.key_factory import make_key
+from tests.helpers.browser import assert_accessible, sign_in, wait_for_htmx
+from tests.helpers.factories import PASSWORD, make_key
 
 pytestmark = pytest.mark.e2e
 

@@ -8,8 +8,8 @@ from playwright.sync_api import expect
 
 from accesskeys.models import AccessKey
 from console.models import AuditEvent
-from tests.conftest import PASSWORD
-from tests.e2e.conftest import assert_accessible, sign_in, wait_for_htmx
+from tests.helpers.browser import assert_accessible, sign_in, wait_for_htmx
+from tests.helpers.factories import PASSWORD
 
 pytestmark = pytest.mark.e2e
 

@@ -4,10 +4,15 @@ scrolls sideways), and the dialog's buttons keep to one line."""
 import pytest
 from playwright.sync_api import expect
 
-from tests.conftest import PASSWORD
-from tests.e2e.conftest import assert_accessible, sign_in
-from tests.e2e.test_access_keys_page import fill_project, name_cells
-from tests.e2e.test_new_access_flow import name_step, open_dialog
+from tests.helpers.browser import (
+    assert_accessible,
+    fill_project,
+    name_cells,
+    name_step,
+    open_dialog,
+    sign_in,
+)
+from tests.helpers.factories import PASSWORD
 
 pytestmark = pytest.mark.e2e
 

@@ -7,8 +7,7 @@ from playwright.sync_api import expect
 
 from accesskeys.models import AccessKey
 from console.models import AuditEvent, Bucket
-from tests.e2e.conftest import assert_accessible, wait_for_htmx
-from tests.e2e.test_new_access_flow import name_step, open_dialog
+from tests.helpers.browser import assert_accessible, name_step, open_dialog, wait_for_htmx
 
 pytestmark = pytest.mark.e2e
 

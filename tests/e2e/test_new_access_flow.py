@@ -2,61 +2,16 @@
 
 import re
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 from django.conf import settings
 from playwright.sync_api import expect
 
 from accesskeys.models import AccessKey
-from accesskeys.services import caveat, grant, macaroon, passphrase
-from tests.conftest import PASSWORD
-from tests.e2e.conftest import sign_in, wait_for_htmx
+from storjformat import caveat, grant, macaroon, passphrase
+from tests.helpers.browser import ISO, PASSPHRASE, download, name_step, open_dialog
 
 pytestmark = pytest.mark.e2e
-
-PASSPHRASE = "my project passphrase"
-# ISO 8601 basic format: no ":", which Chromium would rewrite and Windows refuses.
-ISO = r"\d{8}T\d{6}\.\d{3}Z"
-
-
-def open_dialog(page, live_server, project, user):
-    sign_in(page, live_server, user.email, PASSWORD)
-    page.goto(f"{live_server.url}/projects/{project.public_id}/access-keys/")
-    page.locator(".page-header").get_by_role("button", name="New Access Key").click()
-    dialog = page.get_by_role("dialog", name="New Access")
-    expect(dialog).to_be_visible()
-    return dialog
-
-
-def name_step(dialog, name, type_label):
-    dialog.get_by_label("Name", exact=True).fill(name)
-    dialog.get_by_label(type_label, exact=True).check()
-    dialog.get_by_role("button", name="Next").click()
-    wait_for_htmx(dialog.page)
-
-
-def download(page, button):
-    """The file name the page asks for and the content saved.
-
-    The name is read from the link the page made, and Chromium must save the
-    file under exactly that name: a name it has to rewrite is not portable.
-    """
-    page.evaluate(
-        """() => {
-            window.__savedNames = [];
-            const click = HTMLAnchorElement.prototype.click;
-            HTMLAnchorElement.prototype.click = function () {
-                if (this.download) window.__savedNames.push(this.download);
-                return click.call(this);
-            };
-        }"""
-    )
-    with page.expect_download() as info:
-        button.click()
-    name = page.evaluate("window.__savedNames.at(-1)")
-    assert info.value.suggested_filename == name
-    return name, Path(info.value.path()).read_text()
 
 
 def test_it_creates_s3_credentials_with_full_access(page, live_server, project, admin, screenshot):

@@ -11,8 +11,13 @@ from playwright.sync_api import expect
 from accesskeys import permissions
 from console import keyring
 from console.models import Project
-from tests.e2e.conftest import assert_accessible, wait_for_htmx
-from tests.e2e.test_new_access_flow import PASSPHRASE, name_step, open_dialog
+from tests.helpers.browser import (
+    PASSPHRASE,
+    assert_accessible,
+    name_step,
+    open_dialog,
+    wait_for_htmx,
+)
 
 pytestmark = pytest.mark.e2e
 

@@ -7,10 +7,9 @@ from django.conf import settings
 from django.test import Client
 from playwright.sync_api import expect
 
-from accesskeys.services import grant, passphrase
-from tests.conftest import PASSWORD
-from tests.e2e.conftest import sign_in
-from tests.e2e.test_new_access_flow import ISO, PASSPHRASE, download, name_step, open_dialog
+from storjformat import grant, passphrase
+from tests.helpers.browser import ISO, PASSPHRASE, download, name_step, open_dialog, sign_in
+from tests.helpers.factories import PASSWORD
 
 pytestmark = pytest.mark.e2e
 

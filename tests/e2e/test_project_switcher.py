@@ -4,8 +4,8 @@ back on it) and for the New Project dialog, which gives focus back to it."""
 import pytest
 from playwright.sync_api import expect
 
-from tests.conftest import PASSWORD
-from tests.e2e.conftest import assert_accessible, sign_in
+from tests.helpers.browser import assert_accessible, sign_in
+from tests.helpers.factories import PASSWORD
 
 pytestmark = pytest.mark.e2e
 

@@ -6,12 +6,12 @@ import pytest
 from playwright.sync_api import expect
 
 from accesskeys.models import AccessKey
-from accesskeys.services import grant, macaroon
-from accesskeys.services.passphrase import derive_root_key
 from console import keyring
 from console.models import Membership, Project
-from tests.conftest import PASSWORD, make_user
-from tests.e2e.conftest import sign_in
+from storjformat import grant, macaroon
+from storjformat.passphrase import derive_root_key
+from tests.helpers.browser import sign_in
+from tests.helpers.factories import PASSWORD, make_user
 
 pytestmark = pytest.mark.e2e
 

@@ -5,8 +5,8 @@ from axes.models import AccessAttempt
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from tests.conftest import PASSWORD
-from tests.e2e.conftest import sign_in
+from tests.helpers.browser import sign_in
+from tests.helpers.factories import PASSWORD
 
 pytestmark = pytest.mark.e2e
 

@@ -9,9 +9,8 @@ from playwright.sync_api import expect
 from accesskeys.services.access import CreateAccessRequest, create_access
 from console import audit
 from console.models import AuditEvent, Membership
-from tests.conftest import PASSWORD
-from tests.e2e.conftest import SCREENSHOTS, assert_accessible, sign_in
-from tests.key_factory import make_key
+from tests.helpers.browser import SCREENSHOTS, assert_accessible, sign_in
+from tests.helpers.factories import PASSWORD, make_key
 
 
 def key_rows(page):

@@ -9,8 +9,8 @@ import pytest
 from django_otp.oath import totp
 from playwright.sync_api import expect
 
-from tests.conftest import PASSWORD
-from tests.e2e.conftest import sign_in
+from tests.helpers.browser import sign_in
+from tests.helpers.factories import PASSWORD
 
 pytestmark = pytest.mark.e2e
 
@@ -97,8 +97,8 @@ def test_it_sets_up_two_factor_and_signs_in_with_it(page, live_server, admin, pr
 def test_an_admin_requires_two_factor_and_a_member_is_sent_to_set_it_up(
     page, live_server, admin, member, project, screenshot
 ):
-    from tests.two_factor_helpers import app_code as device_code
-    from tests.two_factor_helpers import turn_on
+    from tests.helpers.two_factor import app_code as device_code
+    from tests.helpers.two_factor import turn_on
 
     device, _ = turn_on(admin)
     sign_in(page, live_server, admin.email, PASSWORD)

@@ -2,8 +2,8 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from accesskeys.services import uplink_inspect
-from accesskeys.services.errors import FormatError
+from storjformat import uplink_inspect
+from storjformat.errors import FormatError
 
 
 class Command(BaseCommand):

@@ -7,12 +7,9 @@ keys, remove them from the setting.
 
 from django.core.management.base import BaseCommand, CommandError
 
-from accesskeys.keyring import rotate_macaroon_secrets
-from console.keyring import (
-    current_master_key,
-    rotate_managed_passphrases,
-    rotate_totp_secrets,
-)
+from accesskeys.macaroon_secrets import rotate_macaroon_secrets
+from console.keyring import current_master_key
+from console.master_key_rotation import rotate_managed_passphrases, rotate_totp_secrets
 
 
 class Command(BaseCommand):

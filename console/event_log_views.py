@@ -1,0 +1,198 @@
+"""The event log half of the Audit page (Admins only) and its CSV export.
+
+The page itself is `accesskeys.key_audit_views.audit`, which shows the project's
+keys above this log.
+"""
+
+import json
+
+from django.core.paginator import Paginator
+from django.db import connection
+from django.db.models import Exists, OuterRef, Q
+
+from console import event_text
+from console.event_log_forms import EVENT_FIELDS, EventFilterForm
+from console.exports import EXPORT_CHUNK, csv_response
+from console.membership import load_project
+from console.models import AuditEvent, User
+from console.paging import BoundedPaginator
+
+EVENTS_PER_PAGE = 25
+
+
+def _event_parts(project, members: dict[int, str]):
+    """The project's events, and each member's sign-ins and sign-outs (which belong
+    to no project, by user or, for a failed sign-in, by email alone): disjoint
+    querysets, each read newest first from an index of its own."""
+    parts = [AuditEvent.objects.filter(project=project)]
+    for user_id, email in members.items():
+        parts.append(AuditEvent.objects.filter(project__isnull=True, actor_id=user_id))
+        parts.append(
+            AuditEvent.objects.filter(project__isnull=True, actor__isnull=True, actor_email=email)
+        )
+    return parts
+
+
+NEWEST_FIRST = ("-created_at", "-id")
+
+
+class EventLog:
+    """The events of the log, newest first, in a form the paginator slices.
+
+    One WHERE with ORs over a million events makes PostgreSQL read and sort every
+    match for each page. Instead each part reads, from its own index, only the
+    events up to the end of the page asked for, and the database merges those
+    few: page 1 costs 25 rows a part, however long the log.
+    """
+
+    ordered = True
+
+    def __init__(self, parts):
+        self.parts = [part.order_by() for part in parts]
+
+    def _union(self, parts):
+        first, *others = parts
+        return first.union(*others, all=True) if others else first
+
+    def __getitem__(self, page: slice) -> list:
+        if not page.stop:
+            return []  # an empty log's page (Django cannot combine empty slices)
+        if not connection.features.supports_slicing_ordering_in_compound:
+            # SQLite: one sort of the whole union (the embedded, small case).
+            return list(self._union(self.parts).order_by(*NEWEST_FIRST)[page])
+        # First the page's (time, id) pairs, read from the parts' indexes alone (an
+        # index-only scan of at most page.stop entries a part), then its 25 rows.
+        keys = [
+            part.order_by(*NEWEST_FIRST).values_list("created_at", "id")[: page.stop]
+            for part in self.parts
+        ]
+        ids = [pk for _, pk in self._union(keys).order_by(*NEWEST_FIRST)[page]]
+        rows = AuditEvent.objects.in_bulk(ids)
+        return [rows[pk] for pk in ids]
+
+    def count_up_to(self, limit: int) -> int:
+        if connection.features.supports_slicing_ordering_in_compound:
+            # The parts one after the other, reading no more than `limit` index
+            # entries in all (not `limit` a part); each in its index's order, so
+            # that the planner reads that index rather than gamble on the table.
+            ids = [part.order_by(*NEWEST_FIRST).values_list("pk")[:limit] for part in self.parts]
+            return self._union(ids)[:limit].count()
+        return min(sum(part[:limit].count() for part in self.parts), limit)
+
+    def values_iterator(self, fields: tuple[str, ...], chunk_size: int):
+        """Every event's `fields` as a tuple, newest first, through a server-side cursor
+        (the exports: no model instance a row)."""
+        # The id too: the union is ordered by columns it returns.
+        rows = self._union([part.values_list(*fields, "id") for part in self.parts])
+        for row in rows.order_by(*NEWEST_FIRST).iterator(chunk_size=chunk_size):
+            yield row[:-1]
+
+
+# The distinct actors of a project's events, one index probe per actor (a "loose
+# index scan"), instead of reading every event to find a handful of emails.
+PROJECT_ACTORS_SQL = """
+WITH RECURSIVE actors(email) AS (
+    SELECT MIN(actor_email) FROM console_auditevent WHERE project_id = %s AND actor_email > ''
+    UNION ALL
+    SELECT (
+        SELECT MIN(actor_email) FROM console_auditevent
+        WHERE project_id = %s AND actor_email > actors.email
+    )
+    FROM actors WHERE actors.email IS NOT NULL
+)
+SELECT email FROM actors WHERE email IS NOT NULL
+"""
+
+
+def _actor_emails(project, member_ids) -> list[str]:
+    """Everyone the event log can show: actors of the project's events, and members
+    with a sign-in or sign-out of their own."""
+    with connection.cursor() as cursor:
+        cursor.execute(PROJECT_ACTORS_SQL, [project.id, project.id])
+        emails = {email for (email,) in cursor.fetchall()}
+    own_events = AuditEvent.objects.filter(project__isnull=True).filter(
+        Q(actor_id=OuterRef("pk")) | Q(actor__isnull=True, actor_email=OuterRef("email"))
+    )
+    emails.update(
+        User.objects.filter(id__in=member_ids)
+        .filter(Exists(own_events))
+        .values_list("email", flat=True)
+    )
+    return sorted(emails)
+
+
+def _events(request, project, member_ids):
+    members = dict(User.objects.filter(id__in=member_ids).values_list("id", "email"))
+    form = EventFilterForm(_actor_emails(project, member_ids), request.GET)
+    if form.is_valid() and form.cleaned_data["actor"]:
+        # Only the chosen person's own sign-ins can match: leave out the parts of the
+        # others, which would each be read through to find nothing.
+        members = {uid: e for uid, e in members.items() if e == form.cleaned_data["actor"]}
+    return form, EventLog([form.apply(part) for part in _event_parts(project, members)])
+
+
+def query_without(request, names: list[str]) -> list[tuple[str, str]]:
+    """The other section's filters, carried along as hidden inputs."""
+    return [(k, v) for k, v in request.GET.items() if k not in names and v]
+
+
+def pager(request, param: str, page) -> dict:
+    """Previous, next and page number links ("1 … 4 5 6 … 40") that keep every
+    other filter."""
+
+    def url(number):
+        query = request.GET.copy()
+        query[param] = number
+        return "?" + query.urlencode()
+
+    numbers = page.paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1)
+    return {
+        "previous": url(page.previous_page_number()) if page.has_previous() else None,
+        "next": url(page.next_page_number()) if page.has_next() else None,
+        "pages": [
+            {"number": n, "url": url(n)} if n != Paginator.ELLIPSIS else {"number": None}
+            for n in numbers
+        ],
+    }
+
+
+def event_log_context(request, project, member_ids: set[int]) -> dict:
+    """What the event log section of the Audit page shows."""
+    event_form, events = _events(request, project, member_ids)
+    event_page = BoundedPaginator(events, EVENTS_PER_PAGE).get_page(request.GET.get("page"))
+    for event in event_page:
+        event.details_text = event_text.describe(event.action, event.details)
+        event.browser = event_text.browser_on_os(event.user_agent)
+    return {
+        "event_form": event_form,
+        "event_page": event_page,
+        "event_hidden": query_without(request, EVENT_FIELDS + ["page"]),
+        "event_pages": pager(request, "page", event_page),
+    }
+
+
+EVENTS_CSV_HEADER = ["Time", "Action", "Actor", "IP address", "User agent", "Details"]
+
+
+# What a row of the events CSV reads, in the header's order.
+EVENTS_CSV_FIELDS = ("created_at", "action", "actor_email", "ip_address", "user_agent", "details")
+
+
+def events_csv(request, public_id):
+    project = load_project(request, public_id, admin=True)
+    _, events = _events(request, project, project.member_ids())
+    actions = dict(AuditEvent.Action.choices)
+    rows = (
+        [
+            created_at.isoformat(timespec="seconds"),
+            actions.get(action, action),
+            actor_email,
+            ip_address or "",
+            user_agent,
+            json.dumps(details, sort_keys=True, ensure_ascii=False) if details else "",
+        ]
+        for created_at, action, actor_email, ip_address, user_agent, details in (
+            events.values_iterator(EVENTS_CSV_FIELDS, chunk_size=EXPORT_CHUNK)
+        )
+    )
+    return csv_response(EVENTS_CSV_HEADER, rows, project, "audit-events")

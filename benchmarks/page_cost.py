@@ -20,7 +20,9 @@ benchmarks.auth_lookup), mounted among the pages, and, on a second line, with
 the same JSON view mounted under /v1/, which goes through what the API's paths
 go through.
 
-Then the queries each view makes; the last lines are `auth lookup/bare JSON:
+Then the queries each view makes, and the Python function calls of one request
+(cProfile's count: the work done, which does not depend on the machine's load as
+time does); the last lines are `auth lookup/bare JSON:
 <ratio>x` and `worst page/bare: <ratio>x (<view>)`, over the pages.
 
 --database names a database the benchmark may empty (as access_keys_page:
@@ -163,6 +165,17 @@ def count_queries(client, url, headers) -> int:
     return len(queries)
 
 
+def count_calls(client, url, headers) -> int:
+    """Python function calls of one request (cProfile's count): a measure of the work
+    a view does that, unlike time, does not depend on what else the machine runs."""
+    profiler = cProfile.Profile()
+    profiler.enable()
+    response = client.get(url, **headers)
+    profiler.disable()
+    assert response.status_code == 200, url
+    return pstats.Stats(profiler).total_calls
+
+
 def main(argv=None) -> None:
     args = parse_args(argv)
     loader.setup_django(args.database)
@@ -243,12 +256,13 @@ def main(argv=None) -> None:
     queries = {
         label: count_queries(clients[who], url, headers) for label, url, headers, who in rows
     }
+    calls = {label: count_calls(clients[who], url, headers) for label, url, headers, who in rows}
 
     print(
         f"\nMedian server time over {args.runs} rounds, {args.size:,} keys, {connection.vendor}, "
         f"Python {sys.version.split()[0]}"
     )
-    print(f"{'view':<36}{'median ms':>10}{'vs bare':>9}{'target':>8}{'queries':>9}")
+    print(f"{'view':<36}{'median ms':>10}{'vs bare':>9}{'target':>8}{'queries':>9}{'calls':>9}")
     for label, _, _, who in rows:
         if who == "gateway":
             continue
@@ -256,7 +270,7 @@ def main(argv=None) -> None:
         target_text = f"{target:.2f}x" if target else ""
         print(
             f"{label:<36}{medians[label]:>10.2f}{ratios[label]:>8.2f}x{target_text:>8}"
-            f"{queries[label]:>9}"
+            f"{queries[label]:>9}{calls[label]:>9,}"
         )
     print()
     lookup_label = next(label for label, *_ in rows if label.startswith("GET /v1/"))
@@ -264,7 +278,7 @@ def main(argv=None) -> None:
         target_text = f"{LOOKUP_TARGET:.2f}x" if label == lookup_label else ""
         print(
             f"{label:<36}{medians[label]:>10.3f}{ratios[label]:>8.2f}x{target_text:>8}"
-            f"{queries[label]:>9}"
+            f"{queries[label]:>9}{calls[label]:>9,}"
         )
     same_stack = ratios[lookup_label] / ratios["bare JSON under /v1/"]
     print(f"\nauth lookup/bare JSON under /v1/ (the same middleware): {same_stack:.2f}x")

@@ -28,6 +28,16 @@ def _access_created(rest: dict) -> list[str]:
         can = [*allowed[0], *allowed[1], *notification]
         text.append(f"Can {and_list(can)} in {where}." if can else f"No permission in {where}.")
 
+    prefixes = rest.pop("prefixes", None)
+    if prefixes:
+        text.append(f"Only objects under {and_list(prefixes)}.")
+    if rest.get("max_object_ttl"):
+        text.append(f"{rest.pop('max_object_ttl')}.")
+    for note in rest.pop("other_restrictions", None) or []:
+        text.append(f"{note}.")
+    if rest.pop("public_link", False):
+        text.append("Shared as a public link (read and list).")
+
     if "expires_at" in rest:
         expires_at = rest.pop("expires_at")
         text.append(f"Expires {moment(expires_at)}." if expires_at else "No expiration.")

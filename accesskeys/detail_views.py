@@ -50,6 +50,12 @@ def detail(request, public_id, key_id):
         ],
         "full_access_grants": permissions.full_access_grants(),
         "buckets": key_audit.bucket_names(key),
+        # Buckets the key reaches whole, beside those limited to prefixes.
+        "whole_buckets": [
+            name
+            for name in key_audit.bucket_names(key)
+            if name not in {bucket for bucket, _ in key.prefixes}
+        ],
         "risks": key_audit.risks(key),
         "path_encryption": path_encryption_label(project, key),
         "may_update": key.revoked_at is None and access.may_update(request.membership, key),

@@ -23,6 +23,7 @@ from accesskeys import permissions
 from accesskeys.credential_types import BY_VALUE as CREDENTIAL_TYPES
 from accesskeys.credential_types import PASSPHRASE_DOWNLOAD_LABEL
 from accesskeys.detail_views import path_encryption_for
+from accesskeys.models import duration_text
 from accesskeys.services import access, download
 from console.audit import origin_of
 from console.forms import BUCKETS_ADMIN_ONLY, BucketForm
@@ -222,9 +223,28 @@ def summary(project, data, now: datetime) -> list[tuple[str, str]]:
         ("Object lock permissions", ", ".join(data.getlist("object_lock")) or "None"),
         ("Bucket notification permissions", ", ".join(data.getlist("notification")) or "None"),
         ("Buckets", buckets),
+        ("Only objects under", prefixes_text(project, data)),
+        ("Uploaded objects expire after at most", object_ttl_text(project, data)),
         ("Expiration", expiration_text(project, data, now)),
     ]
     return rows
+
+
+def prefixes_text(project, data) -> str:
+    """The prefixes chosen, in plain text: "photos/2026/, logs/web/"."""
+    form = f.BucketsForm(data, project=project)
+    form.is_valid()
+    if data.get("bucket_mode") != "select":
+        return "Anywhere in the buckets"
+    chosen = [f"{bucket}/{prefix}" for bucket, prefix in form.chosen_prefixes()]
+    return ", ".join(chosen) or "Anywhere in the buckets"
+
+
+def object_ttl_text(project, data) -> str:
+    form = f.PermissionsForm(data, project=project)
+    if not form.is_valid() or form.max_object_ttl() is None:
+        return "No limit"
+    return duration_text(form.max_object_ttl())
 
 
 @never_cache

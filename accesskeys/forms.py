@@ -9,7 +9,7 @@ browser holds and sends only where they are needed.
 """
 
 from dataclasses import replace
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 
 from django import forms
 from django.utils import timezone
@@ -39,6 +39,27 @@ def service_check(validator, *args):
         return validator(*args)
     except AccessError as e:
         raise forms.ValidationError([m for messages in e.errors.values() for m in messages]) from e
+
+
+class TextListField(forms.Field):
+    """Every value a field name has in the POST, in order (e.g. one per bucket row)."""
+
+    widget = forms.MultipleHiddenInput
+
+    def to_python(self, value):
+        return [str(v) for v in value or ()]
+
+
+# "Uploaded objects expire after at most …": presets, or a number of hours or days.
+OBJECT_TTL_PRESETS = {"1d": timedelta(days=1), "30d": timedelta(days=30), "1y": timedelta(days=365)}
+OBJECT_TTL_CHOICES = [
+    ("none", "No limit"),
+    ("1d", "1 day"),
+    ("30d", "30 days"),
+    ("1y", "1 year"),
+    ("custom", "Custom"),
+]
+OBJECT_TTL_UNITS = {"hours": timedelta(hours=1), "days": timedelta(days=1)}
 
 
 # The lifetimes come from the one table the project's expiry policy uses too.
@@ -274,8 +295,14 @@ class EncryptionForm(StepForm):
 
 class PermissionsForm(StepForm):
     step = "permissions"
-    request_fields = {"permissions": "permissions"}
-    descriptions = {"permissions": permission_descriptions(permissions.BASIC)}
+    request_fields = {"permissions": "permissions", "max_object_ttl": "object_ttl"}
+    descriptions = {
+        "permissions": permission_descriptions(permissions.BASIC),
+        "object_ttl": {
+            "none": "Objects keep the expiration they are uploaded with, if any.",
+            "custom": "A number of hours or days.",
+        },
+    }
 
     permissions = forms.MultipleChoiceField(
         label="Permissions",
@@ -288,8 +315,56 @@ class PermissionsForm(StepForm):
         },
     )
 
+    object_ttl = forms.ChoiceField(
+        label="Uploaded objects expire after at most",
+        choices=OBJECT_TTL_CHOICES,
+        initial="none",
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    object_ttl_number = forms.IntegerField(
+        label="Number",
+        required=False,
+        min_value=1,
+        error_messages={"invalid": "Enter a whole number.", "min_value": "Enter 1 or more."},
+        widget=forms.NumberInput(attrs={"min": 1, "inputmode": "numeric"}),
+    )
+    object_ttl_unit = forms.ChoiceField(
+        label="Unit",
+        choices=[(unit, unit.capitalize()) for unit in OBJECT_TTL_UNITS],
+        initial="days",
+        required=False,
+    )
+
     def clean_permissions(self):
         return sorted(service_check(access.validate_permissions, self.cleaned_data["permissions"]))
+
+    def max_object_ttl(self) -> timedelta | None:
+        data = self.cleaned_data
+        choice = data.get("object_ttl") or "none"
+        if choice in OBJECT_TTL_PRESETS:
+            return OBJECT_TTL_PRESETS[choice]
+        if choice == "custom" and data.get("object_ttl_number"):
+            unit = OBJECT_TTL_UNITS.get(data.get("object_ttl_unit") or "days")
+            return data["object_ttl_number"] * unit
+        return None
+
+    def clean(self):
+        data = super().clean()
+        if self.errors.get("object_ttl_number"):
+            return data
+        if data.get("object_ttl") == "custom" and not data.get("object_ttl_number"):
+            self.add_error("object_ttl_number", "Enter how many hours or days.")
+            return data
+        try:
+            access.validate_max_object_ttl(self.max_object_ttl())
+        except forms.ValidationError as e:
+            self.add_error(
+                "object_ttl_number" if data.get("object_ttl") == "custom" else "object_ttl", e
+            )
+        except OverflowError:
+            self.add_error("object_ttl_number", MESSAGES["object_ttl_range"])
+        return data
 
 
 class ObjectLockForm(StepForm):
@@ -320,7 +395,7 @@ class NotificationForm(StepForm):
 
 class BucketsForm(StepForm):
     step = "buckets"
-    request_fields = {"buckets": "buckets"}
+    request_fields = {"buckets": "buckets", "prefixes": "prefixes"}
     descriptions = {
         "bucket_mode": {
             "all": "Every bucket in the project, including buckets created later.",
@@ -340,6 +415,10 @@ class BucketsForm(StepForm):
         widget=forms.CheckboxSelectMultiple,
         error_messages={"invalid_choice": MESSAGES["bucket_unknown"]},
     )
+    # One "Only objects under …" text per bucket row, one prefix a line, beside the
+    # bucket it belongs to (two lists of the same length, in the rows' order).
+    prefix_bucket = TextListField(required=False)
+    prefixes = TextListField(required=False, label="Prefixes")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -355,6 +434,36 @@ class BucketsForm(StepForm):
         data = self.cleaned_data
         return tuple(data.get("buckets", ())) if data.get("bucket_mode") == "select" else None
 
+    def prefix_texts(self) -> dict[str, str]:
+        """Each bucket's "Only objects under" text, as typed or carried."""
+        if self.is_bound:
+            names = self.data.getlist("prefix_bucket")
+            texts = self.data.getlist("prefixes")
+        else:
+            names = self.initial.get("prefix_bucket") or []
+            texts = self.initial.get("prefixes") or []
+        return dict(zip(names, texts, strict=False))
+
+    def chosen_prefixes(self) -> tuple[tuple[str, str], ...]:
+        """(bucket, prefix) for each line typed under a selected bucket."""
+        texts = self.prefix_texts()
+        return tuple(
+            (bucket, line)
+            for bucket in self.chosen_buckets() or ()
+            for line in texts.get(bucket, "").replace("\r", "").split("\n")
+            if line
+        )
+
+    def prefix_rows(self) -> list[dict]:
+        """The bucket options with their prefix text, for the template."""
+        texts = self.prefix_texts()
+        rows = []
+        for option in self.options["buckets"]:
+            text = texts.get(option["value"], "")
+            lines = max(1, len(text.replace("\r", "").rstrip("\n").split("\n")))
+            rows.append({**option, "prefixes": text, "lines": min(lines, 10)})
+        return rows
+
     def clean(self):
         data = super().clean()
         if "buckets" not in self.errors:
@@ -362,6 +471,12 @@ class BucketsForm(StepForm):
                 access.validate_buckets(self.project, self.chosen_buckets())
             except AccessError as e:
                 self.add_error("buckets", e.errors["buckets"])
+            try:
+                access.validate_prefixes(
+                    self.project, self.data.get("type", ""), self.chosen_prefixes()
+                )
+            except forms.ValidationError as e:
+                self.add_error("prefixes", e)
         return data
 
 
@@ -475,6 +590,8 @@ def access_request(forms: dict[str, StepForm], now: datetime) -> CreateAccessReq
             | frozenset(forms["object_lock"].cleaned_data["object_lock"])
             | frozenset(forms["notification"].cleaned_data["notification"]),
             buckets=forms["buckets"].chosen_buckets(),
+            prefixes=forms["buckets"].chosen_prefixes(),
+            max_object_ttl=forms["permissions"].max_object_ttl(),
             expires_at=forms["expiration"].expires_at(now),
         )
     return request
@@ -483,4 +600,11 @@ def access_request(forms: dict[str, StepForm], now: datetime) -> CreateAccessReq
 # Fields no step carries forward: the browser keeps the passphrases.
 SECRET_FIELDS = frozenset({"passphrase", "new_passphrase", "generated_passphrase"})
 # Fields whose absence from the POST means "nothing chosen", not "not visited yet".
-MULTI_FIELDS = ("permissions", "object_lock", "notification", "buckets")
+MULTI_FIELDS = (
+    "permissions",
+    "object_lock",
+    "notification",
+    "buckets",
+    "prefix_bucket",
+    "prefixes",
+)

@@ -91,6 +91,19 @@ class AccessKey(models.Model):
     buckets = models.ManyToManyField(Bucket, blank=True, related_name="access_keys")
     not_before = models.DateTimeField()
     not_after = models.DateTimeField(null=True, blank=True)
+    # Object-key prefixes within the buckets, as [bucket, prefix] pairs in the
+    # order chosen, the prefix as typed (plain text; the caveat holds it encrypted).
+    # Empty: each bucket whole.
+    prefixes = models.JSONField(default=list, db_default=[], blank=True)
+    # Objects uploaded with the key expire after at most this long (caveat max_object_ttl).
+    max_object_ttl = models.DurationField(null=True, blank=True)
+    # What else the key's caveats restrict, in words, for grants registered through
+    # the auth service API that carry fields the console does not otherwise model
+    # (e.g. "Object lock: not allowed" for the legacy disallow_locks).
+    other_restrictions = models.JSONField(default=list, db_default=[], blank=True)
+    # A share link's public URL ("Share" on the Buckets page): public by design, as
+    # it holds only the access key ID of public S3 credentials (read and list).
+    share_url = models.CharField(max_length=4096, blank=True, db_default="", default="")
 
     revoked_at = models.DateTimeField(null=True, blank=True)
     # Written at most once a minute per key (see services/lookup.py).
@@ -202,6 +215,38 @@ class AccessKey(models.Model):
     def notification_labels(self) -> list[str]:
         return self.permission_labels(permissions.NOTIFICATION)
 
+    def prefix_labels(self) -> list[str]:
+        """Each prefix in plain text: "photos/2026/" (bucket, then the prefix as typed)."""
+        return [f"{bucket}/{prefix}" for bucket, prefix in self.prefixes]
+
+    @property
+    def max_object_ttl_text(self) -> str:
+        """ "Objects expire after at most 30 days", or "" without a limit."""
+        return restriction_notes((), self.max_object_ttl, ())[0] if self.max_object_ttl else ""
+
+    def restriction_notes(self) -> list[str]:
+        """The restrictions beyond permissions, buckets and expiration, in words."""
+        return restriction_notes(self.prefixes, self.max_object_ttl, self.other_restrictions)
+
+
+def restriction_notes(prefixes, max_object_ttl, other_restrictions) -> list[str]:
+    """ "Only objects under photos/2026/", "Objects expire after at most 30 days", and
+    the other restrictions of a registered grant: from a key's plain column values."""
+    notes = [f"Only objects under {bucket}/{prefix}" for bucket, prefix in prefixes or ()]
+    if max_object_ttl is not None:
+        notes.append(f"Objects expire after at most {duration_text(max_object_ttl)}")
+    return notes + list(other_restrictions or ())
+
+
+def duration_text(value) -> str:
+    """ "1 hour", "36 hours", "30 days", "1 year": the largest whole unit that fits."""
+    seconds = int(value.total_seconds())
+    for unit, size in (("year", 365 * 86400), ("day", 86400), ("hour", 3600), ("minute", 60)):
+        if seconds >= size and seconds % size == 0:
+            count = seconds // size
+            return f"{count} {unit}{'' if count == 1 else 's'}"
+    return f"{seconds} second{'' if seconds == 1 else 's'}"
+
 
 # One boolean per permission, named and defaulted by the table: a new
 # permission is a new entry there and the migration makemigrations writes.
@@ -245,3 +290,32 @@ def keep_creator_email(sender, instance, update_fields=None, **kwargs):
 def forget_creator_email(sender, instance, **kwargs):
     """Keys of a deleted user show "Deleted user" and sort last, as before."""
     AccessKey.objects.filter(created_by=instance).update(creator_email=None)
+
+
+class ExpiryReminder(models.Model):
+    """One reminder of one key's expiry at one threshold (7 days, 1 day before).
+
+    send_expiry_reminders claims rows with a conditional UPDATE, so that of
+    several servers running it at once one sends each reminder; a row is
+    marked sent once its mail has gone, and released for the next run if the
+    mail could not be sent (or its sender stopped halfway, after a while).
+    """
+
+    access_key = models.ForeignKey(AccessKey, models.CASCADE, related_name="expiry_reminders")
+    # Days before the expiry: 7 or 1.
+    days_before = models.PositiveSmallIntegerField()
+    # The expiry it was for: a key whose expiry changed is reminded afresh.
+    not_after = models.DateTimeField()
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    claimed_by = models.CharField(max_length=32, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["access_key", "days_before", "not_after"], name="one_reminder_per_threshold"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Reminder {self.days_before} day(s) before {self.access_key} expires"

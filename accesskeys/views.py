@@ -20,6 +20,7 @@ from accesskeys.services.access import AccessError, delete_accesses
 from console.audit import origin_of
 from console.membership import load_project
 from console.paging import BoundedPaginator
+from console.text_rules import without_control_characters
 
 PAGE_SIZES = (10, 25, 50, 100)
 DEFAULT_SIZE = 10
@@ -48,7 +49,13 @@ class Column:
 # migration 0005), so a page reads a few index entries however many keys there are.
 COLUMNS = (
     # Names sort case-insensitively.
-    Column("name", "Name", ("name",), (Lower("name"), "id"), (Lower("name").desc(), "-id")),
+    Column(
+        "name",
+        "Name",
+        ("name", "prefixes", "max_object_ttl", "other_restrictions", "share_url"),
+        (Lower("name"), "id"),
+        (Lower("name").desc(), "-id"),
+    ),
     Column("type", "Type", ("type",)),
     # Sorted by the creator's email kept on the key (lowercased already), deleted
     # creators last both ways.
@@ -94,7 +101,9 @@ class TableState:
     """The view's parameters, read leniently: anything odd falls back to the default."""
 
     def __init__(self, params):
-        self.q = params.get("q", "").strip()[:MAX_SEARCH]
+        # No name or email holds a control character (PostgreSQL refuses NUL in a
+        # query): a pasted one is left out rather than searched for.
+        self.q = without_control_characters(params.get("q", "")).strip()[:MAX_SEARCH]
         sort = params.get("sort", DEFAULT_SORT)
         self.sort = sort if sort in SORTS else DEFAULT_SORT
         try:

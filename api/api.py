@@ -9,6 +9,7 @@ name the token. Errors are JSON: `detail`, and `errors` as a list of
 from dataclasses import replace
 from datetime import UTC
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.paginator import EmptyPage, Paginator
 from django.db.models import Q
 from django.http import HttpRequest
@@ -114,6 +115,11 @@ def access_out(key: AccessKey, member_ids: set[int]) -> dict:
         "object_lock": granted(key, permissions.OBJECT_LOCK),
         "notification": granted(key, permissions.NOTIFICATION),
         "buckets": None if key.all_buckets else sorted(b.name for b in key.buckets.all()),
+        "paths": [{"bucket": bucket, "prefix": prefix} for bucket, prefix in key.prefixes],
+        "max_object_ttl_seconds": (
+            int(key.max_object_ttl.total_seconds()) if key.max_object_ttl is not None else None
+        ),
+        "other_restrictions": list(key.other_restrictions),
         "expires_at": key.not_after,
         "last_used_at": key.last_used_at,
         "revoked_at": key.revoked_at,
@@ -195,6 +201,8 @@ def create_access(request: HttpRequest, project_id: str, body: s.AccessCreate):
         or bool(body.object_lock)
         or bool(body.notification)
         or bool(body.buckets)
+        or bool(body.paths)
+        or bool(body.max_object_ttl)
         or body.expires is not None
     )
     if body.full_access and advanced_given:
@@ -205,7 +213,7 @@ def create_access(request: HttpRequest, project_id: str, body: s.AccessCreate):
             {
                 "full_access": [
                     "Full Access cannot be combined with permissions, object_lock, "
-                    "notification, buckets or expires."
+                    "notification, buckets, paths, max_object_ttl or expires."
                 ]
             },
         )
@@ -221,6 +229,10 @@ def create_access(request: HttpRequest, project_id: str, body: s.AccessCreate):
     if expires is not None and expires.tzinfo is None:
         expires = expires.replace(tzinfo=UTC)
     chosen = permissions.DEFAULT if body.permissions is None else frozenset(body.permissions)
+    try:
+        ttl = access_service.parse_object_ttl(body.max_object_ttl)
+    except DjangoValidationError as exc:
+        return error(request, 422, "The access was not created.", {"max_object_ttl": exc.messages})
     access_request = access_service.CreateAccessRequest(
         name=body.name,
         type=BY_COMMAND_NAME[body.type].value,
@@ -229,6 +241,8 @@ def create_access(request: HttpRequest, project_id: str, body: s.AccessCreate):
         permissions=chosen | frozenset(body.object_lock or ()) | frozenset(body.notification or ()),
         buckets=tuple(body.buckets) if body.buckets else None,
         expires_at=expires,
+        prefixes=tuple((path.bucket, path.prefix) for path in body.paths or ()),
+        max_object_ttl=ttl,
         passphrase_choice="generate" if body.generate_passphrase else "current",
         passphrase=body.passphrase,
     )
@@ -240,6 +254,8 @@ def create_access(request: HttpRequest, project_id: str, body: s.AccessCreate):
         errors = dict(exc.errors)
         if "expires_at" in errors:
             errors["expires"] = errors.pop("expires_at")
+        if "prefixes" in errors:
+            errors["paths"] = errors.pop("prefixes")
         return error(request, 422, "The access was not created.", errors)
 
     # The values the type's result shows, and the grant behind S3 credentials too,

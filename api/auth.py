@@ -2,8 +2,10 @@
 
 A token acts as its user in its own project, with the user's current role
 there. Another project's URL answers 404 (it does not exist for the token),
-as the browser pages answer an outsider; an Admin-only operation answers a
-Member 403. Both are decided before the request body is read.
+as the browser pages answer an outsider; a project that requires two-factor
+answers 401 to the token of a member who has not turned it on (the token is
+paused until they do); an Admin-only operation answers a Member 403. All
+are decided before the request body is read.
 """
 
 import uuid
@@ -13,6 +15,7 @@ from ninja.errors import HttpError
 from ninja.security.base import AuthBase
 
 from api import tokens
+from console import two_factor
 from console.models import Membership
 
 NOT_FOUND = "No such project."
@@ -47,6 +50,9 @@ class ProjectToken(AuthBase):
         membership = Membership.objects.filter(user=token.user, project=token.project).first()
         if membership is None or not _same_project(token, project_id):
             raise HttpError(404, NOT_FOUND)
+        if two_factor.missing_for(token.project, token.user):
+            # The project's pages are closed to them; so is the API.
+            raise HttpError(401, two_factor.tokens_paused_message(token.project))
         if self.admin and not membership.is_admin:
             raise HttpError(403, ADMINS_ONLY)
         # What the rest of the console reads: the user, their role, the project.

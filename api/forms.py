@@ -3,6 +3,7 @@
 from django import forms
 
 from api.tokens import EXPIRY_DAYS
+from console import two_factor
 
 EXPIRY_CHOICES = [
     (str(days) if days else "none", f"{days} days" if days else "No expiration")
@@ -20,8 +21,11 @@ class NewTokenForm(forms.Form):
     project = forms.ChoiceField(label="Project")
     expires = forms.ChoiceField(label="Expires", choices=EXPIRY_CHOICES, initial="90")
 
-    def __init__(self, user, *args, **kwargs):
+    def __init__(self, user, *args, verified: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
+        self.user = user
+        # Whether this session signed in with a code (django-otp's is_verified).
+        self.verified = verified
         self.memberships = {
             str(m.project.public_id): m
             for m in user.memberships.select_related("project").order_by(
@@ -43,7 +47,16 @@ class NewTokenForm(forms.Form):
         return name
 
     def clean_project(self):
-        return self.memberships[self.cleaned_data["project"]].project
+        project = self.memberships[self.cleaned_data["project"]].project
+        # The rule of the project's pages (membership.load_project) holds here too.
+        if two_factor.missing_for(project, self.user):
+            raise forms.ValidationError(two_factor.tokens_refused_message(project))
+        if project.require_two_factor and not self.verified:
+            raise forms.ValidationError(
+                f"“{project.name}” requires two-factor authentication: sign out and sign in "
+                "again with a code to make tokens for this project."
+            )
+        return project
 
     def clean_expires(self):
         value = self.cleaned_data["expires"]

@@ -58,6 +58,20 @@ class Page(Schema):
     pages: int
 
 
+class PathIn(Schema):
+    bucket: Text
+    # Plain str: the service's prefix rules (NUL, length, leading "/") give the message.
+    prefix: str = Field(
+        description="Object-key prefix, e.g. `2026/`: UTF-8 without NUL, at most 1,024 bytes, "
+        "not starting with `/`. Empty: the whole bucket."
+    )
+
+
+class PathOut(Schema):
+    bucket: str
+    prefix: str = Field(description="As given when the key was made, in plain text.")
+
+
 class AccessOut(Schema):
     id: int
     name: str
@@ -72,6 +86,16 @@ class AccessOut(Schema):
     object_lock: list[ObjectLockPermission]
     notification: list[NotificationPermission]
     buckets: list[str] | None = Field(description="null: all buckets, current and future.")
+    paths: list[PathOut] = Field(
+        description="Object-key prefixes within `buckets`; empty: each bucket whole."
+    )
+    max_object_ttl_seconds: int | None = Field(
+        description="Objects uploaded with the key expire after at most this many seconds."
+    )
+    other_restrictions: list[str] = Field(
+        description="Further restrictions in words, e.g. of grants registered through the "
+        'auth service API ("Object lock: not allowed").'
+    )
     expires_at: datetime | None
     last_used_at: datetime | None
     revoked_at: datetime | None
@@ -84,8 +108,9 @@ class AccessPage(Page):
 class AccessCreate(Schema):
     """The choices of the New Access dialog, named as the create_access command names them.
 
-    Leave out `permissions`, `object_lock`, `notification`, `buckets` and `expires` for Full
-    Access; give any of them, or `full_access: false`, for Advanced.
+    Leave out `permissions`, `object_lock`, `notification`, `buckets`, `paths`,
+    `max_object_ttl` and `expires` for Full Access; give any of them, or
+    `full_access: false`, for Advanced.
     """
 
     model_config = {
@@ -98,6 +123,14 @@ class AccessCreate(Schema):
                     "permissions": ["read", "list"],
                     "buckets": ["backups"],
                     "expires": "2030-01-01T00:00:00Z",
+                },
+                {
+                    "name": "invoices-2026",
+                    "type": "s3",
+                    "permissions": ["read", "list"],
+                    "paths": [{"bucket": "invoices", "prefix": "2026/"}],
+                    "max_object_ttl": "30d",
+                    "passphrase": "my project passphrase",
                 },
             ]
         }
@@ -123,6 +156,16 @@ class AccessCreate(Schema):
     )
     buckets: list[Text] | None = Field(
         None, description="Advanced: bucket names the access is limited to; empty or null: all."
+    )
+    paths: list[PathIn] | None = Field(
+        None,
+        description="Advanced: only objects under these prefixes (at most 10); each path's "
+        "bucket joins `buckets`.",
+    )
+    max_object_ttl: Text | None = Field(
+        None,
+        description="Advanced: objects uploaded with the access expire after at most this "
+        "long, in hours or days: `12h`, `30d` (1 hour to 3650 days).",
     )
     expires: datetime | None = Field(
         None, description="Advanced: when the access stops working (ISO 8601; UTC if no zone)."

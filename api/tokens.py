@@ -15,8 +15,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from api.models import ApiToken
-from console import audit
+from console import audit, two_factor
 from console.models import AuditEvent, Membership
+from console.two_factor import TwoFactorRequired
 
 PREFIX = "akc_"
 # The expiry choices of the page and the command, in days; None: never.
@@ -46,6 +47,8 @@ def issue(
     """A new token and its audit event, in one transaction; returns the plaintext once."""
     if not Membership.objects.filter(user=user, project=project).exists():
         raise ValueError(f"{user} is not a member of {project}.")
+    if two_factor.missing_for(project, user):
+        raise TwoFactorRequired(project)
     now = timezone.now()
     plaintext = PREFIX + secrets.token_urlsafe(32)
     details = {
@@ -73,6 +76,12 @@ def issue(
                 **details,
             )
     return token, plaintext
+
+
+def paused(token: ApiToken) -> bool:
+    """A token of a member without two-factor in a project that requires it: it
+    works again once they turn two-factor on."""
+    return two_factor.missing_for(token.project, token.user)
 
 
 def revoke(request, token: ApiToken) -> None:

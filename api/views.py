@@ -11,15 +11,27 @@ from django.views.decorators.http import require_POST
 from api import tokens
 from api.forms import NewTokenForm
 from api.models import ApiToken
+from console import mail, two_factor
+
+
+def _form(request, data=None) -> NewTokenForm:
+    return NewTokenForm(request.user, data, verified=request.user.is_verified())
 
 
 def _render(request, form, created=None, status=200):
+    user_tokens = list(
+        ApiToken.objects.usable()
+        .filter(user=request.user)
+        .select_related("project", "user")
+        .order_by("-created_at", "-id")
+    )
+    has_two_factor = two_factor.has_two_factor(request.user)
+    for token in user_tokens:
+        token.paused = token.project.require_two_factor and not has_two_factor
     ctx = {
         "form": form,
-        "tokens": ApiToken.objects.usable()
-        .filter(user=request.user)
-        .select_related("project")
-        .order_by("-created_at", "-id"),
+        "tokens": user_tokens,
+        "paused_count": sum(token.paused for token in user_tokens),
         "created": created,
         "page": "api_tokens",
     }
@@ -30,8 +42,8 @@ def _render(request, form, created=None, status=200):
 def api_tokens(request):
     """GET: the list and the form. POST: create a token and show it once."""
     if request.method != "POST":
-        return _render(request, NewTokenForm(request.user))
-    form = NewTokenForm(request.user, request.POST)
+        return _render(request, _form(request))
+    form = _form(request, request.POST)
     if not form.is_valid():
         return _render(request, form, status=400)
     token, plaintext = tokens.issue(
@@ -41,8 +53,14 @@ def api_tokens(request):
         form.cleaned_data["expires"],
         request=request,
     )
+    mail.send_notice(
+        request,
+        request.user,
+        "security_notice",
+        {"event": "api_token", "token_name": token.name, "project_name": token.project.name},
+    )
     created = {"token": token, "value": plaintext}
-    return _render(request, NewTokenForm(request.user), created=created)
+    return _render(request, _form(request), created=created)
 
 
 @require_POST

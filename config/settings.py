@@ -17,6 +17,7 @@ import dj_database_url
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
+from console.email_url import email_settings
 from console.masterkeys import MasterKeyError, parse_master_keys
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -119,6 +120,8 @@ SATELLITE_ADDRESS = env_str(
     "12EayRS2V1kEsWESU9QMRseFhdxYxKicsiFmxrsLZHeLUtdps3S@us1.storj.io:7777",
 )
 S3_ENDPOINT = env_str("S3_ENDPOINT", "https://gateway.storjshare.io")
+# Storj's linksharing service: share links are {LINKSHARING_URL}/s/{access key id}/{bucket}/…
+LINKSHARING_URL = env_str("LINKSHARING_URL", "https://link.storjshare.io")
 # Used in the names of downloaded files, as Storj's console does.
 BRAND_NAME = env_str("BRAND_NAME", "Storj")
 
@@ -132,6 +135,40 @@ for _token in AUTH_SERVICE_TOKENS:
             "AUTH_SERVICE_TOKENS: each token must be at least 16 characters long "
             '(python -c "import secrets; print(secrets.token_urlsafe(32))").'
         )
+
+# Outgoing email (Django's email framework). EMAIL_URL names the server:
+# smtp://user:password@host:587 (STARTTLS on the submission port 587, or with
+# ?tls=true), smtps://user:password@host:465 (TLS from the start). Unset, each
+# mail is printed where the console runs (bin/run's terminal).
+EMAIL_URL = env_str("EMAIL_URL", "console://")
+try:
+    _email = email_settings(EMAIL_URL)
+except ValueError as exc:
+    raise ImproperlyConfigured(f"EMAIL_URL is not valid: {exc}") from None
+EMAIL_BACKEND = _email["EMAIL_BACKEND"]
+EMAIL_HOST = _email["EMAIL_HOST"] or "localhost"
+EMAIL_PORT = _email["EMAIL_PORT"] or 25
+EMAIL_HOST_USER = _email["EMAIL_HOST_USER"] or ""
+EMAIL_HOST_PASSWORD = _email["EMAIL_HOST_PASSWORD"] or ""
+EMAIL_USE_TLS = _email["EMAIL_USE_TLS"]
+EMAIL_USE_SSL = _email["EMAIL_USE_SSL"]
+# A mail server that does not answer fails the request after this, with a message.
+EMAIL_TIMEOUT = _email["EMAIL_TIMEOUT"] or 10
+EMAIL_FROM = env_str("EMAIL_FROM", f"{BRAND_NAME} Console <console@localhost>")
+DEFAULT_FROM_EMAIL = EMAIL_FROM
+SERVER_EMAIL = EMAIL_FROM
+# Sign-up: "closed" (people join through invitations only) or "open" ("Create
+# account" on the sign-in page, with a mailed verification link), optionally only
+# for addresses at SIGNUP_EMAIL_DOMAINS.
+SIGNUP = env_str("SIGNUP", "closed").strip().lower()
+if SIGNUP not in ("closed", "open"):
+    raise ImproperlyConfigured(f"SIGNUP must be closed or open, not {SIGNUP!r}.")
+SIGNUP_EMAIL_DOMAINS = [
+    domain.lower().lstrip("@") for domain in env_list("SIGNUP_EMAIL_DOMAINS", "")
+]
+
+# The console's address, for links in mails sent outside a request (expiry reminders).
+CONSOLE_URL = env_str("CONSOLE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -239,6 +276,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "signin"
+# A password reset link works for an hour, once.
+PASSWORD_RESET_TIMEOUT = 3600
 # Two-factor sign-in (django-otp): the name authenticator apps show for the account.
 OTP_TOTP_ISSUER = f"{BRAND_NAME} Console"
 LOGIN_REDIRECT_URL = "home"

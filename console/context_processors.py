@@ -2,7 +2,7 @@ from django.conf import settings
 
 
 def brand(request):
-    return {"brand_name": settings.BRAND_NAME}
+    return {"brand_name": settings.BRAND_NAME, "signup_open": settings.SIGNUP == "open"}
 
 
 def shell(request):

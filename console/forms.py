@@ -79,3 +79,14 @@ class BucketForm(forms.Form):
             self.add_error("name", BUCKET_NAME_TAKEN)
             return None
         return bucket
+
+
+class ForgotPasswordForm(forms.Form):
+    email = forms.EmailField(
+        label="Email",
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "username"}),
+    )
+
+    def clean_email(self):
+        return self.cleaned_data["email"].strip().lower()

@@ -67,6 +67,11 @@ def invitation(request):
             request, "console/invitation.html", {**ctx, "step": "sign_in", "sign_in": sign_in}
         )
 
+    if not invitations.may_set_first_password(invitation):
+        # A link shown to an Admin (before invitations were mailed) proves nothing
+        # about the mailbox: it cannot give the email its first password.
+        return render(request, "console/invitation.html", {**ctx, "step": "not_mailed"})
+
     form = SetPasswordForm(account or User(email=invitation.email), request.POST or None)
     if request.method == "POST" and form.is_valid():
         return _set_password(request, invitation, form.cleaned_data["password1"])
@@ -119,6 +124,8 @@ def _set_password(request, invitation, password):
             _record_joined(request, invitation, user)
     except invitations.AlreadyUsed:
         return _invalid(request)
+    except invitations.NotMailed:
+        return redirect("invitation")
     except invitations.AccountHasPassword:
         # Someone set the account's password meanwhile: the page now asks to sign in.
         return redirect("invitation")

@@ -1,13 +1,13 @@
-"""One-time links that let a person join one project as one email.
+"""One-time links, mailed to an email, that let its reader join one project.
 
-The console cannot verify that someone owns an email address, so the link is
-the proof: nobody joins a project without it, and nothing lists the pending
-invitations of an email. Whoever opens a link either signs in as its email
-(the account exists) and accepts, or, if the email has no account or only one
-that never had a password, sets the password.
+The link goes to the address only, so whoever opens it reads that mailbox:
+nobody joins a project without it, and nothing lists the pending invitations
+of an email. Whoever opens a link either signs in as its email (the account
+exists) and accepts, or, if the email has no account or only one that never
+had a password, sets the password; only a mailed link may do that.
 
-The token is shown once to the Admin who added the email; only its SHA-256
-is stored, so the database cannot give the link away. A browser that opens
+The token is in the mail only; the database keeps its SHA-256, so it cannot
+give the link away. A browser that opens
 the link keeps only the invitation's id in its session and continues on a
 URL without the token, so the token stays out of access logs and Referer
 headers after the first request.
@@ -18,8 +18,10 @@ import secrets
 from datetime import timedelta
 
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 
+from console import mail
 from console.models import Invitation, Membership, Project, User
 
 VALID_FOR = timedelta(hours=72)
@@ -31,8 +33,9 @@ def hash_token(token: str) -> str:
 
 
 def issue(email: str, project: Project, role: str, created_by: User) -> tuple[Invitation, str]:
-    """A new link for `email` to `project`; earlier unused links for the same pair stop working."""
-    pending(project).filter(email=email).delete()
+    """A new link for `email` to `project`; earlier unused links for the same pair
+    (pending or expired) stop working and leave the list."""
+    unused(project).filter(email=email).delete()
     token = secrets.token_urlsafe(32)
     invitation = Invitation.objects.create(
         email=email,
@@ -45,9 +48,34 @@ def issue(email: str, project: Project, role: str, created_by: User) -> tuple[In
     return invitation, token
 
 
+def send(request, invitation: Invitation, token: str) -> None:
+    """Mail the link to the invited email (raises mail.MailNotSent); call it inside
+    the transaction that made the invitation, so a failed mail leaves none."""
+    link = request.build_absolute_uri(reverse("invitation_link", args=[token]))
+    mail.send(
+        "invitation",
+        invitation.email,
+        {
+            "project_name": invitation.project.name,
+            "inviter": invitation.created_by.email if invitation.created_by else "",
+            "role": Membership.Role(invitation.role).label,
+            "link": link,
+            "expires_at": invitation.expires_at,
+            "valid_hours": int(VALID_FOR.total_seconds() // 3600),
+        },
+    )
+    invitation.mailed_at = timezone.now()
+    invitation.save(update_fields=["mailed_at"])
+
+
+def unused(project: Project):
+    """The project's invitations nobody has used yet: pending or expired."""
+    return project.invitations.filter(used_at__isnull=True)
+
+
 def pending(project: Project):
     """The project's invitations that are neither used nor expired."""
-    return project.invitations.filter(used_at__isnull=True, expires_at__gt=timezone.now())
+    return unused(project).filter(expires_at__gt=timezone.now())
 
 
 def find_by_token(token: str) -> Invitation | None:
@@ -108,8 +136,18 @@ def accept(invitation: Invitation, user: User) -> bool:
         return _join(invitation, user)
 
 
+class NotMailed(Exception):
+    """The link was handed over, not mailed: it proves nothing about the mailbox."""
+
+
+def may_set_first_password(invitation: Invitation) -> bool:
+    return invitation.mailed_at is not None
+
+
 def set_first_password(invitation: Invitation, password: str) -> User:
     """Create the email's account (or complete one that never had a password) and join."""
+    if not may_set_first_password(invitation):
+        raise NotMailed
     try:
         with transaction.atomic():
             _claim(invitation)

@@ -1,7 +1,8 @@
 """Keep the secrets that travel in URL paths out of the logs.
 
-Two paths carry one:
-- an invitation link carries its token (`/invitations/<token>/`). The console
+These paths carry one:
+- a mailed link carries its token (`/invitations/<token>/`, `/password-reset/<token>/`,
+  `/signup/verify/<token>/`). The console
   answers that request by moving to a URL without the token, but the first
   request line still reaches the development server's request log;
 - the auth service API (storj/edge's contract) carries an access key ID
@@ -31,7 +32,15 @@ ACCESS_KEY_ID_IN_PATH = re.compile(re.escape(ACCESS_PREFIX) + r"[^/\s\"?#]+")
 REDACTED_ACCESS = ACCESS_PREFIX + "[redacted]"
 
 
+# The other mailed one-time links (password reset, sign-up): token up to the slash.
+MAILED_LINK_PREFIXES = ("/password-reset/", "/signup/verify/")
+MAILED_TOKEN_IN_PATH = re.compile(
+    "(" + "|".join(re.escape(p) for p in MAILED_LINK_PREFIXES) + r')[^/\s"?#]+'
+)
+
+
 def redact(text: str) -> str:
+    text = MAILED_TOKEN_IN_PATH.sub(r"\1[redacted]", text)
     return ACCESS_KEY_ID_IN_PATH.sub(REDACTED_ACCESS, TOKEN_IN_PATH.sub(REDACTED, text))
 
 

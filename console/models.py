@@ -6,6 +6,8 @@ import uuid
 from django.contrib.auth.base_user import BaseUserManager
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django_otp.models import Device, ThrottlingMixin, TimestampMixin
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -36,6 +38,9 @@ class User(AbstractUser):
 
     username = None
     email = models.EmailField("email", unique=True)
+    # Part of what every session of the account is signed with (see
+    # _get_session_auth_hash): raising it ends the account's other sessions.
+    session_generation = models.PositiveIntegerField(default=0)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS = []
@@ -44,6 +49,17 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.email
+
+    def _get_session_auth_hash(self, secret=None):
+        # Django signs each session with an HMAC of the password hash, so a new
+        # password ends the other sessions; the generation does the same without
+        # one (two-factor turned on). At 0 the hash is Django's own, so sessions
+        # made before this field existed stay valid.
+        key_salt = "django.contrib.auth.models.AbstractBaseUser.get_session_auth_hash"
+        value = self.password
+        if self.session_generation:
+            value = f"{self.password}:{self.session_generation}"
+        return salted_hmac(key_salt, value, secret=secret, algorithm="sha256").hexdigest()
 
 
 def new_salt() -> bytes:
@@ -74,6 +90,8 @@ class Project(models.Model):
     max_key_lifetime = models.CharField(
         max_length=4, choices=POLICY_CHOICES, blank=True, default=""
     )
+    # Mail each key's creator 7 days and 1 day before it expires (send_expiry_reminders).
+    expiry_reminders = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -134,12 +152,13 @@ class Bucket(models.Model):
 
 
 class Invitation(models.Model):
-    """A one-time link that lets whoever holds it join one project as one email.
+    """A one-time link, mailed to one email, that lets its reader join one project.
 
-    The console cannot verify that someone owns an email address, so the link
-    itself is the proof: nobody joins a project without it. The invited person
-    either signs in as the email (an existing account) or, if the email has no
-    account yet, sets its password.
+    The link is mailed to the address, so holding it shows that one reads that
+    mailbox: the invited person either signs in as the email (an existing
+    account) or, if the email has no account yet, sets its password. Only a
+    mailed link may set a first password (links handed over by hand before
+    invitations were mailed can only be accepted after signing in).
     """
 
     email = models.EmailField(max_length=254)
@@ -153,12 +172,33 @@ class Invitation(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField()
     used_at = models.DateTimeField(null=True, blank=True)
+    # When the link was mailed to the email; None for links shown to the Admin.
+    mailed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["email", "created_at"]
 
     def __str__(self) -> str:
         return f"Invitation of {self.email} to {self.project}"
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at <= timezone.now()
+
+
+class AccountMail(models.Model):
+    """One mail about an account sent to an address (password reset, sign-up), kept
+    an hour or so: the database, not a process's memory, counts how many went to
+    an address lately, for every app process alike."""
+
+    email = models.CharField(max_length=254)
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["email", "sent_at"], name="account_mail_email")]
+
+    def __str__(self) -> str:
+        return f"Account mail to {self.email} at {self.sent_at:%Y-%m-%d %H:%M}"
 
 
 class AuditEventQuerySet(models.QuerySet):
@@ -190,6 +230,10 @@ class AuditEvent(models.Model):
         PROJECT_CREATED = "project_created", "Project created"
         PROJECT_UPDATED = "project_updated", "Project updated"
         PASSWORD_SET = "password_set", "Password set"
+        PASSWORD_CHANGED = "password_changed", "Password changed"
+        PASSWORD_RESET_REQUESTED = "password_reset_requested", "Password reset requested"
+        PASSWORD_RESET = "password_reset", "Password reset"
+        SIGNED_UP = "signed_up", "Account created"
         TWO_FACTOR_ENABLED = "two_factor_enabled", "Two-factor turned on"
         TWO_FACTOR_DISABLED = "two_factor_disabled", "Two-factor turned off"
         RECOVERY_CODES_REGENERATED = "recovery_codes_regenerated", "Recovery codes regenerated"

@@ -118,3 +118,14 @@ class KeyLifetimeForm(forms.Form):
             "exist keep their expiration."
         ),
     )
+
+
+class ExpiryRemindersForm(forms.Form):
+    expiry_reminders = forms.BooleanField(
+        label="Email expiry reminders",
+        required=False,
+        help_text=(
+            "Each access key's creator gets an email 7 days and 1 day before the key expires, "
+            "with a link to it."
+        ),
+    )

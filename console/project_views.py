@@ -11,7 +11,12 @@ from django_htmx.http import HttpResponseClientRedirect
 from console import audit, key_lifetimes, keyring
 from console.membership import load_project
 from console.models import AuditEvent, Membership, Project
-from console.project_forms import KeyLifetimeForm, NewProjectForm, ProjectDetailsForm
+from console.project_forms import (
+    ExpiryRemindersForm,
+    KeyLifetimeForm,
+    NewProjectForm,
+    ProjectDetailsForm,
+)
 from console.two_factor_forms import RequireTwoFactorForm
 
 NEW_PROJECT_TEMPLATE = "console/project_new.html"
@@ -118,6 +123,9 @@ def project_settings(request, public_id):
             initial={"max_key_lifetime": project.max_key_lifetime}
         ),
         "key_lifetime": key_lifetimes.maximum_of(project),
+        "reminders_form": ExpiryRemindersForm(
+            initial={"expiry_reminders": project.expiry_reminders}
+        ),
     }
     return render(request, "console/project_settings.html", ctx)
 
@@ -180,4 +188,27 @@ def project_key_lifetime(request, public_id):
         messages.success(request, f"New access keys now last at most {labels[chosen]}.")
     else:
         messages.success(request, "New access keys may last any time, or never expire.")
+    return redirect("project_settings", project.public_id)
+
+
+@require_POST
+def project_expiry_reminders(request, public_id):
+    """An Admin turns the project's expiry reminders on or off."""
+    project = load_project(request, public_id, admin=True)
+    form = ExpiryRemindersForm(request.POST)
+    form.is_valid()
+    wanted = form.cleaned_data["expiry_reminders"]
+    if wanted == project.expiry_reminders:
+        messages.info(request, "Nothing changed.")
+        return redirect("project_settings", project.public_id)
+    with transaction.atomic():
+        project.expiry_reminders = wanted
+        project.save(update_fields=["expiry_reminders"])
+        audit.record(
+            request, AuditEvent.Action.PROJECT_UPDATED, project=project, expiry_reminders=wanted
+        )
+    if wanted:
+        messages.success(request, "Key creators get an email before their keys expire.")
+    else:
+        messages.success(request, "No more expiry reminders for this project's keys.")
     return redirect("project_settings", project.public_id)

@@ -9,6 +9,8 @@ class AddMemberForm(forms.Form):
     role = forms.ChoiceField(
         label="Role", choices=Membership.Role.choices, initial=Membership.Role.MEMBER
     )
+    # Set by the question "send it again?" when the email has an unused invitation.
+    again = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, project, *args, **kwargs):
         self.project = project
@@ -27,6 +29,11 @@ class RoleForm(forms.Form):
 
 
 class SetPasswordForm(forms.Form):
+    """A new password, typed twice: the invitation, reset, change and sign-up pages.
+
+    The validators' messages belong to "New password"; "Confirm password" says
+    only whether the two match."""
+
     password1 = forms.CharField(
         label="New password",
         strip=False,
@@ -46,11 +53,41 @@ class SetPasswordForm(forms.Form):
             password_validation.password_validators_help_texts()
         )
 
+    def clean_password1(self):
+        password1 = self.cleaned_data["password1"]
+        password_validation.validate_password(password1, self.user)
+        return password1
+
     def clean_password2(self):
         password1 = self.cleaned_data.get("password1")
         password2 = self.cleaned_data.get("password2")
         if password1 and password2 and password1 != password2:
             raise forms.ValidationError("The two passwords do not match.")
-        if password2:
-            password_validation.validate_password(password2, self.user)
         return password2
+
+
+class ChangePasswordForm(SetPasswordForm):
+    """The account page's: the current password, then the new one twice."""
+
+    current_password = forms.CharField(
+        label="Current password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    field_order = ["current_password", "password1", "password2"]
+
+    def __init__(self, user, *args, **kwargs):
+        super().__init__(user, *args, **kwargs)
+        self.fields["password1"].widget.attrs.pop("autofocus", None)
+
+    def clean_current_password(self):
+        current = self.cleaned_data["current_password"]
+        if not self.user.check_password(current):
+            raise forms.ValidationError("This is not your current password.")
+        return current
+
+    def clean_password1(self):
+        password1 = super().clean_password1()
+        if self.user.check_password(password1):
+            raise forms.ValidationError("Choose a password other than your current one.")
+        return password1

@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from console import audit, invitations
+from console import audit, invitations, mail
 from console.membership import is_last_admin, load_project
 from console.models import AuditEvent, Membership
 from console.team_forms import AddMemberForm, RoleForm
@@ -16,20 +16,50 @@ from console.team_forms import AddMemberForm, RoleForm
 LAST_ADMIN = "{email} is the last Admin of {project}. Make another member an Admin first."
 
 
-def _render(request, project, form, invite=None, status=200):
+def _render(request, project, form, reinvite=None, status=200):
     memberships = list(project.memberships.select_related("user").order_by("user__email"))
     admin_count = sum(m.is_admin for m in memberships)
     for m in memberships:
         m.is_last_admin = is_last_admin(m, admin_count)
     ctx = {
         "memberships": memberships,
-        "pending": invitations.pending(project).select_related("created_by"),
+        # Pending and expired alike: an expired one stays, to be sent again.
+        "invitations": invitations.unused(project).select_related("created_by"),
         "form": form,
-        "invite": invite,
+        "reinvite": reinvite,
         "roles": Membership.Role.choices,
         "page": "team",
     }
     return render(request, "console/team.html", ctx, status=status)
+
+
+def _sent_message(email: str, again: bool = False) -> str:
+    text = f"Invitation sent to {email}."
+    if again:
+        text += " The link of the earlier invitation no longer works."
+    if mail.printed_only():
+        text += " No mail server is set up: the console printed the mail in its terminal."
+    return text
+
+
+def _invite(request, project, email: str, role: str, *, again: bool) -> bool:
+    """Make the invitation and mail its link, in one transaction: if the mail
+    cannot go, no invitation is left (and an earlier one keeps working)."""
+    try:
+        with transaction.atomic():
+            invitation, token = invitations.issue(email, project, role, request.user)
+            audit.record(
+                request,
+                AuditEvent.Action.MEMBER_INVITED,
+                project=project,
+                member=email,
+                role=role,
+                **({"again": True} if again else {}),
+            )
+            invitations.send(request, invitation, token)
+    except mail.MailNotSent:
+        return False
+    return True
 
 
 def team(request, public_id):
@@ -41,20 +71,34 @@ def team(request, public_id):
     if not form.is_valid():
         return _render(request, project, form, status=400)
 
-    # The same answer whether or not the email has an account: a link to hand
-    # over. Nobody joins without it, so typing an email reveals nothing and
-    # puts nobody into the project.
+    # The same answer whether or not the email has an account: the link goes to
+    # the address, so only its reader can join (or set a first password).
     email, role = form.cleaned_data["email"], form.cleaned_data["role"]
-    with transaction.atomic():
-        invitation, token = invitations.issue(email, project, role, request.user)
-        audit.record(
-            request, AuditEvent.Action.MEMBER_INVITED, project=project, member=email, role=role
-        )
+    earlier = invitations.unused(project).filter(email=email).first()
+    if earlier is not None and not form.cleaned_data["again"]:
+        # Ask first, with the role it was invited with: sending again replaces it.
+        form = AddMemberForm(project, initial={"email": email, "role": earlier.role, "again": True})
+        return _render(request, project, form, reinvite=earlier)
+    if not _invite(request, project, email, role, again=earlier is not None):
+        form.add_error(None, mail.NOT_SENT)
+        return _render(request, project, form, status=503)
+    messages.success(request, _sent_message(email, again=earlier is not None))
+    return redirect("team", public_id)
 
-    # The link is shown in this response only; it is stored nowhere in clear.
-    link = request.build_absolute_uri(reverse("invitation_link", args=[token]))
-    invite = {"email": email, "link": link, "expires_at": invitation.expires_at}
-    return _render(request, project, AddMemberForm(project), invite=invite)
+
+@require_POST
+def resend_invitation(request, public_id, invitation_id):
+    """Send a pending or expired invitation again, with its role: a new link."""
+    project = load_project(request, public_id, admin=True)
+    invitation = get_object_or_404(invitations.unused(project), id=invitation_id)
+    if Membership.objects.filter(project=project, user__email=invitation.email).exists():
+        invitation.delete()
+        messages.info(request, f"{invitation.email} is already a member of {project.name}.")
+    elif _invite(request, project, invitation.email, invitation.role, again=True):
+        messages.success(request, _sent_message(invitation.email, again=True))
+    else:
+        messages.error(request, mail.NOT_SENT)
+    return redirect("team", public_id)
 
 
 def _confirm(request, project, *, title: str, text: str, button: str, keep: str = "Cancel"):
@@ -76,7 +120,7 @@ def _confirm(request, project, *, title: str, text: str, button: str, keep: str 
 def cancel_invitation(request, public_id, invitation_id):
     project = load_project(request, public_id, admin=True)
     if request.method == "GET":
-        invitation = get_object_or_404(invitations.pending(project), id=invitation_id)
+        invitation = get_object_or_404(invitations.unused(project), id=invitation_id)
         return _confirm(
             request,
             project,
@@ -86,7 +130,7 @@ def cancel_invitation(request, public_id, invitation_id):
             keep="Keep it",
         )
     with transaction.atomic():
-        invitation = get_object_or_404(invitations.pending(project), id=invitation_id)
+        invitation = get_object_or_404(invitations.unused(project), id=invitation_id)
         invitation.delete()
         audit.record(
             request,
@@ -160,7 +204,7 @@ def remove_member(request, public_id, membership_id):
             messages.error(request, LAST_ADMIN.format(email=target.user.email, project=project))
             return redirect("team", public_id)
         # Their keys stay; a pending link for them to this project stops working.
-        invitations.pending(project).filter(email=target.user.email).delete()
+        invitations.unused(project).filter(email=target.user.email).delete()
         target.delete()
         audit.record(
             request,

@@ -23,3 +23,9 @@ def has_control_characters(text: str, *, multiline: bool = False) -> bool:
         if unicodedata.category(char) == "Cc" or char in BIDI_CONTROLS:
             return True
     return False
+
+
+def without_control_characters(text: str) -> str:
+    """`text` with its control characters (NUL among them, which PostgreSQL refuses)
+    left out: what a search box searches for, since no name holds any."""
+    return "".join(char for char in text if unicodedata.category(char) != "Cc")

@@ -49,6 +49,29 @@ def has_two_factor(user) -> bool:
     return EncryptedTOTPDevice.objects.filter(user=user, confirmed=True).exists()
 
 
+def missing_for(project, user) -> bool:
+    """Whether `project` requires two-factor and `user` has not turned it on: then
+    nothing of theirs may act in the project, their API tokens included."""
+    return project.require_two_factor and not has_two_factor(user)
+
+
+def tokens_paused_message(project) -> str:
+    """Why a token of a member without two-factor is refused (the API's 401)."""
+    return (
+        f"“{project.name}” requires two-factor authentication, and the owner of this token "
+        "has not turned it on: the token is paused until they do (account page, "
+        "Two-factor authentication)."
+    )
+
+
+def tokens_refused_message(project) -> str:
+    """Why a member without two-factor cannot make a token for the project."""
+    return (
+        f"“{project.name}” requires two-factor authentication. Turn it on from your "
+        "account page to make tokens for this project."
+    )
+
+
 def recovery_codes_left(user) -> int:
     return StaticToken.objects.filter(device__user=user, device__confirmed=True).count()
 

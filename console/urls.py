@@ -6,7 +6,9 @@ from console import (
     account_views,
     event_log_views,
     invitation_views,
+    password_views,
     project_views,
+    signup_views,
     team_views,
     views,
 )
@@ -16,7 +18,16 @@ urlpatterns = [
     path("signin/", views.signin, name="signin"),
     path("signin/code/", views.signin_code, name="signin_code"),
     path("signout/", views.signout, name="signout"),
+    path("signin/forgot/", password_views.forgot_password, name="password_forgot"),
+    # The mailed link; it redirects to the token-free page below.
+    path("password-reset/<str:token>/", password_views.reset_link, name="password_reset_link"),
+    path("password-reset/", password_views.reset_password, name="password_reset"),
+    path("signup/", signup_views.signup_start, name="signup"),
+    # The mailed link; it redirects to the token-free page below.
+    path("signup/verify/<str:token>/", signup_views.signup_link, name="signup_link"),
+    path("signup/verify/", signup_views.signup_finish, name="signup_finish"),
     path("account/", account_views.account, name="account"),
+    path("account/password/", account_views.change_password, name="password_change"),
     path("account/two-factor/", account_views.two_factor_setup, name="two_factor_setup"),
     path(
         "account/two-factor/recovery-codes/",
@@ -45,6 +56,11 @@ urlpatterns = [
         project_views.project_key_lifetime,
         name="project_key_lifetime",
     ),
+    path(
+        "projects/<uuid:public_id>/settings/expiry-reminders/",
+        project_views.project_expiry_reminders,
+        name="project_expiry_reminders",
+    ),
     path("projects/<uuid:public_id>/buckets/", views.buckets, name="buckets"),
     path("projects/<uuid:public_id>/team/", team_views.team, name="team"),
     path(
@@ -67,7 +83,12 @@ urlpatterns = [
         team_views.cancel_invitation,
         name="team_invitation_cancel",
     ),
-    # The link handed to an invited person; it redirects to the token-free page below.
+    path(
+        "projects/<uuid:public_id>/team/invitations/<int:invitation_id>/resend/",
+        team_views.resend_invitation,
+        name="team_invitation_resend",
+    ),
+    # The link mailed to an invited person; it redirects to the token-free page below.
     path("invitations/<str:token>/", invitation_views.open_link, name="invitation_link"),
     path("invitation/", invitation_views.invitation, name="invitation"),
     path("api/v0/projects/<uuid:public_id>/salt", views.project_salt, name="project_salt"),

@@ -68,10 +68,19 @@ def signin(request):
     return render(request, "console/signin.html", {"form": form, "next": _safe_next(request)})
 
 
+def lockout_minutes() -> int:
+    return int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+
+
 def signin_locked_out(request, original_response=None, credentials=None):
     """The sign-in page, saying why it refuses: too many failures for this email or
-    from this address. The same words for every email, so nothing is revealed."""
-    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    from this address. The same words for every email, so nothing is revealed.
+    A password reset request counts too; it reaching the limit keeps its own page."""
+    if request.path == reverse("password_forgot"):
+        from console.password_views import locked_out
+
+        return locked_out(request)
+    minutes = lockout_minutes()
     form = SignInForm(request, initial={"email": request.POST.get("email", "")})
     ctx = {
         "form": form,

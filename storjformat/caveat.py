@@ -63,6 +63,9 @@ class Caveat:
     not_before: datetime | None = None
     max_object_ttl: timedelta | None = None
     nonce: bytes = b""
+    # Field numbers the decoder met and skipped (a newer Storj may restrict more):
+    # not encoded, but a key carrying them is not what the console's fields say.
+    unknown_fields: list[int] = field(default_factory=list, compare=False)
 
     def to_inspect_dict(self) -> dict[str, Any]:
         """The JSON object ``uplink access inspect`` prints for this caveat.
@@ -234,6 +237,8 @@ def decode(data: bytes) -> Caveat:
         elif num == 30:
             pb.expect(wire, pb.BYTES, "nonce")
             caveat.nonce = value  # type: ignore[assignment]
+        else:
+            caveat.unknown_fields.append(num)
     return caveat
 
 

@@ -151,7 +151,10 @@ def parse_grant(text: str) -> Scope:
 
 
 def encryption_access_for(
-    root_key: bytes, buckets: list[str] | None, path_cipher: int = ENC_AESGCM
+    root_key: bytes,
+    buckets: list[str] | None,
+    path_cipher: int = ENC_AESGCM,
+    prefixes: list[tuple[str, str]] = (),
 ) -> EncryptionAccess:
     """Encryption access for all buckets (None) or only the listed ones.
 
@@ -159,18 +162,40 @@ def encryption_access_for(
     ENC_NULL when its path encryption is off (storj/storj ``console/access.go``
     and ``consolewasm/access.go`` set the default path cipher so; ``LimitTo``
     then gives each bucket's key the same cipher).
+
+    ``prefixes`` are (bucket, prefix) pairs: such a bucket gets no key of its
+    own, only one entry per prefix with the key derived down to it, as
+    ``uplink share --prefix`` writes (see `prefix_entry`).
     """
-    if buckets is None:
+    if buckets is None and not prefixes:
         return EncryptionAccess(default_key=bytes(root_key), default_path_cipher=path_cipher)
-    # restricted grants carry no root key, only keys derived per bucket
+    # restricted grants carry no root key, only keys derived per bucket or prefix
+    prefixed = {bucket for bucket, _ in prefixes}
     entries = [
         StoreEntry(
             bucket=name.encode("utf-8"),
             key=path_encryption.bucket_key(root_key, name),
             path_cipher=path_cipher,
         )
-        for name in buckets
+        for name in buckets or ()
+        if name not in prefixed
     ]
+    entries += [prefix_entry(root_key, bucket, prefix, path_cipher) for bucket, prefix in prefixes]
     return EncryptionAccess(
         default_key=None, store_entries=entries, default_path_cipher=path_cipher
+    )
+
+
+def prefix_entry(root_key: bytes, bucket: str, prefix: str, path_cipher: int) -> StoreEntry:
+    """The store entry for one shared prefix; its encrypted path is also the caveat's
+    ``encrypted_path_prefix`` (storj/common ``grant.Restrict``)."""
+    unencrypted, encrypted, key = path_encryption.shared_prefix(
+        root_key, bucket, prefix, encrypt=path_cipher != ENC_NULL
+    )
+    return StoreEntry(
+        bucket=bucket.encode("utf-8"),
+        unencrypted_path=unencrypted,
+        encrypted_path=encrypted,
+        key=key,
+        path_cipher=path_cipher,
     )

@@ -85,3 +85,36 @@ def encrypt_prefix(root_key: bytes, bucket: str | bytes, prefix: str | bytes) ->
     if raw.endswith(b"/"):
         return encrypt_path(root_key, bucket, raw[:-1]) + b"/"
     return encrypt_path(root_key, bucket, raw)
+
+
+def derive_path_key(key: bytes, path: bytes) -> bytes:
+    """The key of ``path``'s last component, derived component by component (DerivePathKey)."""
+    for component in path.split(b"/") if path else ():
+        key = _path_component_key(key, component)
+    return key
+
+
+def share_path(prefix: str | bytes) -> bytes:
+    """The unencrypted path a shared prefix is encrypted and keyed at.
+
+    ``uplink share --prefix`` (storj/common ``grant.Restrict``) drops one
+    trailing '/' first: "invoices/2026/" is shared as the path
+    "invoices/2026", whose encryption is a byte prefix of every object key
+    under it, and whose key decrypts them.
+    """
+    raw = prefix.encode("utf-8") if isinstance(prefix, str) else prefix
+    return raw[:-1] if raw.endswith(b"/") else raw
+
+
+def shared_prefix(
+    root_key: bytes, bucket: str | bytes, prefix: str | bytes, encrypt: bool = True
+) -> tuple[bytes, bytes, bytes]:
+    """(unencrypted path, encrypted path, key) for sharing ``prefix`` of ``bucket``.
+
+    With path encryption off (EncNull) the encrypted path is the plain path;
+    the key is derived down to the path either way, as Storj does.
+    """
+    path = share_path(prefix)
+    key = bucket_key(root_key, bucket)
+    encrypted = encrypt_path_with_key(key, path) if encrypt else path
+    return path, encrypted, derive_path_key(key, path)

@@ -76,3 +76,36 @@ def member_token(member, project):
 @pytest.fixture
 def outsider_token(outsider, other_project):
     return api_token_for(outsider, other_project)
+
+
+def use_mail_settings(settings, url: str) -> None:
+    """Point Django's email settings at `url`, as EMAIL_URL would."""
+    from console.email_url import email_settings
+
+    for name, value in email_settings(url).items():
+        if name.startswith("EMAIL_") and name != "EMAIL_FILE_PATH":
+            setattr(settings, name, value)
+    settings.EMAIL_TIMEOUT = 5
+
+
+@pytest.fixture
+def mail_server(settings, tmp_path, monkeypatch):
+    """A real SMTP server on loopback (STARTTLS, password), and Django sending to it.
+    Django's SMTP backend checks the server's certificate against the system's
+    CAs; SSL_CERT_FILE makes the throwaway certificate the one to trust."""
+    from tests.helpers.mail_server import MailServer
+
+    server = MailServer(tmp_path)
+    server.start()
+    monkeypatch.setenv("SSL_CERT_FILE", str(server.certificate))
+    use_mail_settings(settings, server.url)
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def mail_server_down(settings):
+    """Django's email settings pointing at a loopback port where nothing listens."""
+    from tests.helpers.mail_server import free_port
+
+    use_mail_settings(settings, f"smtp://127.0.0.1:{free_port()}")

@@ -185,3 +185,16 @@ def test_it_signs_in_or_refuses_whatever_the_user_agent_holds(client_500, admin,
     assert response.status_code == (302 if right_password else 200)
     stored = AuditEvent.objects.latest("id").user_agent
     assert stored == "Mozilla/5.0[31m evil"
+
+
+@pytest.mark.parametrize("htmx", [False, True])
+def test_it_leaves_a_nul_byte_out_of_a_search(client_500, admin, project, htmx):
+    """`?q=%00` was a 500 on PostgreSQL (psycopg.DataError), page and fragment."""
+    make_access_key(project, admin, "backup-reader")
+    client_500.force_login(admin)
+    url = reverse("accesskeys:index", args=[project.public_id])
+    headers = {"HX-Request": "true"} if htmx else {}
+    response = client_500.get(url, {"q": "backup\x00"}, headers=headers)
+    assert response.status_code == 200
+    assert "backup-reader" in response.content.decode()
+    assert client_500.get(url, {"q": "\x00"}, headers=headers).status_code == 200

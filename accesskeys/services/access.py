@@ -17,8 +17,10 @@ import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
+from urllib.parse import quote
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -33,13 +35,21 @@ from console.models import AuditEvent, Membership
 from console.text_rules import has_control_characters
 from storjformat import caveat as caveat_mod
 from storjformat import grant as grant_mod
-from storjformat import macaroon, passphrase, s3credentials
+from storjformat import macaroon, passphrase, path_encryption, s3credentials
 from storjformat.errors import FormatError
 
 NAME_MAX_LENGTH = AccessKey._meta.get_field("name").max_length
 DESCRIPTION_MAX_LENGTH = AccessKey._meta.get_field("description").max_length
 USER_AGENT_MAX_LENGTH = AccessKey._meta.get_field("user_agent").max_length
 PASSPHRASE_CHOICES = ("current", "new", "generate")
+# Object-key prefixes: Storj's console caps the paths of a shared access; an object
+# key is at most 1,024 bytes on Storj's satellite, and so is a prefix of one.
+MAX_PREFIXES = 10
+MAX_PREFIX_BYTES = 1024
+# Uploaded objects' maximum lifetime (caveat max_object_ttl): whole hours, up to ten years.
+MIN_OBJECT_TTL = timedelta(hours=1)
+MAX_OBJECT_TTL = timedelta(days=3650)
+MIN_OBJECT_TTL_TEXT, MAX_OBJECT_TTL_TEXT = "1 hour", "3,650 days"
 
 # Every rule's one wording, for the service and the dialog's step forms alike.
 # Rules that list values use %(value)s, as Django's own choice errors do.
@@ -60,6 +70,22 @@ MESSAGES = {
     "bucket_required": "Choose at least one bucket.",
     "bucket_unknown": "This project has no bucket named %(value)s.",
     "expiration_past": "Choose a date in the future.",
+    "prefix_too_many": f"An access can be limited to at most {MAX_PREFIXES} prefixes.",
+    "prefix_leading_slash": "A prefix cannot start with “/”: %(value)s.",
+    "prefix_nul": "A prefix cannot contain the NUL character.",
+    "prefix_not_text": "A prefix must be text (valid UTF-8).",
+    "prefix_too_long": (
+        f"A prefix can be at most {MAX_PREFIX_BYTES:,} bytes long in UTF-8: %(value)s."
+    ),
+    "prefix_api_key": (
+        "An API key carries no encryption key, so in a project that encrypts object keys "
+        "it cannot be limited to prefixes. Choose S3 Credentials or Access Grant."
+    ),
+    "object_ttl_format": "Enter the object lifetime as hours or days, like 12h or 30d.",
+    "prefix_format": "Give a prefix as bucket/prefix, like photos/2026/: %(value)s.",
+    "object_ttl_range": (
+        f"The object lifetime must be between {MIN_OBJECT_TTL_TEXT} and {MAX_OBJECT_TTL_TEXT}."
+    ),
     "passphrase_choice": "Choose how to set the encryption passphrase.",
     "passphrase_current_required": "Enter your encryption passphrase.",
     "passphrase_new_required": "Enter a new passphrase.",
@@ -112,6 +138,14 @@ class CreateAccessRequest:
     permissions: frozenset[str] = permissions.DEFAULT  # names from the permissions table
     buckets: tuple[str, ...] | None = None  # None: all buckets, current and future
     expires_at: datetime | None = None
+    # Object-key prefixes as (bucket, prefix) pairs; their buckets are added to
+    # `buckets`. Empty: each bucket whole.
+    prefixes: tuple[tuple[str, str], ...] = ()
+    # Objects uploaded with the access expire after at most this long.
+    max_object_ttl: timedelta | None = None
+    # S3 credentials registered as public (a share link): gateways and linksharing
+    # serve their objects without a signature.
+    public: bool = False
     # "current", "new" or "generate"; ignored for types without encryption and
     # for projects with a managed passphrase.
     passphrase_choice: str = "current"
@@ -135,6 +169,10 @@ class CreatedAccess:
     s3_secret_key: str | None = None
     s3_endpoint: str | None = None
     generated_passphrase: str | None = None
+
+    @property
+    def share_url(self) -> str:
+        return self.access_key.share_url
 
     @property
     def credential_type(self) -> CredentialType:
@@ -209,6 +247,66 @@ def validate_buckets(project, buckets: Iterable[str] | None) -> tuple[str, ...] 
     return names
 
 
+def validate_prefixes(
+    project, type_: str, prefixes: Iterable[tuple[str, str]]
+) -> tuple[tuple[str, str], ...]:
+    """(bucket, prefix) pairs: existing buckets, UTF-8 text without NUL, not starting
+    with "/", at most MAX_PREFIX_BYTES, at most MAX_PREFIXES. Repeats are dropped;
+    an empty prefix means the whole bucket and is dropped too (the bucket stays)."""
+    pairs = tuple(dict.fromkeys((bucket, prefix) for bucket, prefix in prefixes if prefix))
+    if len(pairs) > MAX_PREFIXES:
+        raise _invalid("prefix_too_many")
+    for _, prefix in pairs:
+        try:
+            raw = prefix.encode("utf-8")
+        except UnicodeEncodeError:
+            raise _invalid("prefix_not_text") from None
+        if "\x00" in prefix:
+            raise _invalid("prefix_nul")
+        if prefix.startswith("/"):
+            raise _invalid("prefix_leading_slash", [prefix])
+        if len(raw) > MAX_PREFIX_BYTES:
+            raise _invalid("prefix_too_long", [f"{len(raw):,} bytes"])
+    try:
+        validate_buckets(project, [bucket for bucket, _ in pairs] or None)
+    except AccessError as exc:
+        raise ValidationError(exc.errors["buckets"], code="bucket_unknown") from None
+    if pairs and type_ == "api_key" and project.path_encryption:
+        raise _invalid("prefix_api_key")
+    return pairs
+
+
+def validate_max_object_ttl(ttl: timedelta | None) -> timedelta | None:
+    if ttl is not None and not MIN_OBJECT_TTL <= ttl <= MAX_OBJECT_TTL:
+        raise _invalid("object_ttl_range")
+    return ttl
+
+
+def parse_object_ttl(text: str | None) -> timedelta | None:
+    """ "12h" or "30d" (create_access and the API); None for none."""
+    text = (text or "").strip().lower()
+    if not text:
+        return None
+    number, unit = text[:-1].strip(), text[-1:]
+    if unit not in ("h", "d") or not number.isdigit() or len(number) > 7:
+        raise _invalid("object_ttl_format")
+    return timedelta(hours=int(number)) if unit == "h" else timedelta(days=int(number))
+
+
+def parse_bucket_prefix(text: str) -> tuple[str, str]:
+    """ "photos/2026/" → ("photos", "2026/"): the bucket is up to the first "/"."""
+    bucket, slash, prefix = text.partition("/")
+    if not bucket or not slash or not prefix:
+        raise _invalid("prefix_format", [text])
+    return bucket, prefix
+
+
+def _invalid(rule: str, value: Iterable[str] | None = None) -> ValidationError:
+    """A rule broken, as Django's ValidationError with the rule as its code."""
+    params = {"value": ", ".join(value)} if value is not None else None
+    return ValidationError(MESSAGES[rule], code=rule, params=params)
+
+
 def validate_expiration(project, expires_at: datetime | None, now: datetime) -> datetime | None:
     """A moment in the future, within the project's maximum lifetime if it has one."""
     if expires_at is not None and expires_at <= now:
@@ -254,6 +352,8 @@ def clean(project, request: CreateAccessRequest, now: datetime) -> CreateAccessR
             cleaned[name] = check(*args)
         except AccessError as exc:
             errors.update(exc.errors)
+        except ValidationError as exc:
+            errors[name] = exc.messages
 
     attempt("name", validate_name, project, request.name)
     attempt("description", validate_description, request.description)
@@ -265,11 +365,25 @@ def clean(project, request: CreateAccessRequest, now: datetime) -> CreateAccessR
             permissions=permissions.FULL_ACCESS,
             buckets=None,
             expires_at=key_lifetimes.latest_expiration(project, now),
+            prefixes=(),
+            max_object_ttl=None,
         )
     else:
         attempt("permissions", validate_permissions, request.permissions)
-        attempt("buckets", validate_buckets, project, request.buckets)
+        buckets = request.buckets
+        if request.prefixes and not buckets:
+            # Prefixes alone name their buckets.
+            buckets = tuple(bucket for bucket, prefix in request.prefixes if prefix) or buckets
+        attempt("buckets", validate_buckets, project, buckets)
+        attempt("prefixes", validate_prefixes, project, request.type, request.prefixes)
         attempt("expires_at", validate_expiration, project, request.expires_at, now)
+        attempt("max_object_ttl", validate_max_object_ttl, request.max_object_ttl)
+        if cleaned.get("prefixes") and "buckets" in cleaned:
+            # A prefix's bucket is part of the access, whether or not it was listed.
+            listed = cleaned["buckets"] or ()
+            cleaned["buckets"] = tuple(
+                dict.fromkeys([*listed, *(bucket for bucket, _ in cleaned["prefixes"])])
+            )
     if "type" not in errors and needs_passphrase(project, request.type):
         attempt("passphrase", validate_passphrase, request.passphrase_choice, request.passphrase)
     else:
@@ -296,13 +410,16 @@ def create_access(
     request = clean(project, request, now)
     credential_type = CREDENTIAL_TYPES[request.type]
 
-    root, secret = macaroon.new_root_key()
-    api_key = macaroon.restrict(root, caveat_mod.encode(_restriction(request, now)))
-    phrase, generated = None, None
-    access_grant = None
+    root_key, generated = None, None
     if credential_type.encrypts:
         phrase, generated = _encryption_passphrase(project, request)
-        access_grant = _access_grant(project, api_key, phrase, request.buckets)
+        root_key = passphrase.derive_root_key(phrase, bytes(project.salt))
+    root, secret = macaroon.new_root_key()
+    caveat = _restriction(request, now, root_key, path_cipher_of(project))
+    api_key = macaroon.restrict(root, caveat_mod.encode(caveat))
+    access_grant = None
+    if credential_type.encrypts:
+        access_grant = _access_grant(project, api_key, root_key, request)
 
     key = _key_row(project, actor, request, root.head, secret, origin, now)
     s3 = _save(project, actor, key, request, credential_type, access_grant, origin, now)
@@ -318,16 +435,31 @@ def create_access(
     )
 
 
-def _restriction(request: CreateAccessRequest, now: datetime) -> caveat_mod.Caveat:
-    """One disallow flag per permission not granted, one Path per bucket."""
+def _restriction(
+    request: CreateAccessRequest, now: datetime, root_key: bytes | None, path_cipher: int
+) -> caveat_mod.Caveat:
+    """One disallow flag per permission not granted; one Path per whole bucket, then one
+    per prefix with the prefix encrypted as `uplink share --prefix` writes it."""
     granted = request.granted()
+    prefixed = {bucket for bucket, _ in request.prefixes}
+    paths = [
+        caveat_mod.CaveatPath(bucket=name.encode())
+        for name in request.buckets or ()
+        if name not in prefixed
+    ]
+    for bucket, prefix in request.prefixes:
+        if root_key is None:
+            # An API key in a project without path encryption (validate_prefixes).
+            encrypted = path_encryption.share_path(prefix)
+        else:
+            encrypted = grant_mod.prefix_entry(root_key, bucket, prefix, path_cipher).encrypted_path
+        paths.append(caveat_mod.CaveatPath(bucket=bucket.encode(), encrypted_path_prefix=encrypted))
     return caveat_mod.Caveat(
         **{p.caveat_flag: p.name not in granted for p in permissions.PERMISSIONS},
-        allowed_paths=[
-            caveat_mod.CaveatPath(bucket=name.encode()) for name in request.buckets or ()
-        ],
+        allowed_paths=paths,
         not_before=now,
         not_after=request.expires_at,
+        max_object_ttl=request.max_object_ttl,
         nonce=secrets.token_bytes(4),
     )
 
@@ -347,14 +479,17 @@ def path_cipher_of(project) -> int:
     return grant_mod.ENC_AESGCM if project.path_encryption else grant_mod.ENC_NULL
 
 
-def _access_grant(project, api_key, phrase: str, buckets: tuple[str, ...] | None) -> str:
-    root_key = passphrase.derive_root_key(phrase, bytes(project.salt))
+def _access_grant(project, api_key, root_key: bytes, request: CreateAccessRequest) -> str:
+    buckets = request.buckets
     return grant_mod.serialize_grant(
         grant_mod.Scope(
             satellite_addr=settings.SATELLITE_ADDRESS,
             api_key=macaroon.serialize(api_key),
             encryption_access=grant_mod.encryption_access_for(
-                root_key, list(buckets) if buckets is not None else None, path_cipher_of(project)
+                root_key,
+                list(buckets) if buckets is not None else None,
+                path_cipher_of(project),
+                list(request.prefixes),
             ),
         )
     )
@@ -378,6 +513,8 @@ def _key_row(project, actor, request, head, secret, origin: Origin, now) -> Acce
         all_buckets=request.buckets is None,
         not_before=now,
         not_after=request.expires_at,
+        prefixes=[list(pair) for pair in request.prefixes],
+        max_object_ttl=request.max_object_ttl,
         **{p.field: p.name in granted for p in permissions.PERMISSIONS},
     )
 
@@ -391,7 +528,10 @@ def _save(project, actor, key, request, credential_type, access_grant, origin, n
             if request.buckets is not None:
                 key.buckets.set(project.buckets.filter(name__in=request.buckets))
             if credential_type.registers_s3:
-                s3 = _register_s3_credentials(key, access_grant, now)
+                s3 = _register_s3_credentials(key, access_grant, now, public=request.public)
+            if request.public:
+                key.share_url = share_link(s3["access_key"], *_shared_path(request))
+                key.save(update_fields=["share_url"])
             audit.write_from(
                 origin,
                 AuditEvent.Action.ACCESS_CREATED,
@@ -486,6 +626,20 @@ def _grant_restrictions(project, caveats: list[caveat_mod.Caveat]) -> dict:
         p.field: not any(getattr(cav, p.caveat_flag) for cav in caveats)
         for p in permissions.PERMISSIONS
     }
+    # The legacy disallow_locks (field 5) denies every object-lock action
+    # (storj/common macaroon/apikey.go).
+    locks_disallowed = any(cav.disallow_locks for cav in caveats)
+    if locks_disallowed:
+        for p in permissions.in_group(permissions.OBJECT_LOCK):
+            fields[p.field] = False
+    ttls = [cav.max_object_ttl for cav in caveats if cav.max_object_ttl is not None]
+    unknown = sorted({num for cav in caveats for num in cav.unknown_fields})
+    others = ["Object lock: not allowed"] if locks_disallowed else []
+    others += [
+        f"Caveat field {num}: a restriction this console does not know; "
+        "it may allow less than shown"
+        for num in unknown
+    ]
     bucket_names: set[str] | None = None
     prefixed = False
     for cav in caveats:
@@ -499,7 +653,15 @@ def _grant_restrictions(project, caveats: list[caveat_mod.Caveat]) -> dict:
     granted = {p.name for p in permissions.PERMISSIONS if fields[p.field]}
     return {
         **fields,
-        "full_access": (granted == permissions.FULL_ACCESS and bucket_names is None and not ends),
+        "full_access": (
+            granted == permissions.FULL_ACCESS
+            and bucket_names is None
+            and not ends
+            and not ttls
+            and not others
+        ),
+        "max_object_ttl": min(ttls) if ttls else None,
+        "other_restrictions": others,
         "all_buckets": bucket_names is None,
         "bucket_objects": (
             list(project.buckets.filter(name__in=bucket_names)) if bucket_names else []
@@ -508,6 +670,32 @@ def _grant_restrictions(project, caveats: list[caveat_mod.Caveat]) -> dict:
         "not_after": min(ends) if ends else None,
         "not_before": max(starts) if starts else None,
     }
+
+
+def _plain_prefixes(scope: grant_mod.Scope, caveats: list[caveat_mod.Caveat]) -> list[list[str]]:
+    """The prefixes of a registered grant in plain text, from its own encryption store.
+
+    `uplink share --prefix` writes, for each shared path, a store entry holding
+    both the encrypted prefix the caveat names and the unencrypted one. The last
+    caveat that names paths is the narrowest; a path without such an entry is left
+    out (the description then says the key is limited to prefixes).
+    """
+    with_paths = [cav for cav in caveats if cav.allowed_paths]
+    if not with_paths:
+        return []
+    plain = {
+        (entry.bucket, entry.encrypted_path): entry.unencrypted_path
+        for entry in scope.encryption_access.store_entries
+    }
+    out = []
+    for path in with_paths[-1].allowed_paths:
+        found = plain.get((path.bucket, path.encrypted_path_prefix))
+        if path.encrypted_path_prefix and found:
+            try:
+                out.append([path.bucket.decode("utf-8"), found.decode("utf-8")])
+            except UnicodeDecodeError:
+                continue
+    return out
 
 
 def _registered_name(parent: AccessKey) -> str:
@@ -575,6 +763,7 @@ def register_grant(
             raise RegistrationError("access grant: the API key has been deleted")
         project = parent.project
         restrictions = _grant_restrictions(project, caveats)
+        prefixes = _plain_prefixes(scope, caveats)
         key = AccessKey.objects.create(
             project=project,
             parent=parent,
@@ -583,7 +772,7 @@ def register_grant(
                 f"Registered through the auth service API from “{parent.name}”."
                 + (
                     " Limited to object key prefixes within its buckets."
-                    if restrictions["prefixed"]
+                    if restrictions["prefixed"] and not prefixes
                     else ""
                 )
             ),
@@ -595,6 +784,9 @@ def register_grant(
             all_buckets=restrictions["all_buckets"],
             not_before=restrictions["not_before"] or now,
             not_after=restrictions["not_after"],
+            max_object_ttl=restrictions["max_object_ttl"],
+            other_restrictions=restrictions["other_restrictions"],
+            prefixes=prefixes,
             **{p.field: restrictions[p.field] for p in permissions.PERMISSIONS},
         )
         if not restrictions["all_buckets"]:
@@ -636,7 +828,85 @@ def restrictions_of(key: AccessKey) -> dict:
         "notification": key.notification_labels(),
         "buckets": sorted(b.name for b in key.buckets.all()) if not key.all_buckets else "all",
         "expires_at": key.not_after.isoformat() if key.not_after else None,
+        **({"prefixes": key.prefix_labels()} if key.prefixes else {}),
+        **({"max_object_ttl": key.max_object_ttl_text} if key.max_object_ttl else {}),
+        **({"other_restrictions": key.other_restrictions} if key.other_restrictions else {}),
+        **({"public_link": True} if key.share_url else {}),
     }
+
+
+# --- share links (the Buckets page's "Share") ----------------------------------
+
+SHARE_PERMISSIONS = frozenset({"read", "list"})
+SHARE_NAME_PREFIX = "Share "
+
+
+def share_link(access_key_id: str, bucket: str, prefix: str = "") -> str:
+    """The linksharing URL of a bucket or folder: {LINKSHARING_URL}/s/{id}/{bucket}/{prefix}
+    (storj/storj web/satellite ``useLinksharing``)."""
+    base = settings.LINKSHARING_URL.rstrip("/")
+    return f"{base}/s/{access_key_id}/{quote(bucket, safe='')}/{quote(prefix, safe='/')}"
+
+
+def raw_link(share_url: str, object_key: str = "") -> str:
+    """The direct download form of a share link for one object: /raw/ instead of /s/."""
+    base = settings.LINKSHARING_URL.rstrip("/")
+    rest = share_url[len(base) + len("/s/") :]
+    return f"{base}/raw/{rest}{quote(object_key, safe='/')}"
+
+
+def _shared_path(request: CreateAccessRequest) -> tuple[str, str]:
+    if request.prefixes:
+        return request.prefixes[0]
+    return (request.buckets or ("",))[0], ""
+
+
+def _share_name(project, bucket: str, prefix: str) -> str:
+    base = f"{SHARE_NAME_PREFIX}{bucket}/{prefix}"[: NAME_MAX_LENGTH - 4]
+    taken = set(
+        AccessKey.objects.not_revoked()
+        .filter(project=project, name__startswith=base)
+        .values_list("name", flat=True)
+    )
+    name, number = base, 1
+    while name in taken:
+        number += 1
+        name = f"{base} {number}"
+    return name
+
+
+def create_share(
+    project,
+    actor,
+    bucket: str,
+    prefix: str = "",
+    expires_at: datetime | None = None,
+    passphrase_value: str | None = None,
+    origin: Origin | None = None,
+    now: datetime | None = None,
+) -> CreatedAccess:
+    """A public link to a bucket or a folder in it, as Storj's share dialog makes one:
+    a read-and-list key limited to that bucket and prefix, registered as public S3
+    credentials. It is a key of its own in the Access Keys list; deleting it ends
+    the link. Same rules, same audit as any creation."""
+    return create_access(
+        project,
+        actor,
+        CreateAccessRequest(
+            name=_share_name(project, bucket, prefix),
+            type="s3",
+            description="Public link made with Share on the Buckets page.",
+            full_access=False,
+            permissions=SHARE_PERMISSIONS,
+            buckets=(bucket,),
+            prefixes=((bucket, prefix),) if prefix else (),
+            expires_at=expires_at,
+            passphrase=passphrase_value,
+            public=True,
+        ),
+        origin,
+        now=now,
+    )
 
 
 # --- renaming and describing --------------------------------------------------

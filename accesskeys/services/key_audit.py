@@ -14,7 +14,7 @@ from django.db.models.lookups import In
 from django.utils import timezone
 
 from accesskeys import permissions
-from accesskeys.models import AccessKey, key_status
+from accesskeys.models import AccessKey, key_status, restriction_notes
 from accesskeys.permissions import PERMISSIONS
 
 # Permission filter choices: the model field (kept in the URL) and the label.
@@ -175,6 +175,7 @@ KEYS_CSV_HEADER = [
     "Object lock permissions",
     "Bucket notification permissions",
     "Buckets",
+    "Restrictions",
     "Expires",
     "Last used",
     "Risks",
@@ -198,6 +199,9 @@ _CSV_COLUMNS = (
     "bucket_list",
     "last_used_at",
     "description",
+    "prefixes",
+    "max_object_ttl",
+    "other_restrictions",
 )
 # The permission booleans follow them, in the table's order.
 _PERMISSION_COLUMNS = tuple(p.field for p in PERMISSIONS)
@@ -219,7 +223,8 @@ def key_csv_rows(keys: QuerySet, member_ids: set[int], chunk_size: int, now=None
     values = keys.values_list(*_CSV_COLUMNS, *_PERMISSION_COLUMNS)
     for row in values.iterator(chunk_size=chunk_size):
         (name, type_, revoked_at, not_after, creator_id, creator_email, created_at,
-         full_access, bypass, all_buckets, bucket_list, last_used_at, description) = row[
+         full_access, bypass, all_buckets, bucket_list, last_used_at, description,
+         prefixes, max_object_ttl, other_restrictions) = row[
             :first_permission
         ]  # fmt: skip
         status = key_status(revoked_at, not_after, now)
@@ -233,6 +238,7 @@ def key_csv_rows(keys: QuerySet, member_ids: set[int], chunk_size: int, now=None
             " ".join(label for i, label in object_lock if row[i]),
             " ".join(label for i, label in notification if row[i]),
             "All buckets" if all_buckets else " ".join(sorted((bucket_list or "").split())),
+            "; ".join(restriction_notes(prefixes, max_object_ttl, other_restrictions)),
             _iso(not_after) or "Never",
             _iso(last_used_at) or "Never",
             "; ".join(_risks(status, full_access, bypass, not_after, created_at, now)),

@@ -178,7 +178,7 @@ def test_a_managed_project_needs_no_passphrase(admin, admin_token, project):
             {"name": "n", "type": "api-key", "full_access": True, "permissions": ["read"]},
             "full_access",
             "Full Access cannot be combined with permissions, object_lock, notification, "
-            "buckets or expires.",
+            "buckets, paths, max_object_ttl or expires.",
         ),
         (
             {"name": "n", "type": "s3", "passphrase": "p", "generate_passphrase": True},

@@ -14,7 +14,7 @@ import urllib.request
 import pytest
 from django.urls import reverse
 
-from console.log_redaction import LINK_PREFIX, redact
+from console.log_redaction import LINK_PREFIX, MAILED_LINK_PREFIXES, redact
 from tests.helpers import PROJECT_DIR
 
 
@@ -26,6 +26,18 @@ def test_it_masks_the_token_of_the_links_url():
     assert redact(line) == '"GET /invitations/[redacted]/ HTTP/1.1" 302 0'
     # The page the link moves on to has nothing to mask.
     assert redact(reverse("invitation")) == reverse("invitation")
+
+
+@pytest.mark.parametrize(
+    "name, page", [("password_reset_link", "password_reset"), ("signup_link", "signup_finish")]
+)
+def test_it_masks_the_token_of_every_mailed_link(name, page):
+    token = "MQ." + secrets.token_urlsafe(20)
+    link = reverse(name, args=[token])
+    assert link.startswith(MAILED_LINK_PREFIXES)
+    masked = redact(f'"GET {link} HTTP/1.1" 302 0')
+    assert token not in masked and "[redacted]" in masked
+    assert redact(reverse(page)) == reverse(page)
 
 
 @pytest.fixture(scope="module")

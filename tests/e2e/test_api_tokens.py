@@ -67,3 +67,32 @@ def test_the_page_links_to_the_interactive_docs(page, live_server, admin, projec
     expect(page.get_by_role("heading", name=re.compile("Access Keys console API"))).to_be_visible()
     expect(page.get_by_text("/api/v1/projects/{project_id}/accesses").first).to_be_visible()
     screenshot("api-docs-1280")
+
+
+def test_a_member_without_two_factor_cannot_make_or_use_a_token(
+    page, live_server, member, project, screenshot
+):
+    """Issue 19: a project's "require two-factor" held for its pages only; a Member
+    without it made a token on this page and read and created keys with it."""
+    from tests.helpers.factories import api_token_for
+
+    old_token = api_token_for(member, project)  # made before the requirement
+    project.require_two_factor = True
+    project.save()
+
+    sign_in(page, live_server, member.email, PASSWORD)
+    page.goto(f"{live_server.url}/account/api-tokens/")
+    expect(page.get_by_text("1 token is paused")).to_be_visible()
+    expect(page.get_by_text("Paused: needs two-factor")).to_be_visible()
+    page.get_by_label("Name").fill("sneaky")
+    page.get_by_label("Project").select_option(label="Alpha (Member)")
+    page.get_by_role("button", name="Create token").click()
+    expect(
+        page.get_by_text("“Alpha” requires two-factor authentication. Turn it on")
+    ).to_be_visible()
+    expect(page.get_by_label("New API token")).to_have_count(0)
+    shoot(page, screenshot, "api-tokens-paused")
+
+    response = Client().get(f"/api/v1/projects/{project.public_id}/accesses", **bearer(old_token))
+    assert response.status_code == 401
+    assert "requires two-factor authentication" in response.json()["detail"]

@@ -22,9 +22,8 @@ ROLES = ("anonymous", "outsider", "member", "admin")
 
 
 SIGNIN = "signin"  # a 302 from anonymous must go to the sign-in page...
-
-
-OPEN_TO_ANONYMOUS = {"invitation_link"}  # ...except from these, which go elsewhere
+# ...except from these, which go elsewhere
+OPEN_TO_ANONYMOUS = {"invitation_link", "password_reset_link"}
 
 
 # URL name: {method: expected status as (anonymous, outsider, member, admin)}.
@@ -50,6 +49,9 @@ TABLE = {
     # Members may delete their own keys, so the confirmation is open to them.
     "accesskeys:delete": {"GET": (302, 404, 200, 200), "POST": (302, 404, 200, 200)},
     "accesskeys:detail": {"GET": (302, 404, 200, 200)},
+    # Share on the Buckets page: any member may make a link; an empty POST is
+    # answered with the form's errors.
+    "accesskeys:share": {"GET": (302, 404, 200, 200), "POST": (302, 404, 422, 422)},
     # Renaming and describing: Admins, and the key's creator (the key is the Admin's).
     "accesskeys:edit": {"GET": (302, 404, 403, 200), "POST": (302, 404, 403, 200)},
     "team": {"GET": (302, 404, 200, 200), "POST": (302, 404, 403, 400)},
@@ -58,16 +60,29 @@ TABLE = {
     "team_remove": {"GET": (302, 404, 403, 200), "POST": (302, 404, 403, 302)},
     # Any signed-in user may start a project; an empty form is answered with its errors.
     "project_new": {"GET": (302, 200, 200, 200), "POST": (302, 200, 200, 200)},
+    "project_expiry_reminders": {"GET": (302, 405, 405, 405), "POST": (302, 404, 403, 302)},
     "project_settings": {"GET": (302, 404, 200, 200), "POST": (302, 404, 403, 200)},
     "audit": {"GET": (302, 404, 403, 200)},
     "audit_keys_csv": {"GET": (302, 404, 403, 200)},
     "audit_events_csv": {"GET": (302, 404, 403, 200)},
     "team_invitation_cancel": {"GET": (302, 404, 403, 200), "POST": (302, 404, 403, 302)},
+    "team_invitation_resend": {"GET": (302, 405, 405, 405), "POST": (302, 404, 403, 302)},
     # The one-time link works for whoever holds it, signed in or not: it keeps the
     # invitation in the session and goes on to the invitation page.
     "invitation_link": {"GET": (302, 302, 302, 302)},
     # Without a link opened in this session there is no invitation to show.
     "invitation": {"GET": (404, 404, 404, 404), "POST": (404, 404, 404, 404)},
+    # Forgot password: open to everyone; an empty form is answered with its errors.
+    # Signed-in users change their own password; an empty form is 400.
+    "password_change": {"GET": (302, 405, 405, 405), "POST": (302, 400, 400, 400)},
+    "password_forgot": {"GET": (200, 200, 200, 200), "POST": (200, 200, 200, 200)},
+    # The mailed reset link goes on to the reset page, which without a valid link is 404.
+    "password_reset_link": {"GET": (302, 302, 302, 302)},
+    "password_reset": {"GET": (404, 404, 404, 404), "POST": (404, 404, 404, 404)},
+    # Sign-up is closed by default: its pages do not exist.
+    "signup": {"GET": (404, 404, 404, 404), "POST": (404, 404, 404, 404)},
+    "signup_link": {"GET": (404, 404, 404, 404)},
+    "signup_finish": {"GET": (404, 404, 404, 404), "POST": (404, 404, 404, 404)},
     # Storj's salt endpoint: unknown rather than a redirect for API clients.
     "project_salt": {"GET": (404, 404, 200, 200)},
     # The signed-in user's own tokens; someone else's token does not exist for them.

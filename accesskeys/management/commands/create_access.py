@@ -6,11 +6,18 @@ import uuid
 from dataclasses import replace
 from datetime import UTC, datetime, time
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from accesskeys import permissions
 from accesskeys.credential_types import BY_COMMAND_NAME
-from accesskeys.services.access import AccessError, CreateAccessRequest, create_access
+from accesskeys.services.access import (
+    AccessError,
+    CreateAccessRequest,
+    create_access,
+    parse_bucket_prefix,
+    parse_object_ttl,
+)
 from console.audit import Origin
 from console.models import Project, User
 
@@ -48,6 +55,18 @@ class Command(BaseCommand):
         )
         parser.add_argument("--buckets", help="Comma-separated bucket names (default: all).")
         parser.add_argument(
+            "--prefix",
+            action="append",
+            metavar="BUCKET/PREFIX",
+            help="Only objects under this prefix of this bucket, e.g. photos/2026/; repeat "
+            "for more (at most 10). The bucket joins --buckets.",
+        )
+        parser.add_argument(
+            "--max-object-ttl",
+            metavar="12h|30d",
+            help="Objects uploaded with the key expire after at most this many hours or days.",
+        )
+        parser.add_argument(
             "--expires", help="YYYY-MM-DD: the key stops working at its start (UTC)."
         )
         parser.add_argument("--passphrase", help="The encryption passphrase to derive from.")
@@ -69,12 +88,21 @@ class Command(BaseCommand):
 
     def access_request(self, options) -> CreateAccessRequest:
         """The same request the dialog builds, from the command's options."""
-        restrictions = ("permissions", "object_lock", "notification", "buckets", "expires")
+        restrictions = (
+            "permissions",
+            "object_lock",
+            "notification",
+            "buckets",
+            "prefix",
+            "max_object_ttl",
+            "expires",
+        )
         advanced = any(options[o] for o in restrictions)
         if options["full_access"] and advanced:
             raise CommandError(
                 "--full-access cannot be combined with --permissions, "
-                "--object-lock, --notification, --buckets or --expires."
+                "--object-lock, --notification, --buckets, --prefix, --max-object-ttl "
+                "or --expires."
             )
         if options["passphrase"] and options["generate_passphrase"]:
             raise CommandError("Use either --passphrase or --generate-passphrase, not both.")
@@ -95,6 +123,11 @@ class Command(BaseCommand):
             else list(permissions.DEFAULT)
         )
         buckets = options["buckets"]
+        try:
+            prefixes = tuple(parse_bucket_prefix(text) for text in options["prefix"] or ())
+            ttl = parse_object_ttl(options["max_object_ttl"])
+        except ValidationError as exc:
+            raise CommandError(f"The access was not created. {' '.join(exc.messages)}") from None
         return replace(
             request,
             permissions=permission_names(
@@ -102,6 +135,8 @@ class Command(BaseCommand):
             ),
             buckets=tuple(comma_list(buckets)) if buckets is not None else None,
             expires_at=self.parse_date(options["expires"]),
+            prefixes=prefixes,
+            max_object_ttl=ttl,
         )
 
     def output(self, created) -> dict:

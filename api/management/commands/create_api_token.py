@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from accesskeys.management.commands.create_access import Command as CreateAccessCommand
 from api import tokens
+from console import mail, two_factor
 from console.models import User
 
 MAX_DAYS = 3650
@@ -38,7 +39,15 @@ class Command(BaseCommand):
         name = options["name"].strip() or "script"
         if len(name) > 100:
             raise CommandError("--name can be at most 100 characters long.")
+        if two_factor.missing_for(project, user):
+            raise CommandError(two_factor.tokens_refused_message(project))
         _, plaintext = tokens.issue(
             user, project, name, options["expires"], user_agent="manage.py create_api_token"
+        )
+        mail.send_notice(
+            None,
+            user,
+            "security_notice",
+            {"event": "api_token", "token_name": name, "project_name": project.name},
         )
         self.stdout.write(plaintext)

@@ -74,3 +74,14 @@ def _access_updated(rest: dict) -> list[str]:
 def _access_deleted(rest: dict) -> list[str]:
     names = rest.pop("accesses", [])
     return [f"{and_list(quoted(n) for n in names)}."] if names else []
+
+
+@sentences(AuditEvent.Action.ACCESS_ROTATED)
+def _access_rotated(rest: dict) -> list[str]:
+    replaced = quoted(rest.pop("replaced", ""))
+    until = rest.pop("replaced_until", None)
+    rest.pop("overlap", None)
+    text = _access_created(rest)
+    works = f", which works until {moment(until)}" if until else ""
+    text.insert(1, f"Replaces the key now named {replaced}{works}.")
+    return text

@@ -23,6 +23,8 @@ import json
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
+from django.db.migrations.executor import MigrationExecutor
 from django.http import HttpResponse
 from django.views.decorators.csrf import csrf_exempt
 
@@ -121,6 +123,54 @@ def resolve(request, access_key_id: str):
         payload["usage_tags"] = list(found.usage_tags)
     payload["project_created_at"] = format_go_time(found.project_created_at)
     return _json(payload)
+
+
+def _empty(status: int) -> HttpResponse:
+    """What edge's health handlers write: a status code and no body (nor Content-Type)."""
+    response = HttpResponse(status=status)
+    del response["Content-Type"]
+    return response
+
+
+def _started() -> bool:
+    """Edge's startup flag: set once the database answers and migrations have run.
+
+    Here: the database answers and no migration of this code is left to apply
+    (bin/start applies them before serving; until then, or after a deploy
+    whose migrations did not run, startup is not done).
+    """
+    try:
+        executor = MigrationExecutor(connections[DEFAULT_DB_ALIAS])
+        return not executor.migration_plan(executor.loader.graph.leaf_nodes())
+    except DatabaseError:
+        return False
+
+
+def _database_answers() -> bool:
+    try:
+        with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError:
+        return False
+    return True
+
+
+@login_not_required
+def health_startup(request):
+    """GET /v1/health/startup: 200 once started up, else 503 (edge's getStartup). No token."""
+    if request.method != "GET":
+        return _empty(405)
+    return _empty(200 if _started() else 503)
+
+
+@login_not_required
+def health_live(request):
+    """GET /v1/health/live: 200 while started up and the database answers, else 503
+    (edge's getLive). No token."""
+    if request.method != "GET":
+        return _empty(405)
+    return _empty(200 if _started() and _database_answers() else 503)
 
 
 # A JSON type name as Go's encoding/json words it in an UnmarshalTypeError.

@@ -96,3 +96,5 @@ BY_VALUE: dict[str, CredentialType] = {t.value: t for t in CREDENTIAL_TYPES}
 BY_COMMAND_NAME: dict[str, CredentialType] = {t.command_name: t for t in CREDENTIAL_TYPES}
 # The downloadable file that holds a generated passphrase, lower case as in Storj's console.
 PASSPHRASE_DOWNLOAD_LABEL = "passphrase"
+# The "Download all" file of several keys rotated at once, of any types.
+SEVERAL_KEYS_DOWNLOAD_LABEL = "Access-Keys"

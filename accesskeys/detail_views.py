@@ -4,12 +4,13 @@ Admins and the key's creator may rename it and change its description."""
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from accesskeys import permissions
 from accesskeys.forms import EditAccessForm
 from accesskeys.models import AccessKey
-from accesskeys.services import access, key_audit
+from accesskeys.services import access, key_audit, rotation
 from console.audit import origin_of
 from console.membership import load_project
 
@@ -30,7 +31,9 @@ def path_encryption_for(project, key_type: str) -> str:
 def detail(request, public_id, key_id):
     project = load_project(request, public_id)
     key = get_object_or_404(
-        AccessKey.objects.select_related("created_by", "parent").prefetch_related("buckets"),
+        AccessKey.objects.select_related("created_by", "parent", "replaces").prefetch_related(
+            "buckets"
+        ),
         id=key_id,
         project=project,
     )
@@ -56,9 +59,13 @@ def detail(request, public_id, key_id):
             for name in key_audit.bucket_names(key)
             if name not in {bucket for bucket, _ in key.prefixes}
         ],
-        "risks": key_audit.risks(key),
+        "risks": key_audit.risks(key, member_ids=member_ids),
         "path_encryption": path_encryption_label(project, key),
         "may_update": key.revoked_at is None and access.may_update(request.membership, key),
+        "may_rotate": rotation.refusal(request.membership, key, timezone.now()) is None,
+        # A rotation's two keys link to each other; the old key's last use tells
+        # whether the tools have switched.
+        "replaced_by": AccessKey.objects.filter(replaces=key).first(),
         "page": "accesskeys",
     }
     return render(request, "accesskeys/detail.html", ctx)

@@ -7,7 +7,6 @@ request that creates the access.
 """
 
 import json
-from dataclasses import asdict
 from datetime import datetime
 
 from django.conf import settings
@@ -361,7 +360,7 @@ def _render_access_error(request, project, data, seen, steps, error):
 
 
 def tool_files(created) -> list[download.ToolFile]:
-    """The "Download for" files: for S3 credentials and for access grants."""
+    """The "Download for" files, with how to use each: one list per credential type."""
     name = created.access_key.name
     if created.s3_access_key:
         return download.s3_tool_files(
@@ -369,15 +368,9 @@ def tool_files(created) -> list[download.ToolFile]:
         )
     if created.credential_type.value == "access_grant":
         return download.access_grant_tool_files(name, created.access_grant)
+    if created.credential_type.value == "api_key":
+        return download.api_key_tool_files(name, created.api_key, created.satellite_address)
     return []
-
-
-def tool_help(created) -> str:
-    """What the "Download for" files hold, with the name the tools will know."""
-    safe = download.safe_name(created.access_key.name)
-    if created.credential_type.value == "access_grant":
-        return f"The grant alone, for: uplink access import {safe} FILE"
-    return f"A config file the tool reads as it is, with the profile or remote named {safe}."
 
 
 def result_context(project, created, now) -> dict:
@@ -401,6 +394,9 @@ def result_context(project, created, now) -> dict:
             ),
             "content": download.download_content(items),
         },
-        "tool_files": [asdict(file) for file in tool_files(created)],
-        "tool_help": tool_help(created),
+        "tool_files": tool_files(created),
+        "tool_files_data": [
+            {"tool": f.tool, "filename": f.filename, "content": f.content}
+            for f in tool_files(created)
+        ],
     }

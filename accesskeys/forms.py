@@ -17,7 +17,7 @@ from django.utils.functional import cached_property
 
 from accesskeys import permissions
 from accesskeys.credential_types import CREDENTIAL_TYPES
-from accesskeys.services import access
+from accesskeys.services import access, rotation
 from accesskeys.services.access import MESSAGES, AccessError, CreateAccessRequest
 from console import key_lifetimes
 
@@ -608,3 +608,26 @@ MULTI_FIELDS = (
     "prefix_bucket",
     "prefixes",
 )
+
+
+class RotateForm(StepForm):
+    """How long the replaced key keeps working; the passphrase comes in an EncryptionForm."""
+
+    step = "rotate"
+    request_fields = {"overlap": "overlap"}
+    descriptions = {
+        "overlap": {
+            "now": "Tools still using the old key fail from now on.",
+            "1d": "Time to update one tool.",
+            "7d": "Time to update every tool that uses it.",
+            "30d": "For tools updated on a monthly schedule.",
+        }
+    }
+
+    overlap = forms.ChoiceField(
+        label="The old key keeps working",
+        choices=[(o.code, o.label) for o in rotation.OVERLAPS],
+        initial=rotation.DEFAULT_OVERLAP,
+        widget=forms.RadioSelect,
+        error_messages={"invalid_choice": rotation.MESSAGES["overlap"]},
+    )

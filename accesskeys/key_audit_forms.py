@@ -8,7 +8,17 @@ from accesskeys.services.key_audit import PERMISSION_CHOICES, KeyFilters
 from console.models import User
 from console.widgets import PlainSelect
 
-KEY_FIELDS = ["creator", "type", "status", "permission", "bucket", "expiring", "risky", "unused"]
+KEY_FIELDS = [
+    "creator",
+    "type",
+    "status",
+    "permission",
+    "bucket",
+    "expiring",
+    "risky",
+    "unused",
+    "former",
+]
 
 
 class KeyFilterForm(forms.Form):
@@ -44,9 +54,11 @@ class KeyFilterForm(forms.Form):
     expiring = forms.BooleanField(label="Expiring within 7 days", required=False)
     risky = forms.BooleanField(label="Risky keys only", required=False)
     unused = forms.BooleanField(label="Not used in 90 days", required=False)
+    former = forms.BooleanField(label="Created by former members", required=False)
 
     def __init__(self, project, member_ids: set[int], *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.member_ids = frozenset(member_ids)
         # Members, and anyone else with a key here: one index probe per user,
         # not a join over every key of the project.
         has_keys = AccessKey.objects.filter(project=project, created_by=OuterRef("pk"))
@@ -73,6 +85,8 @@ class KeyFilterForm(forms.Form):
             expiring_soon=data["expiring"],
             risky=data["risky"],
             not_used_recently=data["unused"],
+            former_member=data["former"],
+            member_ids=self.member_ids,
         )
 
     def filters_chosen(self) -> bool:

@@ -1,5 +1,6 @@
 """The Audit page (Admins only): the project's keys above its event log, and the keys' CSV."""
 
+from django.db.models import Q
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -47,12 +48,13 @@ def audit(request, public_id):
             "object_lock": key.object_lock_labels(),
             "notification": key.notification_labels(),
             "buckets": key_audit.bucket_names(key),
-            "risks": key_audit.risks(key, now),
+            "risks": key_audit.risks(key, now, member_ids),
         }
         for key in key_page
     ]
 
     ctx = {
+        "stale": _stale_live_ids(key_form, keys, now),
         "key_form": key_form,
         "key_page": key_page,
         "key_rows": key_rows,
@@ -76,3 +78,22 @@ def keys_csv(request, public_id):
     _, keys = _keys(request, project, member_ids, keys=keys)
     rows = key_audit.key_csv_rows(keys, member_ids, chunk_size=EXPORT_CHUNK)
     return csv_response(key_audit.KEYS_CSV_HEADER, rows, project, "access-keys")
+
+
+# The most keys "Not used in 90 days" offers to rotate or delete at once.
+BULK_LIMIT = 100
+
+
+def _stale_live_ids(form, keys, now) -> dict | None:
+    """With "Not used in 90 days" chosen: the live keys found, for bulk Rotate and
+    Delete (whose confirmations name them); those registered through the API
+    are deleted with their key, not rotated."""
+    filters = form.filters()
+    if filters is None or not filters.not_used_recently:
+        return None
+    live = keys.filter(revoked_at__isnull=True).filter(
+        Q(not_after__isnull=True) | Q(not_after__gt=now)
+    )
+    ids = list(live.values_list("id", flat=True)[:BULK_LIMIT])
+    rotatable = list(live.filter(parent__isnull=True).values_list("id", flat=True)[:BULK_LIMIT])
+    return {"ids": ids, "rotatable": rotatable, "limit": BULK_LIMIT}

@@ -106,6 +106,11 @@ class AccessKey(models.Model):
     share_url = models.CharField(max_length=4096, blank=True, db_default="", default="")
 
     revoked_at = models.DateTimeField(null=True, blank=True)
+    # The key this one was made to replace by a rotation (same type and restrictions);
+    # the replaced key keeps working until its overlap ends (its not_after).
+    replaces = models.OneToOneField(
+        "self", models.SET_NULL, null=True, blank=True, related_name="replaced_by"
+    )
     # Written at most once a minute per key (see services/lookup.py).
     last_used_at = models.DateTimeField(null=True, blank=True)
 

@@ -94,7 +94,8 @@ SORTS = {
 }
 DEFAULT_SORT = "name"
 # "project" too: the related manager fills in each row's project from it.
-TABLE_FIELDS = ("project", *(field for column in COLUMNS for field in column.fields))
+# "parent": the row menu offers Rotate only for keys the console issued itself.
+TABLE_FIELDS = ("project", "parent", *(field for column in COLUMNS for field in column.fields))
 
 
 class TableState:

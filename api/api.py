@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.paginator import EmptyPage, Paginator
 from django.db.models import Q
 from django.http import HttpRequest
+from django.utils import timezone
 from ninja import NinjaAPI, Query, Router, Status, Swagger
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
@@ -21,6 +22,7 @@ from accesskeys.credential_types import BY_COMMAND_NAME
 from accesskeys.credential_types import BY_VALUE as CREDENTIAL_TYPES
 from accesskeys.models import AccessKey
 from accesskeys.services import access as access_service
+from accesskeys.services import key_audit, rotation
 from accesskeys.views import SORTS
 from api import schemas as s
 from api.auth import ProjectToken
@@ -123,7 +125,17 @@ def access_out(key: AccessKey, member_ids: set[int]) -> dict:
         "expires_at": key.not_after,
         "last_used_at": key.last_used_at,
         "revoked_at": key.revoked_at,
+        "replaces": key.replaces_id,
+        "replaced_by": replacement_id(key),
     }
+
+
+def replacement_id(key: AccessKey) -> int | None:
+    """The id of the key that replaced this one (selected with it), if any."""
+    try:
+        return key.replaced_by.id
+    except AccessKey.DoesNotExist:
+        return None
 
 
 def granted(key: AccessKey, group: str) -> list[str]:
@@ -131,12 +143,17 @@ def granted(key: AccessKey, group: str) -> list[str]:
 
 
 def keys_of(request):
-    return AccessKey.objects.filter(project=request.project).select_related("created_by")
+    return AccessKey.objects.filter(project=request.project).select_related(
+        "created_by", "replaced_by"
+    )
 
 
 class AccessListQuery(s.Schema):
     search: s.Text = s.Field("", max_length=100, description="Name or creator email contains.")
     sort: s.Sort = "name"
+    former_member: bool = s.Field(
+        False, description="Only accesses created by someone who is no longer a member."
+    )
     page: int = s.Field(1, ge=1, le=1_000_000)
     size: int = s.Field(10, ge=1, le=100)
 
@@ -154,12 +171,14 @@ def list_accesses(request: HttpRequest, project_id: str, query: Query[AccessList
     search = query.search.strip()
     if search:
         keys = keys.filter(Q(name__icontains=search) | Q(created_by__email__icontains=search))
+    member_ids = request.project.member_ids()
+    if query.former_member:
+        keys = keys.filter(key_audit.former_member_q(member_ids))
     paginator = Paginator(keys.order_by(*SORTS[query.sort]), query.size)
     try:
         items = list(paginator.page(query.page).object_list)
     except EmptyPage:
         items = []
-    member_ids = request.project.member_ids()
     return {
         "items": [access_out(key, member_ids) for key in items],
         "count": paginator.count,
@@ -167,6 +186,58 @@ def list_accesses(request: HttpRequest, project_id: str, query: Query[AccessList
         "size": query.size,
         "pages": paginator.num_pages if paginator.count else 0,
     }
+
+
+# Before accesses/{access_id}, whose path would take "7:rotate" as an id.
+@project.post(
+    P + "/accesses/{access_id}:rotate",
+    tags=["Access keys"],
+    response={201: s.RotatedAccessOut, 409: s.Error, **s.BODY_ERRORS},
+    url_name="access_rotate",
+    summary="Rotate an access",
+)
+def rotate_access(request: HttpRequest, project_id: str, access_id: s.PathId, body: s.AccessRotate):
+    """Replace an access by a new one of the same type with the same restrictions and
+    expiration (or the longest the project now allows). The new access takes the name;
+    the old one is renamed "<name> (replaced <date>)" and keeps working until the
+    overlap ends. Admins for any access, Members for the ones they created. The
+    secrets come back once; 409 when the access was replaced already or has expired."""
+    key = keys_of(request).not_revoked().filter(id=access_id).first()
+    if key is None:
+        raise HttpError(404, "No such access.")
+    if not rotation.may_rotate(request.membership, key):
+        raise HttpError(403, rotation.MESSAGES["not_allowed"])
+    refused = rotation.refusal(request.membership, key, timezone.now())
+    if refused:
+        return error(request, 409, "The access was not rotated.", refused.errors)
+    if body.passphrase and body.generate_passphrase:
+        return error(
+            request,
+            422,
+            "The access was not rotated.",
+            {"passphrase": ["Give a passphrase or ask to generate one, not both."]},
+        )
+    try:
+        rotated = rotation.rotate_access(
+            request.project,
+            request.user,
+            key.id,
+            overlap=body.overlap,
+            passphrase_choice="generate" if body.generate_passphrase else "current",
+            passphrase=body.passphrase,
+            origin=origin(request),
+        )
+    except access_service.AccessError as exc:
+        return error(request, 422, "The access was not rotated.", exc.errors)
+    member_ids = request.project.member_ids()
+    replaced = keys_of(request).prefetch_related("buckets").get(id=rotated.replaced.id)
+    return Status(
+        201,
+        {
+            **one_time_values(rotated.created, member_ids),
+            "replaced": access_out(replaced, member_ids),
+        },
+    )
 
 
 @project.get(
@@ -258,24 +329,7 @@ def create_access(request: HttpRequest, project_id: str, body: s.AccessCreate):
             errors["paths"] = errors.pop("prefixes")
         return error(request, 422, "The access was not created.", errors)
 
-    # The values the type's result shows, and the grant behind S3 credentials too,
-    # under the create_access command's keys.
-    shown = {item.attribute for item in created.credential_type.result}
-    return Status(
-        201,
-        {
-            "access": access_out(created.access_key, request.project.member_ids()),
-            "access_key": created.s3_access_key,
-            "secret_key": created.s3_secret_key,
-            "endpoint": created.s3_endpoint,
-            "access_grant": created.access_grant,
-            "api_key": created.api_key if "api_key" in shown else None,
-            "satellite_address": created.satellite_address
-            if "satellite_address" in shown
-            else None,
-            "passphrase": created.generated_passphrase,
-        },
-    )
+    return Status(201, one_time_values(created, request.project.member_ids()))
 
 
 @project.patch(
@@ -303,6 +357,22 @@ def update_access(request: HttpRequest, project_id: str, access_id: s.PathId, bo
         return error(request, 422, "The access was not changed.", exc.errors)
     key = keys_of(request).prefetch_related("buckets").get(id=key.id)
     return access_out(key, request.project.member_ids())
+
+
+def one_time_values(created, member_ids: set[int]) -> dict:
+    """The new access and, under the create_access command's keys, the values its
+    type's result shows (and the grant behind S3 credentials too)."""
+    shown = {item.attribute for item in created.credential_type.result}
+    return {
+        "access": access_out(created.access_key, member_ids),
+        "access_key": created.s3_access_key,
+        "secret_key": created.s3_secret_key,
+        "endpoint": created.s3_endpoint,
+        "access_grant": created.access_grant,
+        "api_key": created.api_key if "api_key" in shown else None,
+        "satellite_address": created.satellite_address if "satellite_address" in shown else None,
+        "passphrase": created.generated_passphrase,
+    }
 
 
 def delete_keys(request, ids: list[int]):

@@ -7,6 +7,7 @@ from ninja import Field, Path, Schema
 from pydantic import AfterValidator
 
 from accesskeys import credential_types, permissions
+from accesskeys.services import rotation
 from console.models import AuditEvent
 
 # Names as the create_access command takes them, from the two tables.
@@ -99,6 +100,12 @@ class AccessOut(Schema):
     expires_at: datetime | None
     last_used_at: datetime | None
     revoked_at: datetime | None
+    replaces: int | None = Field(
+        None, description="The id of the access this one replaced by a rotation."
+    )
+    replaced_by: int | None = Field(
+        None, description="The id of the access that replaced this one by a rotation."
+    )
 
 
 class AccessPage(Page):
@@ -243,3 +250,34 @@ class AuditEventOut(Schema):
 
 class AuditEventPage(Page):
     items: list[AuditEventOut]
+
+
+Overlap = Literal[tuple(o.code for o in rotation.OVERLAPS)]
+
+
+class AccessRotate(Schema):
+    """How long the old access keeps working, and the passphrase for types that encrypt."""
+
+    model_config = {
+        "json_schema_extra": {"examples": [{"overlap": "7d", "passphrase": "my passphrase"}]}
+    }
+
+    overlap: Overlap = Field(
+        rotation.DEFAULT_OVERLAP,
+        description="How long the old access keeps working: now, 1d, 7d or 30d. Then it "
+        "expires: gateways no longer resolve it.",
+    )
+    passphrase: Annotated[str, AfterValidator(_no_surrogates)] | None = Field(
+        None,
+        description="Self-Managed projects, S3 credentials and access grants: the encryption "
+        "passphrase, asked again. Used once, never stored.",
+    )
+    generate_passphrase: bool = Field(
+        False, description="Instead of `passphrase`: generate a 12-word passphrase, returned once."
+    )
+
+
+class RotatedAccessOut(CreatedAccessOut):
+    """The new access and its one-time values, and the old access, renamed and expiring."""
+
+    replaced: AccessOut

@@ -106,8 +106,8 @@ class Project(models.Model):
 
     def member_ids(self) -> set[int]:
         """The ids of the project's current members, in one query; a key's creator
-        missing from it is a former member."""
-        return set(self.memberships.values_list("user_id", flat=True))
+        missing from it is a former member. A deactivated account counts as one."""
+        return set(self.memberships.filter(user__is_active=True).values_list("user_id", flat=True))
 
 
 class Membership(models.Model):
@@ -219,6 +219,7 @@ class AuditEvent(models.Model):
         ACCESS_CREATED = "access_created", "Access created"
         ACCESS_DELETED = "access_deleted", "Access deleted"
         ACCESS_UPDATED = "access_updated", "Access renamed or described"
+        ACCESS_ROTATED = "access_rotated", "Access rotated"
         # Written before invitations needed consent; kept so old events still read.
         MEMBER_ADDED = "member_added", "Member added"
         MEMBER_INVITED = "member_invited", "Member invited"

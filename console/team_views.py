@@ -1,19 +1,25 @@
-"""The Team page: everyone sees the members; Admins add, change roles and remove."""
+"""The Team page: everyone sees the members; Admins add and change roles.
+
+Removing a member (and leaving) is accesskeys.offboarding_views: it first asks
+what becomes of the person's access keys."""
 
 from django.contrib import messages
 from django.db import transaction
-from django.db.models import Q
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from console import audit, invitations, mail
-from console.membership import is_last_admin, load_project
+from console.membership import (
+    LAST_ADMIN,
+    MembershipChanged,
+    is_last_admin,
+    load_project,
+    lock_memberships,
+)
 from console.models import AuditEvent, Membership
 from console.team_forms import AddMemberForm, RoleForm
-
-LAST_ADMIN = "{email} is the last Admin of {project}. Make another member an Admin first."
 
 
 def _render(request, project, form, reinvite=None, status=200):
@@ -177,71 +183,13 @@ def change_role(request, public_id, membership_id):
     return redirect("team", public_id)
 
 
-@require_http_methods(["GET", "POST"])
-def remove_member(request, public_id, membership_id):
-    project = load_project(request, public_id, admin=True)
-    if request.method == "GET":
-        target = get_object_or_404(project.memberships.select_related("user"), id=membership_id)
-        email = target.user.email
-        leaving = target.user_id == request.user.id
-        return _confirm(
-            request,
-            project,
-            title=f"Leave {project.name}?" if leaving else f"Remove {email}?",
-            text=(
-                f"You lose access to {project.name} at once. Your access keys stay."
-                if leaving
-                else f"{email} loses access to {project.name} at once. Their access keys stay."
-            ),
-            button="Leave project" if leaving else "Remove",
-        )
-    with transaction.atomic():
-        locked = _lock_memberships(request, project, membership_id)
-        if isinstance(locked, HttpResponse):
-            return locked
-        target, admin_count = locked
-        if is_last_admin(target, admin_count):
-            messages.error(request, LAST_ADMIN.format(email=target.user.email, project=project))
-            return redirect("team", public_id)
-        # Their keys stay; a pending link for them to this project stops working.
-        invitations.unused(project).filter(email=target.user.email).delete()
-        target.delete()
-        audit.record(
-            request,
-            AuditEvent.Action.MEMBER_REMOVED,
-            project=project,
-            member=target.user.email,
-            role=target.role,
-        )
-    messages.success(request, f"{target.user.email} was removed from {project.name}.")
-    if target.user_id == request.user.id:
-        return redirect("home")
-    return redirect("team", public_id)
-
-
 def _lock_memberships(request, project, membership_id):
-    """Lock the target's row and every Admin row, in id order, and check again.
-
-    One order for every request: two Admins acting on each other at once wait
-    in turn instead of deadlocking. The actor's role is read again under the
-    lock, since the other request may have just changed it. Returns the target
-    and the number of Admins, or the response to give instead.
-    """
-    rows = list(
-        Membership.objects.select_for_update()
-        .filter(project=project)
-        .filter(Q(role=Membership.Role.ADMIN) | Q(id=membership_id) | Q(user=request.user))
-        .select_related("user")
-        .order_by("id")
-    )
-    actor = next((m for m in rows if m.user_id == request.user.id), None)
-    if actor is None:
-        messages.error(request, f"You are no longer a member of {project.name}.")
-        return redirect("home")
-    if not actor.is_admin:
-        messages.error(request, f"You are no longer an Admin of {project.name}.")
+    """The target and the number of Admins, locked (membership.lock_memberships), or
+    the response to give instead when the actor lost their role or the project."""
+    try:
+        return lock_memberships(project, request.user, membership_id)
+    except MembershipChanged as refused:
+        messages.error(request, refused.message)
+        if refused.leave_project:
+            return redirect("home")
         return redirect("team", project.public_id)
-    target = next((m for m in rows if m.id == membership_id), None)
-    if target is None:
-        raise Http404("No such member.")
-    return target, sum(m.is_admin for m in rows)

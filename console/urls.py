@@ -69,11 +69,6 @@ urlpatterns = [
         name="team_role",
     ),
     path(
-        "projects/<uuid:public_id>/team/<int:membership_id>/remove/",
-        team_views.remove_member,
-        name="team_remove",
-    ),
-    path(
         "projects/<uuid:public_id>/audit/events.csv",
         event_log_views.events_csv,
         name="audit_events_csv",

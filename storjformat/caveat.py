@@ -66,6 +66,20 @@ class Caveat:
     # Field numbers the decoder met and skipped (a newer Storj may restrict more):
     # not encoded, but a key carrying them is not what the console's fields say.
     unknown_fields: list[int] = field(default_factory=list, compare=False)
+    # Python's datetime and timedelta stop at the microsecond; Go's time.Time and
+    # time.Duration (and so uplink share --not-after, which uses the current time)
+    # carry nanoseconds. These hold the nanoseconds below the microsecond (0-999)
+    # of the field of the same name, so decode, inspect and encode keep them.
+    not_after_extra_ns: int = 0
+    not_before_extra_ns: int = 0
+    max_object_ttl_extra_ns: int = 0
+
+    @property
+    def max_object_ttl_ns(self) -> int | None:
+        """The maximum object TTL in nanoseconds, as Go's time.Duration holds it."""
+        if self.max_object_ttl is None:
+            return None
+        return _timedelta_nanos(self.max_object_ttl) + self.max_object_ttl_extra_ns
 
     def to_inspect_dict(self) -> dict[str, Any]:
         """The JSON object ``uplink access inspect`` prints for this caveat.
@@ -83,11 +97,11 @@ class Caveat:
         if self.allowed_paths:
             out["allowed_paths"] = [_path_json(p) for p in self.allowed_paths]
         if self.not_after is not None:
-            out["not_after"] = format_go_time(self.not_after)
+            out["not_after"] = format_go_time(self.not_after, self.not_after_extra_ns)
         if self.not_before is not None:
-            out["not_before"] = format_go_time(self.not_before)
+            out["not_before"] = format_go_time(self.not_before, self.not_before_extra_ns)
         if self.max_object_ttl is not None:
-            out["max_object_ttl"] = _timedelta_nanos(self.max_object_ttl)
+            out["max_object_ttl"] = self.max_object_ttl_ns
         if self.nonce:
             out["nonce"] = base64.b64encode(self.nonce).decode("ascii")
         return out
@@ -117,13 +131,22 @@ def _path_json(path: CaveatPath) -> dict[str, str]:
     return out
 
 
-def format_go_time(value: datetime) -> str:
-    """RFC 3339 as Go's time.Time.MarshalJSON writes a UTC time (RFC3339Nano)."""
+def format_go_time(value: datetime, extra_ns: int = 0) -> str:
+    """RFC 3339 as Go's time.Time.MarshalJSON writes a UTC time (RFC3339Nano): up to
+    nine fractional digits, trailing zeros trimmed. ``extra_ns`` adds the
+    nanoseconds below the microsecond that a datetime cannot hold."""
     value = _require_aware(value).astimezone(UTC)
     text = value.strftime("%Y-%m-%dT%H:%M:%S")
-    if value.microsecond:
-        text += "." + f"{value.microsecond:06d}".rstrip("0")
+    nanos = value.microsecond * 1000 + _extra(extra_ns)
+    if nanos:
+        text += "." + f"{nanos:09d}".rstrip("0")
     return text + "Z"
+
+
+def _extra(extra_ns: int) -> int:
+    if not 0 <= extra_ns < 1000:
+        raise ValueError("nanoseconds below the microsecond must be 0-999")
+    return extra_ns
 
 
 def _require_aware(value: datetime) -> datetime:
@@ -137,16 +160,16 @@ def _timedelta_nanos(value: timedelta) -> int:
     return micros * 1000
 
 
-def _encode_timestamp(value: datetime) -> bytes:
+def _encode_timestamp(value: datetime, extra_ns: int = 0) -> bytes:
     delta = _require_aware(value) - _EPOCH
     # floor seconds and non-negative nanos, as Go's time.Unix()/Nanosecond() give
     seconds = delta.days * 86_400 + delta.seconds
-    nanos = delta.microseconds * 1000
+    nanos = delta.microseconds * 1000 + _extra(extra_ns)
     return pb.opt_varint_field(1, seconds) + pb.opt_varint_field(2, nanos)
 
 
-def _encode_duration(value: timedelta) -> bytes:
-    n = _timedelta_nanos(value)
+def _encode_duration(value: timedelta, extra_ns: int = 0) -> bytes:
+    n = _timedelta_nanos(value) + _extra(extra_ns)
     # Go divides toward zero, so nanos carries the same sign as seconds
     seconds = abs(n) // 1_000_000_000 * (1 if n >= 0 else -1)
     nanos = n - seconds * 1_000_000_000
@@ -165,20 +188,22 @@ def _decode_seconds_nanos(data: bytes, what: str) -> tuple[int, int]:
     return seconds, nanos
 
 
-def _decode_timestamp(data: bytes) -> datetime:
+def _decode_timestamp(data: bytes) -> tuple[datetime, int]:
+    """The time to the microsecond, and the nanoseconds below it (0-999)."""
     seconds, nanos = _decode_seconds_nanos(data, "timestamp")
     try:
-        # microsecond precision: nanoseconds below a microsecond are dropped
-        return _EPOCH + timedelta(seconds=seconds, microseconds=nanos // 1000)
+        # time.Unix(seconds, nanos) normalizes nanos outside 0..999999999 the same way
+        return _EPOCH + timedelta(seconds=seconds, microseconds=nanos // 1000), nanos % 1000
     except OverflowError as exc:
         raise FormatError("caveat timestamp is out of range") from exc
 
 
-def _decode_duration(data: bytes) -> timedelta:
+def _decode_duration(data: bytes) -> tuple[timedelta, int]:
+    """The duration to the microsecond (rounded down), and the nanoseconds above it."""
     seconds, nanos = _decode_seconds_nanos(data, "duration")
     # Go stores a time.Duration (int64 nanoseconds) and saturates on overflow
     total = max(_INT64_MIN, min(_INT64_MAX, seconds * 1_000_000_000 + nanos))
-    return timedelta(microseconds=total // 1000)
+    return timedelta(microseconds=total // 1000), total % 1000
 
 
 def encode(caveat: Caveat) -> bytes:
@@ -194,11 +219,13 @@ def encode(caveat: Caveat) -> bytes:
                 out += pb.bytes_field(10, body)  # always written, even when empty
         out += pb.bool_field(num, getattr(caveat, name))
     if caveat.not_after is not None:
-        out += pb.bytes_field(20, _encode_timestamp(caveat.not_after))
+        out += pb.bytes_field(20, _encode_timestamp(caveat.not_after, caveat.not_after_extra_ns))
     if caveat.not_before is not None:
-        out += pb.bytes_field(21, _encode_timestamp(caveat.not_before))
+        out += pb.bytes_field(21, _encode_timestamp(caveat.not_before, caveat.not_before_extra_ns))
     if caveat.max_object_ttl is not None:
-        out += pb.bytes_field(22, _encode_duration(caveat.max_object_ttl))
+        out += pb.bytes_field(
+            22, _encode_duration(caveat.max_object_ttl, caveat.max_object_ttl_extra_ns)
+        )
     out += pb.opt_bytes_field(30, caveat.nonce)
     return bytes(out)
 
@@ -227,13 +254,13 @@ def decode(data: bytes) -> Caveat:
             caveat.allowed_paths.append(_decode_path(value))  # type: ignore[arg-type]
         elif num == 20:
             pb.expect(wire, pb.BYTES, "not_after")
-            caveat.not_after = _decode_timestamp(value)  # type: ignore[arg-type]
+            caveat.not_after, caveat.not_after_extra_ns = _decode_timestamp(value)  # type: ignore[arg-type]
         elif num == 21:
             pb.expect(wire, pb.BYTES, "not_before")
-            caveat.not_before = _decode_timestamp(value)  # type: ignore[arg-type]
+            caveat.not_before, caveat.not_before_extra_ns = _decode_timestamp(value)  # type: ignore[arg-type]
         elif num == 22:
             pb.expect(wire, pb.BYTES, "max_object_ttl")
-            caveat.max_object_ttl = _decode_duration(value)  # type: ignore[arg-type]
+            caveat.max_object_ttl, caveat.max_object_ttl_extra_ns = _decode_duration(value)  # type: ignore[arg-type]
         elif num == 30:
             pb.expect(wire, pb.BYTES, "nonce")
             caveat.nonce = value  # type: ignore[assignment]

@@ -266,7 +266,11 @@ def caveat_allows(cav: caveat_mod.Caveat, action: Action) -> str | None:
     # the validity window is inclusive at both ends
     if cav.not_after is not None and action.time > cav.not_after:
         return "access has expired"
-    if cav.not_before is not None and cav.not_before > action.time:
+    if cav.not_before is not None and (
+        cav.not_before > action.time
+        # the action's time has no nanoseconds below the microsecond; the caveat may
+        or (cav.not_before == action.time and cav.not_before_extra_ns > 0)
+    ):
         return "access is not valid yet"
 
     # bucket metadata reads ignore disallow_reads; only the bucket list applies

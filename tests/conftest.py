@@ -78,6 +78,27 @@ def outsider_token(outsider, other_project):
     return api_token_for(outsider, other_project)
 
 
+GATEWAY_TOKEN = "test-gateway-token-0123456789"
+
+
+@pytest.fixture
+def s3_gateway(live_server, settings):
+    """tests/helpers/s3_gateway.py on loopback, resolving keys through the live console.
+
+    S3 credentials created during the test carry the gateway's URL as their
+    endpoint; the gateway holds the project's three buckets, empty.
+    """
+    from tests.helpers.s3_gateway import AuthService, S3Gateway
+
+    settings.AUTH_SERVICE_TOKENS = [GATEWAY_TOKEN]
+    gateway = S3Gateway(AuthService(live_server.url, GATEWAY_TOKEN)).start()
+    settings.S3_ENDPOINT = gateway.url
+    for name in ("photos", "backups", "logs"):
+        gateway.create_bucket(name)
+    yield gateway
+    gateway.stop()
+
+
 def use_mail_settings(settings, url: str) -> None:
     """Point Django's email settings at `url`, as EMAIL_URL would."""
     from console.email_url import email_settings

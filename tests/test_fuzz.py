@@ -185,6 +185,20 @@ FORMS = {
     "project-two-factor": ("admin", "post", "{p}/settings/two-factor/", ["require_two_factor"]),
     "project-key-lifetime": ("admin", "post", "{p}/settings/key-lifetime/", ["max_key_lifetime"]),
     "key-edit": ("admin", "post", "{p}/access-keys/{k}/edit/", ["name", "description"]),
+    "key-rotate": (
+        "admin",
+        "post",
+        "{p}/access-keys/{k}/rotate/",
+        [
+            "overlap",
+            "encryption",
+            "new_choice",
+            "passphrase",
+            "new_passphrase",
+            "generated_passphrase",
+            "saved_passphrase",
+        ],
+    ),
     "audit-filters": (
         "admin",
         "get",
@@ -197,6 +211,8 @@ FORMS = {
             "bucket",
             "expiring",
             "risky",
+            "unused",
+            "former",
             "action",
             "actor",
             "page",
@@ -207,7 +223,7 @@ FORMS = {
         "admin",
         "get",
         "{p}/audit/keys.csv",
-        ["creator", "type", "status", "permission", "bucket", "expiring", "risky"],
+        ["creator", "type", "status", "permission", "bucket", "expiring", "risky", "former"],
     ),
     "audit-events-csv": ("admin", "get", "{p}/audit/events.csv", ["action", "actor"]),
 }

@@ -125,6 +125,7 @@ def test_each_row_links_to_its_keys_pages(admin_client, project, keys):
     detail = reverse("accesskeys:detail", args=[project.public_id, key.id])
     assert html.count(f'href="{detail}"') == 2  # its name, and Details in its menu
     assert f'href="{reverse("accesskeys:edit", args=[project.public_id, key.id])}"' in html
+    assert f'hx-get="{reverse("accesskeys:rotate", args=[project.public_id, key.id])}"' in html
     delete = reverse("accesskeys:delete", args=[project.public_id])
     assert f'hx-get="{delete}?ids={key.id}"' in html
 

@@ -152,6 +152,9 @@ class CreateAccessRequest:
     # The passphrase typed (current/new) or generated in the dialog. With
     # "generate" and no passphrase, one is generated here.
     passphrase: str | None = field(default=None, repr=False)
+    # The start of the validity window written into the caveat; None: the moment
+    # of creation. A rotation keeps the replaced key's, so both caveats read alike.
+    not_before: datetime | None = None
 
     def granted(self) -> frozenset[str]:
         return permissions.FULL_ACCESS if self.full_access else self.permissions
@@ -342,8 +345,13 @@ def validate_passphrase(choice: str, value: str | None) -> str | None:
     return value
 
 
-def clean(project, request: CreateAccessRequest, now: datetime) -> CreateAccessRequest:
-    """The request with every field validated; one AccessError names every bad field."""
+def clean(
+    project, request: CreateAccessRequest, now: datetime, replacing: AccessKey | None = None
+) -> CreateAccessRequest:
+    """The request with every field validated; one AccessError names every bad field.
+
+    `replacing` is the key a rotation replaces: the new key may take its name.
+    """
     errors: dict[str, list[str]] = {}
     cleaned: dict = {}
 
@@ -355,16 +363,21 @@ def clean(project, request: CreateAccessRequest, now: datetime) -> CreateAccessR
         except ValidationError as exc:
             errors[name] = exc.messages
 
-    attempt("name", validate_name, project, request.name)
+    attempt("name", validate_name, project, request.name, replacing)
     attempt("description", validate_description, request.description)
     attempt("type", validate_type, request.type)
     if request.full_access:
         # Full Access has no expiration, unless the project limits how long keys last:
-        # then it lasts the longest the project allows.
+        # then it lasts the longest the project allows. A rotation asks for the
+        # replaced key's expiration, which stands if the project allows it.
+        latest = key_lifetimes.latest_expiration(project, now)
+        wanted = request.expires_at
         cleaned.update(
             permissions=permissions.FULL_ACCESS,
             buckets=None,
-            expires_at=key_lifetimes.latest_expiration(project, now),
+            expires_at=wanted
+            if wanted is not None and (latest is None or wanted <= latest)
+            else latest,
             prefixes=(),
             max_object_ttl=None,
         )
@@ -407,9 +420,37 @@ def create_access(
     transaction, and return the one-time values."""
     now = now or timezone.now()
     origin = origin or Origin()
-    request = clean(project, request, now)
-    credential_type = CREDENTIAL_TYPES[request.type]
+    prepared = prepare_access(project, actor, request, origin, now)
+    return save_access(project, actor, prepared, origin, now)
 
+
+@dataclass(frozen=True)
+class PreparedAccess:
+    """A validated request and its key material, derived but not yet saved."""
+
+    request: CreateAccessRequest
+    key: AccessKey  # unsaved
+    api_key: str = field(repr=False)
+    access_grant: str | None = field(default=None, repr=False)
+    generated_passphrase: str | None = field(default=None, repr=False)
+
+    @property
+    def credential_type(self) -> CredentialType:
+        return CREDENTIAL_TYPES[self.request.type]
+
+
+def prepare_access(
+    project,
+    actor,
+    request: CreateAccessRequest,
+    origin: Origin,
+    now: datetime,
+    replacing: AccessKey | None = None,
+) -> PreparedAccess:
+    """Validate the request and derive its key material, outside any transaction
+    (Argon2id is the slow part). `replacing`: the key a rotation replaces."""
+    request = clean(project, request, now, replacing)
+    credential_type = CREDENTIAL_TYPES[request.type]
     root_key, generated = None, None
     if credential_type.encrypts:
         phrase, generated = _encryption_passphrase(project, request)
@@ -420,18 +461,45 @@ def create_access(
     access_grant = None
     if credential_type.encrypts:
         access_grant = _access_grant(project, api_key, root_key, request)
-
-    key = _key_row(project, actor, request, root.head, secret, origin, now)
-    s3 = _save(project, actor, key, request, credential_type, access_grant, origin, now)
-    return CreatedAccess(
-        access_key=key,
-        satellite_address=settings.SATELLITE_ADDRESS,
+    return PreparedAccess(
+        request=request,
+        key=_key_row(project, actor, request, root.head, secret, origin, now),
         api_key=macaroon.to_api_key_string(api_key),
         access_grant=access_grant,
+        generated_passphrase=generated,
+    )
+
+
+def save_access(
+    project,
+    actor,
+    prepared: PreparedAccess,
+    origin: Origin,
+    now: datetime,
+    audited: bool = True,
+) -> CreatedAccess:
+    """Write a prepared access (and, if `audited`, its creation event) in one
+    transaction; returns the one-time values. A rotation writes its own event."""
+    s3 = _save(
+        project,
+        actor,
+        prepared.key,
+        prepared.request,
+        prepared.credential_type,
+        prepared.access_grant,
+        origin,
+        now,
+        audited,
+    )
+    return CreatedAccess(
+        access_key=prepared.key,
+        satellite_address=settings.SATELLITE_ADDRESS,
+        api_key=prepared.api_key,
+        access_grant=prepared.access_grant,
         s3_access_key=s3.get("access_key"),
         s3_secret_key=s3.get("secret_key"),
         s3_endpoint=settings.S3_ENDPOINT if s3 else None,
-        generated_passphrase=generated,
+        generated_passphrase=prepared.generated_passphrase,
     )
 
 
@@ -457,7 +525,7 @@ def _restriction(
     return caveat_mod.Caveat(
         **{p.caveat_flag: p.name not in granted for p in permissions.PERMISSIONS},
         allowed_paths=paths,
-        not_before=now,
+        not_before=request.not_before or now,
         not_after=request.expires_at,
         max_object_ttl=request.max_object_ttl,
         nonce=secrets.token_bytes(4),
@@ -511,7 +579,7 @@ def _key_row(project, actor, request, head, secret, origin: Origin, now) -> Acce
         secret_key_id=secret_key_id,
         full_access=request.full_access,
         all_buckets=request.buckets is None,
-        not_before=now,
+        not_before=request.not_before or now,
         not_after=request.expires_at,
         prefixes=[list(pair) for pair in request.prefixes],
         max_object_ttl=request.max_object_ttl,
@@ -519,7 +587,14 @@ def _key_row(project, actor, request, head, secret, origin: Origin, now) -> Acce
     )
 
 
-def _save(project, actor, key, request, credential_type, access_grant, origin, now) -> dict:
+def passphrase_detail(project, request: CreateAccessRequest) -> str | None:
+    """Which passphrase choice to note in the audit event (never the passphrase)."""
+    return request.passphrase_choice if needs_passphrase(project, request.type) else None
+
+
+def _save(
+    project, actor, key, request, credential_type, access_grant, origin, now, audited=True
+) -> dict:
     """Key, buckets, S3 record and audit event: all or nothing. Returns the S3 values."""
     s3 = {}
     try:
@@ -532,16 +607,15 @@ def _save(project, actor, key, request, credential_type, access_grant, origin, n
             if request.public:
                 key.share_url = share_link(s3["access_key"], *_shared_path(request))
                 key.save(update_fields=["share_url"])
-            audit.write_from(
-                origin,
-                AuditEvent.Action.ACCESS_CREATED,
-                project=project,
-                actor=actor,
-                **restrictions_of(key),
-                passphrase=request.passphrase_choice
-                if needs_passphrase(project, request.type)
-                else None,
-            )
+            if audited:
+                audit.write_from(
+                    origin,
+                    AuditEvent.Action.ACCESS_CREATED,
+                    project=project,
+                    actor=actor,
+                    **restrictions_of(key),
+                    passphrase=passphrase_detail(project, request),
+                )
     except IntegrityError as exc:
         # Two creations with the same name at once: the unique index picks one.
         if AccessKey.objects.not_revoked().filter(project=project, name=key.name).exists():
@@ -815,6 +889,23 @@ def _check_lifetime(caveats: list[caveat_mod.Caveat], now: datetime) -> None:
     ends = [cav.not_after for cav in caveats if cav.not_after is not None]
     if ends and min(ends) < now + MIN_REGISTERED_LIFETIME:
         raise RegistrationError("access grant: expiration cannot be shorter than a minute")
+
+
+def stored_restrictions(key: AccessKey) -> dict:
+    """The key's stored restrictions as a whole, as CreateAccessRequest fields: what a
+    rotation copies into the new key. A new kind of restriction joins here."""
+    return {
+        "type": key.type,
+        "full_access": key.full_access,
+        "permissions": key.granted(),
+        "buckets": None if key.all_buckets else tuple(sorted(b.name for b in key.buckets.all())),
+        "prefixes": tuple((bucket, prefix) for bucket, prefix in key.prefixes),
+        "max_object_ttl": key.max_object_ttl,
+        "expires_at": key.not_after,
+        "not_before": key.not_before,
+        # Public S3 credentials (a share link) stay public.
+        "public": bool(key.share_url),
+    }
 
 
 def restrictions_of(key: AccessKey) -> dict:

@@ -12,14 +12,24 @@ from __future__ import annotations
 
 import json
 import re
+import shlex
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from accesskeys.credential_types import BY_VALUE, CREDENTIAL_TYPES, PASSPHRASE_DOWNLOAD_LABEL
+from accesskeys.credential_types import (
+    BY_VALUE,
+    CREDENTIAL_TYPES,
+    PASSPHRASE_DOWNLOAD_LABEL,
+    SEVERAL_KEYS_DOWNLOAD_LABEL,
+)
 from console import filenames
 
-TYPE_LABELS = (*(t.download_label for t in CREDENTIAL_TYPES), PASSPHRASE_DOWNLOAD_LABEL)
+TYPE_LABELS = (
+    *(t.download_label for t in CREDENTIAL_TYPES),
+    PASSPHRASE_DOWNLOAD_LABEL,
+    SEVERAL_KEYS_DOWNLOAD_LABEL,
+)
 
 # A labelled item, or a bare value as Storj writes for a grant or passphrase.
 Item = tuple[str, str] | str
@@ -90,27 +100,46 @@ def safe_name(name: str, fallback: str = "access") -> str:
 
 @dataclass(frozen=True)
 class ToolFile:
-    """One "Download for" file: the tool's name as users know it, file name, content."""
+    """One "Download for" file and how to use it, as the result step shows it.
+
+    ``commands`` are the exact shell lines to run from the folder the file was
+    saved in, with the real file name and the profile, remote or alias name;
+    tests/test_tool_files.py runs them, as written, with the real tools.
+    """
 
     tool: str
     filename: str
     content: str
+    # Where the file goes, in one sentence ending with ":" before the commands.
+    where: str
+    commands: tuple[str, ...]
+    docs_url: str
+    docs_label: str
+    # What the user must know to stay safe, or "".
+    note: str = ""
+
+
+# aws-cli reads endpoint_url from a config file and AWS_ENDPOINT_URL only from
+# version 2.13 (v2) / 1.29 (v1) on; older ones, Debian 12's 2.9 among them, send
+# the keys to Amazon unless the command says --endpoint-url.
+AWS_ENDPOINT_NOTE = (
+    "Keep --endpoint-url in every aws command: aws-cli before 2.13 (Debian 12 ships 2.9) "
+    "ignores the endpoint in the file and would send your keys to Amazon."
+)
 
 
 def aws_cli_file(profile: str, access_key: str, secret_key: str, endpoint: str) -> str:
-    """One file both ``~/.aws/credentials`` and ``~/.aws/config`` read.
+    """A ``[profile NAME]`` section of the AWS CLI config file, keys and endpoint together.
 
-    The credentials file takes the keys from ``[NAME]``; the config file takes
-    ``endpoint_url`` from ``[profile NAME]`` and ignores the other section. So
-    pointing AWS_SHARED_CREDENTIALS_FILE and AWS_CONFIG_FILE at it works, and
-    so does pasting each section into its usual file.
+    The keys live only under ``[profile NAME]``, which the config file reads
+    and the credentials file does not (there it would be a profile called
+    "profile NAME"): a file put in the wrong place fails with "profile not
+    found" rather than sending the keys to Amazon's default endpoint.
     """
     return (
-        f"[{profile}]\n"
+        f"[profile {profile}]\n"
         f"aws_access_key_id = {access_key}\n"
         f"aws_secret_access_key = {secret_key}\n"
-        "\n"
-        f"[profile {profile}]\n"
         f"endpoint_url = {endpoint}\n"
     )
 
@@ -127,8 +156,13 @@ def rclone_file(remote: str, access_key: str, secret_key: str, endpoint: str) ->
     )
 
 
+def rclone_storj_file(remote: str, grant: str) -> str:
+    """An ``rclone.conf`` section for rclone's native Storj backend, which reads a grant."""
+    return f"[{remote}]\ntype = storj\naccess_grant = {grant}\n"
+
+
 def mc_file(access_key: str, secret_key: str, endpoint: str) -> str:
-    """The JSON ``mc alias import ALIAS FILE`` reads (MinIO Console's credentials.json)."""
+    """The JSON ``mc alias import ALIAS FILE`` reads (not mc's own config.json)."""
     fields = {
         "url": endpoint,
         "accessKey": access_key,
@@ -140,29 +174,131 @@ def mc_file(access_key: str, secret_key: str, endpoint: str) -> str:
 
 
 def env_file(access_key: str, secret_key: str, endpoint: str) -> str:
-    """``KEY=value`` lines that shells, Docker and dotenv libraries read; AWS SDKs use them."""
+    """``export KEY=value`` lines: ``source FILE`` gives them to every program run after."""
     return (
-        f"AWS_ACCESS_KEY_ID={access_key}\n"
-        f"AWS_SECRET_ACCESS_KEY={secret_key}\n"
-        f"AWS_ENDPOINT_URL={endpoint}\n"
+        f"export AWS_ACCESS_KEY_ID={access_key}\n"
+        f"export AWS_SECRET_ACCESS_KEY={secret_key}\n"
+        f"export AWS_ENDPOINT_URL={shlex.quote(endpoint)}\n"
     )
+
+
+def _rclone_commands(remote: str, filename: str) -> tuple[str, ...]:
+    return (
+        f"mkdir -p ~/.config/rclone && cat {filename} >> ~/.config/rclone/rclone.conf",
+        f"rclone lsd {remote}:",
+    )
+
+
+RCLONE_WHERE = "Add the remote {name} to rclone's config file, then list its buckets:"
 
 
 def s3_tool_files(name: str, access_key: str, secret_key: str, endpoint: str) -> list[ToolFile]:
     """The "Download for" files of a set of S3 credentials, named after the access."""
     safe = safe_name(name)
+    url = shlex.quote(endpoint)
+    aws = f"{safe}-aws-cli.ini"
+    rclone = f"{safe}-rclone.conf"
+    mc = f"{safe}-mc.json"
+    env = f"{safe}.env"
     return [
         ToolFile(
-            "AWS CLI", f"{safe}-aws-cli.ini", aws_cli_file(safe, access_key, secret_key, endpoint)
+            tool="AWS CLI",
+            filename=aws,
+            content=aws_cli_file(safe, access_key, secret_key, endpoint),
+            where=f"Add the profile {safe} to your AWS CLI config file (~/.aws/config, "
+            "not the credentials file), then list your buckets:",
+            commands=(
+                f"mkdir -p ~/.aws && cat {aws} >> ~/.aws/config",
+                f"aws s3 ls --profile {safe} --endpoint-url {url}",
+            ),
+            docs_url="https://docs.aws.amazon.com/cli/latest/userguide/cli-configure-files.html",
+            docs_label="AWS CLI: configuration files",
+            note=AWS_ENDPOINT_NOTE,
         ),
         ToolFile(
-            "rclone", f"{safe}-rclone.conf", rclone_file(safe, access_key, secret_key, endpoint)
+            tool="rclone",
+            filename=rclone,
+            content=rclone_file(safe, access_key, secret_key, endpoint),
+            where=RCLONE_WHERE.format(name=safe),
+            commands=_rclone_commands(safe, rclone),
+            docs_url="https://rclone.org/s3/#storj",
+            docs_label="rclone: Amazon S3 (Storj)",
         ),
-        ToolFile("MinIO Client (mc)", f"{safe}-mc.json", mc_file(access_key, secret_key, endpoint)),
-        ToolFile(".env", f"{safe}.env", env_file(access_key, secret_key, endpoint)),
+        ToolFile(
+            tool="MinIO Client (mc)",
+            filename=mc,
+            content=mc_file(access_key, secret_key, endpoint),
+            where=f"Import the file as the alias {safe} (it is the format of mc alias import, "
+            "not mc's config.json), then list your buckets:",
+            commands=(f"mc alias import {safe} {mc}", f"mc ls {safe}"),
+            docs_url="https://min.io/docs/minio/linux/reference/minio-mc/mc-alias-import.html",
+            docs_label="MinIO Client: mc alias import",
+        ),
+        ToolFile(
+            tool=".env",
+            filename=env,
+            content=env_file(access_key, secret_key, endpoint),
+            where="Load the variables into your shell; AWS SDKs such as boto3 then use "
+            "the keys and the endpoint. With aws-cli:",
+            commands=(f"source {env}", 'aws s3 ls --endpoint-url "$AWS_ENDPOINT_URL"'),
+            docs_url="https://docs.aws.amazon.com/sdkref/latest/guide/feature-ss-endpoints.html",
+            docs_label="AWS SDKs: service endpoints",
+            note=AWS_ENDPOINT_NOTE,
+        ),
     ]
 
 
+UPLINK_IMPORT_DOCS = "https://docs.storj.io/dcs/api/uplink-cli/access-command/access-import"
+UPLINK_DOCS = "https://docs.storj.io/dcs/api/uplink-cli"
+
+
 def access_grant_tool_files(name: str, grant: str) -> list[ToolFile]:
-    """The "Download for" file of an access grant: the bare grant for uplink."""
-    return [ToolFile("uplink", f"{safe_name(name)}-access-grant.txt", grant)]
+    """The "Download for" files of an access grant: the bare grant for uplink, and an
+    rclone remote of its native Storj backend."""
+    safe = safe_name(name)
+    grant_file = f"{safe}-access-grant.txt"
+    rclone = f"{safe}-rclone.conf"
+    return [
+        ToolFile(
+            tool="uplink",
+            filename=grant_file,
+            content=grant,
+            where=f"Import the grant into uplink as the access {safe}, then list its buckets:",
+            commands=(f"uplink access import {safe} {grant_file}", f"uplink ls --access {safe}"),
+            docs_url=UPLINK_IMPORT_DOCS,
+            docs_label="Storj: uplink access import",
+        ),
+        ToolFile(
+            tool="rclone",
+            filename=rclone,
+            content=rclone_storj_file(safe, grant),
+            where=RCLONE_WHERE.format(name=safe),
+            commands=_rclone_commands(safe, rclone),
+            docs_url="https://rclone.org/storj/",
+            docs_label="rclone: Storj",
+        ),
+    ]
+
+
+def api_key_tool_files(name: str, api_key: str, satellite_address: str) -> list[ToolFile]:
+    """The "Download for" file of an API key: the bare key, which ``uplink access create``
+    turns into an access with a passphrase it asks for (never written to a file)."""
+    safe = safe_name(name)
+    key_file = f"{safe}-api-key.txt"
+    return [
+        ToolFile(
+            tool="uplink",
+            filename=key_file,
+            content=api_key,
+            where=f"Create an access {safe} from the API key; uplink asks for the encryption "
+            "passphrase (type it, do not keep it in a file), then list its buckets:",
+            commands=(
+                f"uplink access create --import-as {safe} "
+                f"--satellite-address {shlex.quote(satellite_address)} "
+                f'--api-key "$(cat {key_file})"',
+                f"uplink ls --access {safe}",
+            ),
+            docs_url=UPLINK_DOCS,
+            docs_label="Storj: the uplink CLI",
+        )
+    ]

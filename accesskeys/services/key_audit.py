@@ -29,6 +29,7 @@ STALE_AFTER = timedelta(days=90)
 FULL_ACCESS_NO_EXPIRATION = "Full access, no expiration"
 BYPASS_GOVERNANCE = "Can bypass governance retention"
 OLD_NO_EXPIRATION = "No expiration, older than 90 days"
+FORMER_MEMBER = "Created by a former member"
 
 
 def bucket_names(key: AccessKey) -> list[str]:
@@ -68,8 +69,11 @@ def with_bucket_list(keys: QuerySet) -> QuerySet:
     return keys.annotate(bucket_list=Subquery(names))
 
 
-def risks(key: AccessKey, now: datetime | None = None) -> list[str]:
-    """Why a live key deserves a second look. Deleted and expired keys allow nothing."""
+def risks(
+    key: AccessKey, now: datetime | None = None, member_ids: set[int] | None = None
+) -> list[str]:
+    """Why a live key deserves a second look. Deleted and expired keys allow nothing.
+    With the project's `member_ids`, a key whose creator has left is flagged too."""
     now = now or timezone.now()
     return _risks(
         key.status,
@@ -78,10 +82,13 @@ def risks(key: AccessKey, now: datetime | None = None) -> list[str]:
         key.not_after,
         key.created_at,
         now,
+        former_member=member_ids is not None and key.created_by_id not in member_ids,
     )
 
 
-def _risks(status, full_access, bypass_governance, not_after, created_at, now) -> list[str]:
+def _risks(
+    status, full_access, bypass_governance, not_after, created_at, now, former_member=False
+) -> list[str]:
     if status != "active":
         return []
     flags = []
@@ -91,10 +98,17 @@ def _risks(status, full_access, bypass_governance, not_after, created_at, now) -
         flags.append(BYPASS_GOVERNANCE)
     if not_after is None and created_at < now - OLD_WITHOUT_EXPIRATION:
         flags.append(OLD_NO_EXPIRATION)
+    if former_member:
+        flags.append(FORMER_MEMBER)
     return flags
 
 
-def risky_q(now: datetime) -> Q:
+def former_member_q(member_ids: set[int]) -> Q:
+    """Keys whose creator is not a current member: left, deactivated or deleted."""
+    return Q(created_by__isnull=True) | ~Q(created_by_id__in=member_ids)
+
+
+def risky_q(now: datetime, member_ids: set[int] | None = None) -> Q:
     """The database side of `risks`: a live key with at least one flag."""
     live = Q(revoked_at__isnull=True) & (Q(not_after__isnull=True) | Q(not_after__gt=now))
     flagged = (
@@ -102,6 +116,8 @@ def risky_q(now: datetime) -> Q:
         | Q(can_bypass_governance_retention=True)
         | Q(not_after__isnull=True, created_at__lt=now - OLD_WITHOUT_EXPIRATION)
     )
+    if member_ids is not None:
+        flagged |= former_member_q(member_ids)
     return live & flagged
 
 
@@ -115,11 +131,14 @@ class KeyFilters:
     expiring_soon: bool = False
     risky: bool = False
     not_used_recently: bool = False
+    former_member: bool = False  # created by someone who is no longer a member
+    # The project's current members: the former-member flag and filter need them.
+    member_ids: frozenset[int] | None = None
 
     @property
     def narrowed(self) -> bool:
         """Whether any filter is chosen (all keys otherwise)."""
-        return any(vars(self).values())
+        return any(value for name, value in vars(self).items() if name != "member_ids")
 
 
 def filter_keys(keys: QuerySet, filters: KeyFilters, now: datetime | None = None) -> QuerySet:
@@ -149,7 +168,9 @@ def filter_keys(keys: QuerySet, filters: KeyFilters, now: datetime | None = None
     if filters.expiring_soon:
         keys = keys.filter(not_after__gt=now, not_after__lte=now + EXPIRING_SOON)
     if filters.risky:
-        keys = keys.filter(risky_q(now))
+        keys = keys.filter(risky_q(now, filters.member_ids))
+    if filters.former_member and filters.member_ids is not None:
+        keys = keys.filter(former_member_q(filters.member_ids))
     if filters.not_used_recently:
         keys = keys.filter(stale_q(now))
     return keys
@@ -179,6 +200,7 @@ KEYS_CSV_HEADER = [
     "Expires",
     "Last used",
     "Risks",
+    "Created by a former member",
     "Description",
 ]
 
@@ -228,6 +250,7 @@ def key_csv_rows(keys: QuerySet, member_ids: set[int], chunk_size: int, now=None
             :first_permission
         ]  # fmt: skip
         status = key_status(revoked_at, not_after, now)
+        former = creator_id not in member_ids
         yield [
             name,
             types.get(type_, type_),
@@ -241,7 +264,8 @@ def key_csv_rows(keys: QuerySet, member_ids: set[int], chunk_size: int, now=None
             "; ".join(restriction_notes(prefixes, max_object_ttl, other_restrictions)),
             _iso(not_after) or "Never",
             _iso(last_used_at) or "Never",
-            "; ".join(_risks(status, full_access, bypass, not_after, created_at, now)),
+            "; ".join(_risks(status, full_access, bypass, not_after, created_at, now, former)),
+            "yes" if former else "no",
             description,
         ]
 

@@ -116,6 +116,10 @@ def authorize(api_key: str, action: macaroon.Action) -> AccessKey:
     key = AccessKey.objects.filter(head=parsed.head).first()
     if key is None:
         raise macaroon.ActionDenied("api key not found")
+    # A rotated key's overlap ends before the expiration written inside it: the
+    # satellite's record of the key decides.
+    if key.not_after is not None and action.time and action.time >= key.not_after:
+        raise macaroon.ActionDenied("api key expired")
     secret = macaroon_secrets.decrypt_macaroon_secret(
         key.head, key.secret_encrypted, key.secret_key_id
     )

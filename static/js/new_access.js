@@ -281,6 +281,16 @@
   }
 
   function onChange(e) {
+    if (e.target.hasAttribute("data-download-for-choice")) {
+      // Show how to use the file of the tool just chosen.
+      var chosen = e.target.value;
+      dialog()
+        .querySelectorAll("[data-tool-help]")
+        .forEach(function (block) {
+          block.hidden = block.dataset.toolHelp !== chosen;
+        });
+      return;
+    }
     var f = e.target.form;
     if (!f || !f.classList.contains("na-form")) return;
     update(f);

@@ -17,3 +17,10 @@ document.addEventListener("submit", (event) => {
   const message = event.target.dataset.confirm;
   if (message && !window.confirm(message)) event.preventDefault();
 });
+
+// Removing a member: ticking one of their keys means "Choose which to delete".
+document.addEventListener("change", (event) => {
+  if (!event.target.matches("[data-choose-key]")) return;
+  const choose = event.target.form?.querySelector('input[name="keys"][value="choose"]');
+  if (choose && event.target.checked) choose.checked = true;
+});

@@ -29,6 +29,21 @@ def test_it_inspects_test_access_a_like_uplink():
     assert out.getvalue().strip() == readme_json_block().strip()
 
 
+def test_it_inspects_caveat_nanoseconds_as_uplink_does():
+    # A grant Storj's uplink-c serialized, with a caveat of odd nanoseconds
+    # (tests/storjformat/vectors/caveat-nanoseconds.json).
+    from tests.helpers.storj_vectors import VECTORS_DIR
+
+    vectors = json.loads((VECTORS_DIR / "caveat-nanoseconds.json").read_text())
+    printed = []
+    for vector in vectors[:2]:
+        out = StringIO()
+        call_command("inspect_access", vector["grant"], stdout=out)
+        printed.append(json.loads(out.getvalue())["macaroon"]["caveats"][0])
+    assert printed[0]["not_after"] == "2026-01-05T10:00:00.123456789Z"
+    assert printed[1]["max_object_ttl"] == 3600000000005
+
+
 def test_it_says_a_bad_grant_is_invalid_without_a_traceback():
     result = subprocess.run(
         [sys.executable, "manage.py", "inspect_access", "1notagrant"],

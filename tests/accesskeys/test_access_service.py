@@ -228,7 +228,9 @@ def test_it_refuses_a_duplicate_name_but_allows_it_after_deletion(project, admin
 def test_it_writes_nothing_when_the_database_refuses_the_name(project, admin, monkeypatch):
     """The race: both pass the name check, the unique index lets one win."""
     create_access(project, admin, choices(type="s3"))
-    monkeypatch.setattr("accesskeys.services.access.validate_name", lambda project, name: name)
+    monkeypatch.setattr(
+        "accesskeys.services.access.validate_name", lambda project, name, renamed=None: name
+    )
 
     with pytest.raises(AccessError) as error:
         create_access(project, admin, choices(type="s3"))

@@ -204,6 +204,13 @@ def test_it_exports_each_key_as_the_audit_page_shows_it(admin_client, project, a
     assert exported["locker"]["Created by"] == "leaver@example.com (former member)"
     assert exported["orphan"]["Created by"] == "Deleted user (former member)"
     assert exported["locker"]["Risks"] == (
-        "Can bypass governance retention; No expiration, older than 90 days"
+        "Can bypass governance retention; No expiration, older than 90 days; "
+        "Created by a former member"
     )
+    assert exported["orphan"]["Risks"] == "Created by a former member"
+    former = {
+        name for name, line in exported.items() if line["Created by a former member"] == "yes"
+    }
+    assert former == {"locker", "orphan"}
+    assert {line["Created by a former member"] for line in exported.values()} == {"yes", "no"}
     assert exported["root"]["Risks"] == "Full access, no expiration"

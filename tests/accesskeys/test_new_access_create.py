@@ -162,14 +162,33 @@ def test_it_offers_files_for_the_s3_tools(admin_client, url):
     assert '<label for="na-download-for">Download for</label>' in html
 
 
-def test_it_offers_the_bare_grant_for_uplink(admin_client, url):
+def test_it_shows_how_to_use_each_s3_file(admin_client, url):
+    html = create(admin_client, url, **full_access(name="my key/../x")).content.decode()
+    # The exact commands, with the real file and profile names, and where to read more.
+    assert "cat my-key-x-aws-cli.ini &gt;&gt; ~/.aws/config" in html
+    assert "aws s3 ls --profile my-key-x --endpoint-url https://gateway.storjshare.io" in html
+    assert "mc alias import my-key-x my-key-x-mc.json" in html
+    assert "source my-key-x.env" in html
+    assert "rclone lsd my-key-x:" in html
+    assert 'href="https://rclone.org/s3/#storj"' in html
+    assert "A config file the tool reads as it is" not in html
+
+
+def test_it_offers_the_bare_grant_for_uplink_and_a_storj_remote_for_rclone(admin_client, url):
     html = create(admin_client, url, **full_access(type="access_grant")).content.decode()
-    (file,) = tool_files_in(html)
-    assert file["tool"] == "uplink" and file["content"].startswith("1")
-    assert "\n" not in file["content"]
+    uplink, rclone = tool_files_in(html)
+    assert uplink["tool"] == "uplink" and uplink["content"].startswith("1")
+    assert "\n" not in uplink["content"]
+    assert rclone["tool"] == "rclone"
+    assert rclone["content"] == f"[my-access]\ntype = storj\naccess_grant = {uplink['content']}\n"
+    assert "uplink access import my-access my-access-access-grant.txt" in html
+    assert "FILE" not in html.split('id="na-download-for-help"')[1].split("</div>\n  </div>")[0]
 
 
-def test_it_offers_no_tool_files_for_an_api_key(admin_client, url):
+def test_it_offers_the_api_key_for_uplink_access_create(admin_client, url, settings):
     html = create(admin_client, url, **full_access(type="api_key", step="access")).content.decode()
-    assert tool_files_in(html) == []
-    assert "Download for" not in html
+    (file,) = tool_files_in(html)
+    assert (file["tool"], file["filename"]) == ("uplink", "my-access-api-key.txt")
+    assert "uplink access create --import-as my-access" in html
+    assert f"--satellite-address {settings.SATELLITE_ADDRESS}" in html
+    assert "$(cat my-access-api-key.txt)" in html

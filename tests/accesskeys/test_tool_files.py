@@ -1,54 +1,58 @@
-"""The "Download for" files, read by the real tools: aws-cli, rclone, boto3, a
-shell for .env, and Storj's uplink library for the bare grant.
+"""The "Download for" files, used by the real tools exactly as the result step says.
 
-Each tool must give back exactly the values the console issued. In CI every
-tool is installed (bin/test installs aws-cli and rclone), so nothing skips there.
+Each test saves a file the console offers, runs the commands shown beside it
+(``ToolFile.commands``, as written, in bash, from the folder the file was saved
+in, with a fresh HOME), and then uses the tool the same way for uploads and
+downloads. The S3 tools talk to the test gateway (tests/helpers/s3_gateway.py), which
+resolves every request's key through the live console's auth service and
+checks its signature. The gateway is also the tools' proxy and catches
+anything sent elsewhere: a tool that would take the keys to Amazon fails the
+test, and nothing leaves loopback.
+
+Tools: Debian's aws-cli 2.9 (/usr/bin/aws) and the current aws-cli from PyPI
+(the dev extra installs it in the venv), Debian's rclone, boto3, bash; for
+access grants Storj's uplink-c (storj-uplink) and rclone's storj backend. In CI
+every tool is installed (bin/test installs aws-cli and rclone), so nothing
+skips there.
 """
 
 import json
-import os
-import shutil
+import re
 import subprocess
+import sys
+from pathlib import Path
 
-import boto3
 import pytest
-from django.conf import settings
 
 from accesskeys.services import download
-from accesskeys.services.access import CreateAccessRequest, create_access
+from accesskeys.services.access import CreateAccessRequest, create_access, delete_accesses
 from tests.helpers import uplink_c
+from tests.helpers.tools import DEBIAN_AWS, PYPI_AWS, bash, fresh_user_env, require, with_aws
 
-AWS = "/usr/bin/aws"  # Debian's aws-cli v2; an unrelated `aws` may come first on the PATH
+NAME = "my key/../x"
+SAFE = "my-key-x"
 NAMES = ["backup-prod", "my key/../x", "2026 Q1 reports", "Ünïcode ☃ key", "-.-"]
 
 
-def require(program: str) -> str:
-    path = program if os.path.isabs(program) else shutil.which(program)
-    if path and os.access(path, os.X_OK):
-        return path
-    if os.environ.get("CI"):
-        pytest.fail(f"{program} is missing: bin/test installs it from Debian's packages")
-    pytest.skip(f"{program} is not installed (bin/test installs it)")
+@pytest.fixture
+def downloads(tmp_path) -> Path:
+    folder = tmp_path / "Downloads"
+    folder.mkdir()
+    return folder
 
 
 @pytest.fixture
-def clean_env(tmp_path, monkeypatch):
-    """No AWS settings from the machine: only the files under test count."""
-    for name in list(os.environ):
-        if name.startswith("AWS_"):
-            monkeypatch.delenv(name)
-    monkeypatch.setenv("HOME", str(tmp_path))
-    env = {k: v for k, v in os.environ.items()}
-    return env
+def tool_env(tmp_path, s3_gateway) -> dict[str, str]:
+    return fresh_user_env(tmp_path / "home", s3_gateway)
 
 
-def issue_s3(project, admin, name):
+def issue(project, admin, type_="s3", name=NAME):
     return create_access(
-        project, admin, CreateAccessRequest(name=name, type="s3", passphrase="a passphrase")
+        project, admin, CreateAccessRequest(name=name, type=type_, passphrase="a passphrase")
     )
 
 
-def tool_file(created, tool) -> download.ToolFile:
+def s3_file(created, tool) -> download.ToolFile:
     files = download.s3_tool_files(
         created.access_key.name, created.s3_access_key, created.s3_secret_key, created.s3_endpoint
     )
@@ -56,11 +60,24 @@ def tool_file(created, tool) -> download.ToolFile:
     return found
 
 
-def write(tmp_path, file: download.ToolFile):
-    path = tmp_path / file.filename
-    assert path.parent == tmp_path  # the name is a plain file name, never a path
+def save(folder: Path, file: download.ToolFile) -> Path:
+    path = folder / file.filename
+    assert path.parent == folder  # a plain file name, never a path
     path.write_text(file.content)
     return path
+
+
+def assert_all_verified(gateway, key_id: str, at_least: int = 1):
+    assert gateway.caught == [], f"requests meant for elsewhere: {gateway.caught}"
+    assert len(gateway.seen) >= at_least
+    unverified = [s for s in gateway.seen if (s.key_id, s.verdict) != (key_id, "verified")]
+    assert unverified == [], unverified
+    assert all(gateway.is_own_host(s.host) for s in gateway.seen)
+
+
+def hosts_in_debug_log(stderr: str) -> set[str]:
+    """The hosts botocore opened connections to, from `aws --debug`."""
+    return set(re.findall(r"Starting new HTTPS? connection \(\d+\): (\S+)", stderr))
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -72,122 +89,178 @@ def test_it_gives_a_name_every_tool_accepts(name):
     assert download.safe_name("my key/../x") == "my-key-x"
 
 
-def aws_cli(path, clean_env, *args) -> str:
-    env = {**clean_env, "AWS_SHARED_CREDENTIALS_FILE": str(path), "AWS_CONFIG_FILE": str(path)}
-    run = subprocess.run([require(AWS), *args], env=env, capture_output=True, text=True, check=True)
-    return run.stdout.strip()
+# --- AWS CLI ------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("name", NAMES)
-def test_it_names_the_aws_cli_profile_after_the_access(project, admin, tmp_path, clean_env, name):
-    require(AWS)
-    created = issue_s3(project, admin, name)
-    path = write(tmp_path, tool_file(created, "AWS CLI"))
-    profile = download.safe_name(name)
+@pytest.mark.parametrize("aws", [DEBIAN_AWS, PYPI_AWS], ids=["debian-aws-cli-2.9", "pypi-aws-cli"])
+def test_the_aws_cli_file_takes_aws_cli_to_the_gateway(
+    project, admin, s3_gateway, tool_env, downloads, tmp_path, aws
+):
+    env = with_aws(tool_env, aws, tmp_path / "bin")
+    created = issue(project, admin)
+    file = s3_file(created, "AWS CLI")
+    save(downloads, file)
+    add_profile, list_buckets = file.commands
+    assert file.filename in add_profile and f"--profile {SAFE}" in list_buckets
 
-    # aws-cli is slow to start: one call per name here, every setting below.
-    got = aws_cli(path, clean_env, "configure", "get", "aws_access_key_id", "--profile", profile)
-    assert got == created.s3_access_key
+    listed = bash(file.commands, downloads, env).stdout
+    assert re.search(r"\bphotos$", listed, re.M) and re.search(r"\bbackups$", listed, re.M)
 
+    # Uploads and downloads, written the way the shown command is.
+    (downloads / "hello.txt").write_text("hello from aws-cli\n")
+    upload = list_buckets.replace("s3 ls", "s3 cp hello.txt s3://photos/notes/hello.txt")
+    fetch = list_buckets.replace("s3 ls", "s3 cp s3://photos/notes/hello.txt back.txt")
+    bash([upload, fetch], downloads, env)
+    assert (downloads / "back.txt").read_text() == "hello from aws-cli\n"
+    assert s3_gateway.buckets["photos"]["notes/hello.txt"].body == b"hello from aws-cli\n"
 
-def test_it_writes_an_aws_cli_profile_aws_cli_reads(project, admin, tmp_path, clean_env):
-    require(AWS)
-    created = issue_s3(project, admin, "my key/../x")
-    path = write(tmp_path, tool_file(created, "AWS CLI"))
-    profile = "my-key-x"
+    debug = bash(list_buckets + " --debug", downloads, env).stderr
+    assert hosts_in_debug_log(debug) == {s3_gateway.host}
+    assert "amazonaws.com" not in "".join(hosts_in_debug_log(debug))
+    assert_all_verified(s3_gateway, created.s3_access_key, at_least=4)
+    paths = {(s.method, s.path) for s in s3_gateway.seen}
+    assert {("GET", "/"), ("PUT", "/photos/notes/hello.txt")} <= paths
+    assert ("GET", "/photos/notes/hello.txt") in paths
 
-    def get(setting):
-        return aws_cli(path, clean_env, "configure", "get", setting, "--profile", profile)
-
-    assert get("aws_access_key_id") == created.s3_access_key
-    assert get("aws_secret_access_key") == created.s3_secret_key
-    assert get("endpoint_url") == settings.S3_ENDPOINT
-
-    listed = aws_cli(path, clean_env, "configure", "list", "--profile", profile)
-    # `list` masks keys but says where they came from: the shared credentials file.
-    assert created.s3_access_key[-4:] in listed
-    assert "shared-credentials-file" in listed
-
-
-@pytest.mark.parametrize("name", NAMES[:2])
-def test_it_writes_an_aws_profile_boto3_reads(project, admin, tmp_path, clean_env, name):
-    created = issue_s3(project, admin, name)
-    path = write(tmp_path, tool_file(created, "AWS CLI"))
-    os.environ["AWS_SHARED_CREDENTIALS_FILE"] = str(path)
-    os.environ["AWS_CONFIG_FILE"] = str(path)
-
-    session = boto3.Session(profile_name=download.safe_name(name))
-    credentials = session.get_credentials().get_frozen_credentials()
-    assert credentials.access_key == created.s3_access_key
-    assert credentials.secret_key == created.s3_secret_key
-    client = session.client("s3", region_name="us-east-1")
-    assert client.meta.endpoint_url == settings.S3_ENDPOINT
+    # A deleted key is refused by the gateway on the very next request.
+    delete_accesses(project, admin, [created.access_key.id])
+    refused = bash(list_buckets, downloads, env, check=False)
+    assert refused.returncode != 0 and "InvalidAccessKeyId" in refused.stderr
+    assert s3_gateway.seen[-1].verdict == "unknown key"
+    assert s3_gateway.caught == []
 
 
-@pytest.mark.parametrize("name", NAMES)
-def test_it_writes_an_rclone_remote_rclone_reads(project, admin, tmp_path, clean_env, name):
-    rclone = require("rclone")
-    created = issue_s3(project, admin, name)
-    path = write(tmp_path, tool_file(created, "rclone"))
-    remote = download.safe_name(name)
+@pytest.mark.parametrize("aws", [DEBIAN_AWS, PYPI_AWS], ids=["debian-aws-cli-2.9", "pypi-aws-cli"])
+def test_the_aws_cli_file_sends_nothing_when_used_as_a_credentials_file(
+    project, admin, s3_gateway, tool_env, downloads, tmp_path, aws
+):
+    # The usual way to use a file of keys: AWS_SHARED_CREDENTIALS_FILE, no endpoint
+    # given. Debian's aws-cli would send the keys to s3.amazonaws.com if the file
+    # gave them there; the keys are under [profile NAME], which a credentials file
+    # does not read, so aws-cli stops before sending anything.
+    env = with_aws(tool_env, aws, tmp_path / "bin")
+    created = issue(project, admin)
+    path = save(downloads, s3_file(created, "AWS CLI"))
+    env["AWS_SHARED_CREDENTIALS_FILE"] = str(path)
 
-    dump = subprocess.run(
-        [rclone, "config", "dump", "--config", str(path)],
-        env=clean_env,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    assert json.loads(dump) == {
-        remote: {
-            "type": "s3",
-            "provider": "Storj",
-            "access_key_id": created.s3_access_key,
-            "secret_access_key": created.s3_secret_key,
-            "endpoint": settings.S3_ENDPOINT,
-        }
-    }
-    shown = subprocess.run(
-        [rclone, "config", "show", remote, "--config", str(path)],
-        env=clean_env,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    assert f"[{remote}]" in shown and created.s3_secret_key in shown
+    run = bash(f"aws s3 ls --profile {SAFE} --debug", downloads, env, check=False)
+
+    assert s3_gateway.caught == [], "aws-cli sent the keys elsewhere"
+    assert hosts_in_debug_log(run.stderr) == set()
+    assert run.returncode != 0 and f"profile ({SAFE}) could not be found" in run.stderr
+    assert s3_gateway.seen == []
 
 
-def test_it_writes_a_dotenv_file_a_shell_and_boto3_read(project, admin, tmp_path, clean_env):
-    created = issue_s3(project, admin, "my key/../x")
-    path = write(tmp_path, tool_file(created, ".env"))
-
-    # `set -a; . FILE` is how shells (and so many scripts) load a .env file.
-    script = f'set -a; . "{path}"; env -0'
+def test_the_aws_cli_file_gives_boto3_the_keys_and_the_endpoint(
+    project, admin, s3_gateway, tool_env, downloads
+):
+    created = issue(project, admin)
+    file = s3_file(created, "AWS CLI")
+    save(downloads, file)
+    bash(file.commands[0], downloads, tool_env)  # the profile added to ~/.aws/config
+    script = f"""
+import boto3
+s3 = boto3.Session(profile_name={SAFE!r}).client("s3")
+print(s3.meta.endpoint_url)
+print(sorted(b["Name"] for b in s3.list_buckets()["Buckets"]))
+s3.put_object(Bucket="logs", Key="boto3.txt", Body=b"from boto3")
+print(s3.get_object(Bucket="logs", Key="boto3.txt")["Body"].read().decode())
+"""
     out = subprocess.run(
-        ["bash", "-c", script], env=clean_env, capture_output=True, text=True, check=True
-    ).stdout
-    loaded = dict(item.split("=", 1) for item in out.split("\0") if item.startswith("AWS_"))
-    assert loaded == {
+        [sys.executable, "-c", script],
+        env=tool_env,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    ).stdout.splitlines()
+
+    assert out == [s3_gateway.url, "['backups', 'logs', 'photos']", "from boto3"]
+    assert_all_verified(s3_gateway, created.s3_access_key, at_least=3)
+
+
+# --- .env -----------------------------------------------------------------------
+
+
+def test_the_env_file_gives_a_shell_aws_cli_and_boto3_the_keys(
+    project, admin, s3_gateway, tool_env, downloads, tmp_path
+):
+    env = with_aws(tool_env, DEBIAN_AWS, tmp_path / "bin")
+    created = issue(project, admin)
+    file = s3_file(created, ".env")
+    save(downloads, file)
+    load, list_buckets = file.commands
+    assert load == f"source {SAFE}.env"
+
+    # `source` alone (no `set -a`) gives the variables to the programs run after it.
+    exported = bash([load, "env -0"], downloads, env).stdout
+    seen = dict(item.split("=", 1) for item in exported.split("\0") if item.startswith("AWS_"))
+    assert {k: seen.get(k) for k in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY")} == {
         "AWS_ACCESS_KEY_ID": created.s3_access_key,
         "AWS_SECRET_ACCESS_KEY": created.s3_secret_key,
-        "AWS_ENDPOINT_URL": settings.S3_ENDPOINT,
     }
+    assert seen["AWS_ENDPOINT_URL"] == s3_gateway.url
 
-    os.environ.update(loaded)
-    session = boto3.Session()
-    assert session.get_credentials().access_key == created.s3_access_key
-    assert session.client("s3", region_name="us-east-1").meta.endpoint_url == settings.S3_ENDPOINT
+    listed = bash(file.commands, downloads, env).stdout
+    assert "photos" in listed
+
+    boto3_script = (
+        "import boto3; s3 = boto3.client('s3', region_name='us-east-1'); "
+        "print(sorted(b['Name'] for b in s3.list_buckets()['Buckets']))"
+    )
+    out = bash([load, f'{sys.executable} -c "{boto3_script}"'], downloads, env).stdout
+    assert out.strip() == "['backups', 'logs', 'photos']"
+    assert_all_verified(s3_gateway, created.s3_access_key, at_least=2)
 
 
-def test_it_writes_the_json_mc_alias_import_reads(project, admin):
-    # MinIO's mc is not packaged by Debian; its import reads exactly these keys
-    # (mc's cmd/alias-import.go: url, accessKey, secretKey, api, path).
-    created = issue_s3(project, admin, "my key/../x")
-    file = tool_file(created, "MinIO Client (mc)")
+# --- rclone -----------------------------------------------------------------------
 
-    assert file.filename == "my-key-x-mc.json"
+
+def test_the_rclone_file_takes_rclone_to_the_gateway(
+    project, admin, s3_gateway, tool_env, downloads
+):
+    require("rclone")
+    created = issue(project, admin)
+    file = s3_file(created, "rclone")
+    save(downloads, file)
+    add_remote, list_buckets = file.commands
+    assert list_buckets == f"rclone lsd {SAFE}:"
+
+    listed = bash(file.commands, downloads, tool_env).stdout
+    assert {"backups", "logs", "photos"} <= set(re.findall(r"(\S+)$", listed, re.M))
+
+    (downloads / "up").mkdir()
+    (downloads / "up" / "report.txt").write_text("from rclone\n")
+    bash(
+        [
+            f"rclone copy up {SAFE}:photos/reports",
+            f"rclone copy {SAFE}:photos/reports down",
+        ],
+        downloads,
+        tool_env,
+    )
+    assert (downloads / "down" / "report.txt").read_text() == "from rclone\n"
+    assert s3_gateway.buckets["photos"]["reports/report.txt"].body == b"from rclone\n"
+    assert_all_verified(s3_gateway, created.s3_access_key, at_least=3)
+
+    dump = json.loads(bash("rclone config dump", downloads, tool_env).stdout)
+    assert dump[SAFE]["endpoint"] == s3_gateway.url
+
+
+# --- MinIO Client ---------------------------------------------------------------------
+
+
+def test_the_mc_file_is_what_mc_alias_import_reads(project, admin, s3_gateway):
+    # MinIO's mc is not packaged by Debian; `mc alias import` reads exactly these
+    # keys (mc's cmd/alias-import.go: url, accessKey, secretKey, api, path).
+    created = issue(project, admin)
+    file = s3_file(created, "MinIO Client (mc)")
+
+    assert file.filename == f"{SAFE}-mc.json"
+    assert file.commands == (f"mc alias import {SAFE} {SAFE}-mc.json", f"mc ls {SAFE}")
+    assert "mc alias import" in file.where and "config.json" in file.where
     assert json.loads(file.content) == {
-        "url": settings.S3_ENDPOINT,
+        "url": s3_gateway.url,
         "accessKey": created.s3_access_key,
         "secretKey": created.s3_secret_key,
         "api": "s3v4",
@@ -195,13 +268,56 @@ def test_it_writes_the_json_mc_alias_import_reads(project, admin):
     }
 
 
-def test_it_writes_the_bare_grant_uplink_reads(project, admin, tmp_path):
-    created = create_access(
-        project, admin, CreateAccessRequest(name="my key/../x", type="access_grant", passphrase="p")
-    )
-    (file,) = download.access_grant_tool_files("my key/../x", created.access_grant)
-    path = write(tmp_path, file)
+# --- access grants and API keys -------------------------------------------------------
 
-    assert file.filename == "my-key-x-access-grant.txt"
+
+def grant_files(created) -> dict[str, download.ToolFile]:
+    files = download.access_grant_tool_files(created.access_key.name, created.access_grant)
+    return {f.tool: f for f in files}
+
+
+def test_the_grant_file_is_the_grant_uplink_reads(project, admin, downloads):
+    created = issue(project, admin, "access_grant")
+    file = grant_files(created)["uplink"]
+    path = save(downloads, file)
+
+    assert file.filename == f"{SAFE}-access-grant.txt"
+    assert file.commands[0] == f"uplink access import {SAFE} {SAFE}-access-grant.txt"
     # `uplink access import NAME FILE` reads the file's content as the grant.
     assert uplink_c.parse(path.read_text()).serialized == created.access_grant
+
+
+def test_the_grant_rclone_file_is_a_storj_remote_rclone_reads(project, admin, tool_env, downloads):
+    require("rclone")
+    created = issue(project, admin, "access_grant")
+    file = grant_files(created)["rclone"]
+    save(downloads, file)
+    add_remote, list_buckets = file.commands
+    assert list_buckets == f"rclone lsd {SAFE}:"
+
+    bash(add_remote, downloads, tool_env)  # listing would dial the satellite
+    dump = json.loads(bash("rclone config dump", downloads, tool_env).stdout)
+
+    assert dump == {SAFE: {"type": "storj", "access_grant": created.access_grant}}
+    assert uplink_c.parse(dump[SAFE]["access_grant"]).serialized == created.access_grant
+
+
+def test_the_api_key_file_feeds_uplink_access_create(project, admin, tool_env, downloads, settings):
+    created = issue(project, admin, "api_key")
+    (file,) = download.api_key_tool_files(
+        created.access_key.name, created.api_key, created.satellite_address
+    )
+    save(downloads, file)
+    create, list_buckets = file.commands
+
+    assert file.filename == f"{SAFE}-api-key.txt" and file.content == created.api_key
+    assert create.startswith(f"uplink access create --import-as {SAFE} ")
+    assert f"--satellite-address {settings.SATELLITE_ADDRESS}" in create
+    assert list_buckets == f"uplink ls --access {SAFE}"
+    # The passphrase is asked by uplink: not in the file, not on the command line.
+    assert "passphrase" not in create.replace("asks for the encryption passphrase", "")
+    assert "passphrase" in file.where and "not" in file.where
+    # What the shell hands uplink for --api-key is the key, whole.
+    api_key_argument = create.split("--api-key ", 1)[1]
+    echoed = bash(f"printf %s {api_key_argument}", downloads, tool_env).stdout
+    assert echoed == created.api_key

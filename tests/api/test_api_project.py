@@ -156,6 +156,7 @@ def test_the_openapi_document_and_docs_are_served(client):
     assert set(paths) == {
         base + "accesses",
         base + "accesses/{access_id}",
+        base + "accesses/{access_id}:rotate",
         base + "accesses:delete",
         base + "buckets",
         base + "members",

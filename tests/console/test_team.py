@@ -155,13 +155,21 @@ def test_it_changes_a_role(admin_client, project, admin, member):
 def test_it_removes_a_member_and_keeps_their_keys(admin_client, project, admin, member):
     key = make_key(project, member, name="bobs-key")
     membership = Membership.objects.get(project=project, user=member)
-    response = admin_client.post(reverse("team_remove", args=[project.public_id, membership.id]))
+    response = admin_client.post(
+        reverse("team_remove", args=[project.public_id, membership.id]), {"keys": "keep"}
+    )
     assert response.status_code == 302
     assert not Membership.objects.filter(project=project, user=member).exists()
     key.refresh_from_db()
     assert key.revoked_at is None and key.created_by == member
     event = AuditEvent.objects.get(action="member_removed")
-    assert event.actor == admin and event.details == {"member": member.email, "role": "member"}
+    assert event.actor == admin
+    assert event.details == {
+        "member": member.email,
+        "role": "member",
+        "access_keys_deleted": 0,
+        "access_keys_kept": 1,
+    }
 
     details = admin_client.get(reverse("accesskeys:detail", args=[project.public_id, key.id]))
     assert "bob@example.com (former member)" in details.content.decode()
@@ -237,7 +245,7 @@ def test_it_asks_before_removing_a_member(admin_client, project, member):
     assert page.status_code == 200
     body = page.content.decode()
     assert "Remove bob@example.com?" in body
-    assert "Their access keys stay." in body
+    assert "They have no live access keys in Alpha." in body
     dialog = admin_client.get(url, headers={"HX-Request": "true"}).content.decode()
     assert dialog.lstrip().startswith("<dialog")
     assert f'action="{url}"' in dialog

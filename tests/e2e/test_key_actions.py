@@ -1,4 +1,4 @@
-"""A key's actions in Chromium: the row menu (Details, Rename or describe, Delete)
+"""A key's actions in Chromium: the row menu (Details, Rotate, Rename or describe, Delete)
 on a short table, renaming and describing from the details page, and the
 messages that follow deleting and signing out."""
 
@@ -42,16 +42,16 @@ def test_the_row_menu_of_a_one_row_table_is_whole_and_usable(
     toggle.click()
     menu = page.get_by_role("menu", name="Actions for svc-alpha")
     items = menu.get_by_role("menuitem")
-    expect(items).to_have_text(["Details", "Rename or describe", "Delete"])
+    expect(items).to_have_text(["Details", "Rotate", "Rename or describe", "Delete"])
     expect(items.first).to_be_focused()
-    for i in range(3):
+    for i in range(4):
         assert_reachable(page, items.nth(i))
     screenshot(f"access-keys-row-menu-{viewport['width'] if viewport else 1280}", full_page=False)
     assert_accessible(page, "access keys with a row menu open")
 
     # The keyboard moves through it; Escape closes it and returns to its button.
     page.keyboard.press("ArrowDown")
-    expect(menu.get_by_role("menuitem", name="Rename or describe")).to_be_focused()
+    expect(menu.get_by_role("menuitem", name="Rotate")).to_be_focused()
     page.keyboard.press("ArrowUp")
     page.keyboard.press("ArrowUp")
     expect(menu.get_by_role("menuitem", name="Delete")).to_be_focused()
@@ -83,7 +83,9 @@ def test_a_member_is_offered_only_what_they_may_do(page, live_server, admin, mem
 
     page.get_by_role("button", name="Actions for members-key").click()
     menu = page.get_by_role("menu", name="Actions for members-key")
-    expect(menu.get_by_role("menuitem")).to_have_text(["Details", "Rename or describe", "Delete"])
+    expect(menu.get_by_role("menuitem")).to_have_text(
+        ["Details", "Rotate", "Rename or describe", "Delete"]
+    )
 
 
 def test_it_renames_and_describes_a_key_from_its_details(

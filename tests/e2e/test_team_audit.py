@@ -305,7 +305,7 @@ def test_it_asks_in_a_dialog_before_removing_a_member(
     remove = page.get_by_role("button", name="Remove bob@example.com")
     remove.click()
     dialog = page.get_by_role("dialog", name="Remove bob@example.com?")
-    expect(dialog).to_contain_text("Their access keys stay.")
+    expect(dialog).to_contain_text("They have no live access keys in Alpha.")
     screenshot(f"team-remove-dialog-{width}", full_page=False)
     assert_accessible(page, f"remove a member dialog at {width} px")
 

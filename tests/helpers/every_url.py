@@ -54,10 +54,16 @@ TABLE = {
     "accesskeys:share": {"GET": (302, 404, 200, 200), "POST": (302, 404, 422, 422)},
     # Renaming and describing: Admins, and the key's creator (the key is the Admin's).
     "accesskeys:edit": {"GET": (302, 404, 403, 200), "POST": (302, 404, 403, 200)},
+    # Rotating, by the same rule; an empty form is answered with its errors.
+    "accesskeys:rotate": {"GET": (302, 404, 403, 200), "POST": (302, 404, 403, 400)},
+    # Rotating several (the Audit page's stale keys): Admins; no keys chosen, nothing to do.
+    "accesskeys:rotate_many": {"GET": (302, 404, 403, 200), "POST": (302, 404, 403, 200)},
     "team": {"GET": (302, 404, 200, 200), "POST": (302, 404, 403, 400)},
     "team_role": {"GET": (302, 405, 405, 405), "POST": (302, 404, 403, 302)},
-    # GET asks first (the dialog); POST removes.
-    "team_remove": {"GET": (302, 404, 403, 200), "POST": (302, 404, 403, 302)},
+    # GET asks first (the dialog) what becomes of the person's keys; POST removes. The
+    # membership is the Member's own: they may leave, and do (with no keys, there is
+    # nothing to choose); the Admin's POST then finds no one to remove.
+    "team_remove": {"GET": (302, 404, 200, 200), "POST": (302, 404, 302, 404)},
     # Any signed-in user may start a project; an empty form is answered with its errors.
     "project_new": {"GET": (302, 200, 200, 200), "POST": (302, 200, 200, 200)},
     "project_expiry_reminders": {"GET": (302, 405, 405, 405), "POST": (302, 404, 403, 302)},
@@ -103,6 +109,8 @@ TABLE = {
     # body is in tests/accesskeys/test_rename_access.py.
     "api-v1:access_update": {"PATCH": (401, 404, 422, 422)},
     "api-v1:accesses_delete": {"POST": (401, 404, 400, 400)},
+    # No body is not JSON: 400, before the rule of who may rotate.
+    "api-v1:access_rotate": {"POST": (401, 404, 400, 400)},
     "api-v1:buckets": {"GET": (401, 404, 200, 200)},
     "api-v1:buckets_create": {"POST": (401, 404, 403, 400)},
     "api-v1:members": {"GET": (401, 404, 200, 200)},
@@ -110,6 +118,9 @@ TABLE = {
     # Storj's auth service API: machine endpoints, where a session grants nothing. With
     # no bearer token a key does not resolve; an empty registration is not JSON.
     "auth_service_resolve": {"GET": (401, 401, 401, 401), "POST": (405, 405, 405, 405)},
+    # Health checks answer anyone, with no token, as edge's do.
+    "auth_service_health_live": {"GET": (200, 200, 200, 200), "POST": (405, 405, 405, 405)},
+    "auth_service_health_startup": {"GET": (200, 200, 200, 200), "POST": (405, 405, 405, 405)},
     "auth_service_register": {"GET": (405, 405, 405, 405), "POST": (422, 422, 422, 422)},
 }
 

@@ -25,8 +25,9 @@ PAGE_QUERIES = {
     # the count (bounded), the page's ids, its rows.
     "keys": 7,
     "keys fragment": 7,
-    # + memberships, the key, its buckets, the project's members.
-    "key details": 6,
+    # + memberships, the key, its buckets, the project's members, and the keys it
+    # replaced and was replaced by (rotation).
+    "key details": 8,
     # + memberships.
     "new access": 3,
     # + memberships, the project's members, invitations.

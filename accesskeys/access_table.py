@@ -20,7 +20,7 @@ SEARCH_COUNT_BOUND = 1_000
 class Column:
     """One column of the table: its header, the fields it loads, its cell, its sorts."""
 
-    key: str  # the sort key in the URL ("name", "-name"), and the cell template's name
+    key: str  # the sort key in the URL ("name", "-name")
     header: str
     fields: tuple[str, ...]
     # Orderings, each ending with the id so paging is stable; None: not sortable.
@@ -31,11 +31,8 @@ class Column:
     # Shown only when the project has (or had) more than one person.
     only_with_creators: bool = False
 
-    @property
-    def cell_template(self) -> str:
-        return f"accesskeys/cells/{self.key}.html"
 
-
+# index.html writes each row's cells in this order (a test holds it to this order).
 # Every ordering is exactly the order of one index of live keys (AccessKey.Meta and
 # migration 0005), so a page reads a few index entries however many keys there are.
 COLUMNS = (

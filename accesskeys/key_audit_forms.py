@@ -6,6 +6,7 @@ from django.db.models import Exists, OuterRef, Q
 from accesskeys.models import AccessKey
 from accesskeys.services.key_audit import PERMISSION_CHOICES, KeyFilters
 from console.models import User
+from console.widgets import PlainSelect
 
 KEY_FIELDS = [
     "creator",
@@ -22,10 +23,13 @@ KEY_FIELDS = [
 
 class KeyFilterForm(forms.Form):
     creator = forms.TypedChoiceField(
-        label="Created by", required=False, coerce=int, empty_value=None
+        label="Created by", required=False, coerce=int, empty_value=None, widget=PlainSelect
     )
     type = forms.ChoiceField(
-        label="Type", required=False, choices=[("", "Any type"), *AccessKey.Type.choices]
+        label="Type",
+        required=False,
+        choices=[("", "Any type"), *AccessKey.Type.choices],
+        widget=PlainSelect,
     )
     status = forms.ChoiceField(
         label="Status",
@@ -36,11 +40,17 @@ class KeyFilterForm(forms.Form):
             ("expired", "Expired"),
             ("revoked", "Revoked"),
         ],
+        widget=PlainSelect,
     )
     permission = forms.ChoiceField(
-        label="Can", required=False, choices=[("", "Any permission"), *PERMISSION_CHOICES]
+        label="Can",
+        required=False,
+        choices=[("", "Any permission"), *PERMISSION_CHOICES],
+        widget=PlainSelect,
     )
-    bucket = forms.TypedChoiceField(label="Bucket", required=False, coerce=int, empty_value=None)
+    bucket = forms.TypedChoiceField(
+        label="Bucket", required=False, coerce=int, empty_value=None, widget=PlainSelect
+    )
     expiring = forms.BooleanField(label="Expiring within 7 days", required=False)
     risky = forms.BooleanField(label="Risky keys only", required=False)
     unused = forms.BooleanField(label="Not used in 90 days", required=False)

@@ -2,6 +2,7 @@
 
 from django.db.models import Q
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 
 from accesskeys.key_audit_forms import KEY_FIELDS, KeyFilterForm
@@ -22,7 +23,8 @@ FILTERED_COUNT_BOUND = 1_000
 def _keys(request, project, member_ids, keys=None):
     form = KeyFilterForm(project, member_ids, request.GET)
     if keys is None:
-        keys = project.access_keys.prefetch_related("buckets")
+        # Bucket names in each key's row: no second query, no queryset a key.
+        keys = key_audit.with_bucket_list(project.access_keys.all())
     keys = keys.select_related("created_by")
     filters = form.filters()
     keys = keys.none() if filters is None else key_audit.filter_keys(keys, filters)
@@ -59,6 +61,8 @@ def audit(request, public_id):
         "key_hidden": query_without(request, KEY_FIELDS + ["kpage", "page"]),
         "key_pages": pager(request, "kpage", key_page),
         "csv_query": request.GET.urlencode(),
+        # A key's details are at keys_url + "<id>/" (accesskeys/urls.py).
+        "keys_url": reverse("accesskeys:index", args=[project.public_id]),
         "page": "audit",
         **event_log_context(request, project, member_ids),
     }

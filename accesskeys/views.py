@@ -132,7 +132,11 @@ def _table_context(request, project) -> dict:
         "page_sizes": PAGE_SIZES,
         "default_sort": DEFAULT_SORT,
         "default_size": DEFAULT_SIZE,
+        # A key's details are at base_url + "<id>/" and its form at "<id>/edit/"
+        # (accesskeys/urls.py): the rows build them from it instead of reversing
+        # three URLs a row.
         "base_url": base,
+        "delete_url": base + "delete/",
         "previous_url": base + state.query(page=page.number - 1) if page.has_previous() else "",
         "next_url": base + state.query(page=page.number + 1) if page.has_next() else "",
         "current_url": base + state.query(),

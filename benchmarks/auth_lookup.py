@@ -42,9 +42,9 @@ from django.db import connection  # noqa: E402
 from django.http import JsonResponse  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.urls import clear_url_caches, path  # noqa: E402
-from django.utils import timezone  # noqa: E402
 from django.views.decorators.csrf import csrf_exempt  # noqa: E402
 
+from benchmarks.s3_records import add_s3_credentials  # noqa: E402
 from config.urls import urlpatterns as console_urls  # noqa: E402
 
 TOKEN = "benchmark-token-0123456789"
@@ -64,57 +64,9 @@ urlpatterns = [path("bench/bare/", bare), *console_urls]
 
 def populate(count: int) -> list[str]:
     """`count` S3 credentials, each with its own key and grant; returns the access key IDs."""
-    from accesskeys.models import AccessKey, S3Credential
     from console.models import Project
-    from storjformat import caveat, grant, macaroon, s3credentials
 
-    project = Project.objects.create(name="Bench")
-    now = timezone.now()
-    keys, records, ids = [], [], []
-    for i in range(count):
-        root, _ = macaroon.new_root_key()
-        api_key = macaroon.restrict(root, caveat.encode(caveat.Caveat(nonce=os.urandom(4))))
-        access_grant = grant.serialize_grant(
-            grant.Scope(
-                satellite_addr=settings.SATELLITE_ADDRESS,
-                api_key=macaroon.serialize(api_key),
-                encryption_access=grant.encryption_access_for(os.urandom(32), None),
-            )
-        )
-        k, access_key_id = s3credentials.generate_access_key_id()
-        enc_secret, enc_grant = s3credentials.encrypt_record(
-            k, s3credentials.generate_secret_key(), access_grant
-        )
-        keys.append(
-            AccessKey(
-                project=project,
-                name=f"s3-{i:05d}",
-                type=AccessKey.Type.S3_CREDENTIALS,
-                created_at=now,
-                head=root.head,
-                secret_encrypted=b"x",
-                secret_key_id="bench",
-                not_before=now,
-                full_access=True,
-            )
-        )
-        records.append((s3credentials.key_hash(k), enc_secret, enc_grant))
-        ids.append(access_key_id)
-    AccessKey.objects.bulk_create(keys, batch_size=1000)
-    S3Credential.objects.bulk_create(
-        [
-            S3Credential(
-                access_key=key,
-                key_hash=key_hash,
-                secret_key_encrypted=enc_secret,
-                access_grant_encrypted=enc_grant,
-                created_at=now,
-            )
-            for key, (key_hash, enc_secret, enc_grant) in zip(keys, records, strict=True)
-        ],
-        batch_size=1000,
-    )
-    return ids
+    return add_s3_credentials(Project.objects.create(name="Bench"), count)
 
 
 def time_rounds(client: Client, rows: list[tuple[str, list[str]]], runs: int) -> list:

@@ -190,6 +190,9 @@ INSTALLED_APPS = [
     "api",
 ]
 
+# The middleware of a person's browser session ("console.middleware.Page...") are
+# Django's, django-otp's and django-htmx's, skipped on the paths only machines call
+# (the auth service API, /v1/): see console.middleware.pages_only.
 MIDDLEWARE = [
     # First: the request id, the log context and the metrics of every response.
     "console.middleware.request_context",
@@ -198,16 +201,16 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "console.middleware.private_pages",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    "console.middleware.PageSessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django.contrib.auth.middleware.LoginRequiredMiddleware",
-    "django_otp.middleware.OTPMiddleware",
+    "console.middleware.PageAuthenticationMiddleware",
+    "console.middleware.PageLoginRequiredMiddleware",
+    "console.middleware.PageOTPMiddleware",
     "console.middleware.TwoFactorRequiredMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
+    "console.middleware.PageMessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "django_htmx.middleware.HtmxMiddleware",
+    "console.middleware.PageHtmxMiddleware",
     # Last, as django-axes asks: turns a locked-out sign-in into the sign-in page's message.
     "axes.middleware.AxesMiddleware",
 ]

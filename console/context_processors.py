@@ -10,9 +10,12 @@ def shell(request):
     membership = getattr(request, "membership", None)
     if membership is None or not request.user.is_authenticated:
         return {}
-    memberships = request.user.memberships.select_related("project").order_by(
-        "project__name", "project__created_at"
-    )
+    # load_project read them with the membership.
+    memberships = getattr(request, "user_memberships", None)
+    if memberships is None:
+        memberships = request.user.memberships.select_related("project").order_by(
+            "project__name", "project__created_at"
+        )
     return {
         "project": membership.project,
         "membership": membership,

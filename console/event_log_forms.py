@@ -3,15 +3,19 @@
 from django import forms
 
 from console.models import AuditEvent
+from console.widgets import PlainSelect
 
 EVENT_FIELDS = ["action", "actor"]
 
 
 class EventFilterForm(forms.Form):
     action = forms.ChoiceField(
-        label="Action", required=False, choices=[("", "Any action"), *AuditEvent.Action.choices]
+        label="Action",
+        required=False,
+        choices=[("", "Any action"), *AuditEvent.Action.choices],
+        widget=PlainSelect,
     )
-    actor = forms.ChoiceField(label="Who", required=False)
+    actor = forms.ChoiceField(label="Who", required=False, widget=PlainSelect)
 
     def __init__(self, actor_emails: list[str], *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -19,11 +19,14 @@ from console.two_factor import TwoFactorRequired
 
 
 def load_project(request, public_id, *, admin: bool = False) -> Project:
-    membership = (
+    # One query brings all of the user's memberships: the one asked for, and the
+    # list the shell's project switcher shows (console.context_processors.shell).
+    memberships = list(
         Membership.objects.select_related("project")
-        .filter(project__public_id=public_id, user=request.user)
-        .first()
+        .filter(user=request.user)
+        .order_by("project__name", "project__created_at")
     )
+    membership = next((m for m in memberships if str(m.project.public_id) == str(public_id)), None)
     if membership is None:
         raise Http404("No such project.")
     if membership.project.require_two_factor and not request.user.is_verified():
@@ -34,6 +37,7 @@ def load_project(request, public_id, *, admin: bool = False) -> Project:
     request.membership = membership
     request.project = membership.project
     structured_logs.set_project(membership.project.public_id, request.user.pk)
+    request.user_memberships = memberships
     return membership.project
 
 

@@ -8,10 +8,16 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.contrib.auth.middleware import AuthenticationMiddleware, LoginRequiredMiddleware
+from django.contrib.messages.middleware import MessageMiddleware
+from django.contrib.sessions.middleware import SessionMiddleware
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django_htmx.http import HttpResponseClientRedirect
+from django_htmx.middleware import HtmxMiddleware
+from django_otp.middleware import OTPMiddleware
 
 from console import metrics, structured_logs, two_factor
 from console.log_redaction import redact
@@ -135,3 +141,52 @@ class TwoFactorRequiredMiddleware:
         if request.htmx:
             return HttpResponseClientRedirect(target)
         return redirect(target)
+
+
+# Paths only machines call: Storj's auth service API, which gateways call with a
+# bearer token on every S3 request they resolve. No browser session reaches them.
+MACHINE_PATH_PREFIXES = ("/v1/",)
+
+
+def pages_only(middleware_class):
+    """`middleware_class`, skipped on machine paths (MACHINE_PATH_PREFIXES).
+
+    For the middleware that serve a person's browser session: the session, the
+    signed-in user and their second factor, messages, htmx. A machine path's
+    request has none of these, so they would only cost time. Its views are
+    csrf_exempt and login_not_required as before: CsrfViewMiddleware still runs
+    for every path, and PageLoginRequiredMiddleware refuses a machine path's
+    view that is not login_not_required.
+    """
+
+    class PagesOnly(middleware_class):
+        def __call__(self, request):
+            if request.path_info.startswith(MACHINE_PATH_PREFIXES):
+                return self.get_response(request)
+            return super().__call__(request)
+
+    PagesOnly.__name__ = PagesOnly.__qualname__ = f"PagesOnly{middleware_class.__name__}"
+    PagesOnly.__doc__ = f"{middleware_class.__name__}, for pages only (see pages_only)."
+    return PagesOnly
+
+
+PageSessionMiddleware = pages_only(SessionMiddleware)
+PageAuthenticationMiddleware = pages_only(AuthenticationMiddleware)
+PageOTPMiddleware = pages_only(OTPMiddleware)
+PageMessageMiddleware = pages_only(MessageMiddleware)
+PageHtmxMiddleware = pages_only(HtmxMiddleware)
+
+
+class PageLoginRequiredMiddleware(LoginRequiredMiddleware):
+    """Django's: every view needs a signed-in user unless it is login_not_required.
+
+    A machine path has no signed-in user (no session middleware ran): a view
+    there that is not login_not_required is refused (403) rather than served.
+    """
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if request.path_info.startswith(MACHINE_PATH_PREFIXES):
+            if getattr(view_func, "login_required", True):
+                raise PermissionDenied("This path serves machines only.")
+            return None
+        return super().process_view(request, view_func, view_args, view_kwargs)

@@ -75,3 +75,29 @@ def test_the_load_benchmark_runs_briefly():
     assert match.group(1) == "0", "\n".join(lines)
     assert re.search(r"^lookup\s+\d+\s+0\s", "\n".join(lines), re.MULTILINE), lines
     assert any(line.startswith("gateways: ") for line in lines), lines
+
+
+def test_the_page_cost_benchmark_runs_at_a_tiny_size(tmp_path):
+    args = ["benchmarks.page_cost", "--size", "30", "--runs", "2"]
+    if connection.vendor == "postgresql":
+        from benchmarks.appservers import drop_database, recreate_database
+
+        url = database_url("cost")
+        recreate_database(url)
+        args += ["--database", url]
+    else:
+        args += ["--database", f"sqlite:///{tmp_path / 'cost.sqlite3'}"]
+    try:
+        lines = run(*args)
+    finally:
+        if connection.vendor == "postgresql":
+            drop_database(url)
+    output = "\n".join(lines)
+    assert re.fullmatch(
+        r"worst page/bare: \d+\.\d\dx \((keys|key details|new access|audit|team).*\)", lines[-1]
+    )
+    assert re.search(r"^auth lookup/bare JSON: \d+\.\d\dx$", output, re.MULTILINE)
+    for view in ["bare", "keys: default view", "keys: table fragment (htmx)", "key details",
+                 "new access: first step", "audit: default", "audit: filter type", "team",
+                 "GET /v1/access/{id}"]:  # fmt: skip
+        assert re.search(rf"^{re.escape(view)}.*\s\d+\.\d+x\s", output, re.MULTILINE), view

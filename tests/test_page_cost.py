@@ -13,9 +13,9 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import include, path, reverse
 
+from accesskeys.access_table import COLUMNS
 from accesskeys.models import AccessKey
-from accesskeys.services.access import CreateAccessRequest, create_access
-from accesskeys.views import COLUMNS
+from accesskeys.services.access_create import CreateAccessRequest, create_access
 from console.middleware import MACHINE_PATH_PREFIXES
 from tests.helpers.factories import make_access_key, make_user
 
@@ -109,7 +109,7 @@ class RowCells(HTMLParser):
 def test_each_rows_cells_follow_the_columns(admin_client, project, keys):
     parser = RowCells()
     parser.feed(admin_client.get(reverse("accesskeys:index", args=[project.public_id])).text)
-    # The select box, the columns of views.COLUMNS (the Creator shows: several people),
+    # The select box, the columns of access_table.COLUMNS (the Creator shows: several people),
     # and the row menu.
     expected = [column.header for column in COLUMNS]
     assert parser.headers[1:-1] == expected

@@ -251,7 +251,14 @@ def create_full_access(
 ) -> Response:
     """The New Access dialog's last POST for Full Access of a type (s3, access_grant or
     api_key) in a project whose passphrase the console manages, or an API key in any."""
-    data = {"step": "access", "name": name, "type": type_, "access": "full", "seen": ["name"]}
+    # Full Access ends on the Confirm step, like every choice.
+    data = {
+        "step": "confirm",
+        "name": name,
+        "type": type_,
+        "access": "full",
+        "seen": ["name", "access"],
+    }
     return browser.post(base + keys_path + "new/", data, **{"HX-Request": "true"})
 
 

@@ -135,7 +135,15 @@ def full_access_key(name: str) -> AccessKey:
 
 
 def test_full_access_is_the_dialogs_radio(admin_client, project):
-    dialog_step(admin_client, project, step="access", name="k", type="api_key", access="full")
+    dialog_step(
+        admin_client,
+        project,
+        step="confirm",
+        name="k",
+        type="api_key",
+        access="full",
+        seen=["name", "access"],
+    )
     full_access_key("k")
 
 

@@ -223,6 +223,20 @@ def test_the_access_keys_page_and_a_new_access_flow_stay_within_36_kb_of_brotli(
             },
             headers=htmx,
         ),
+        admin_client.post(
+            new,
+            {
+                "step": "confirm",
+                "name": "flow",
+                "type": "s3",
+                "access": "full",
+                "encryption": "current",
+                "new_choice": "enter",
+                "passphrase": "correct horse battery staple",
+                "seen": ["name", "access", "encryption"],
+            },
+            headers=htmx,
+        ),
     ]
     assert all(page.status_code == 200 for page in pages)
     assert "Save these credentials now" in pages[-1].text  # the flow went through

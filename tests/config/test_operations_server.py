@@ -224,11 +224,11 @@ def test_request_ids_go_back_out_and_into_the_audit_log(server):
     renamed = browser.post(
         base + keys_path + "new/",
         {
-            "step": "access",
+            "step": "confirm",
             "name": "request-id-key-2",
             "type": "api_key",
             "access": "full",
-            "seen": ["name"],
+            "seen": ["name", "access"],
         },
         **{"HX-Request": "true", "X-Request-Id": REQUEST_ID},
     )

@@ -35,7 +35,13 @@ def nothing_written():
 def test_the_dialog_says_the_database_is_unavailable(admin, project, error):
     client = Client(raise_request_exception=False)
     client.force_login(admin)
-    data = {"step": "access", "name": "k", "type": "api_key", "access": "full", "seen": ["name"]}
+    data = {
+        "step": "confirm",
+        "name": "k",
+        "type": "api_key",
+        "access": "full",
+        "seen": ["name", "access"],
+    }
     with failing_audit(error):
         response = client.post(
             f"/projects/{project.public_id}/access-keys/new/", data, headers={"HX-Request": "true"}

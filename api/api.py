@@ -14,7 +14,7 @@ from django.core.paginator import EmptyPage, Paginator
 from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import NinjaAPI, Query, Router, Status, Swagger
+from ninja import NinjaAPI, Query, Router, Status
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from accesskeys import permissions
@@ -26,14 +26,9 @@ from accesskeys.services import key_audit, rotation
 from accesskeys.views import SORTS
 from api import schemas as s
 from api.auth import ProjectToken
+from api.docs import ReferencePage
 from console import audit
 from console.forms import BucketForm
-
-
-class Docs(Swagger):
-    """Swagger UI from our static files, with no inline script (see the template)."""
-
-    template = "api/swagger.html"
 
 
 api = NinjaAPI(
@@ -46,7 +41,7 @@ api = NinjaAPI(
         "user, with their role, in the project it was made for."
     ),
     urls_namespace="api-v1",
-    docs=Docs(),
+    docs=ReferencePage(),
     auth=ProjectToken(),
 )
 admins_only = ProjectToken(admin=True)

@@ -7,6 +7,8 @@ from playwright.sync_api import expect
 
 from tests.helpers.browser import assert_accessible
 
+pytestmark = pytest.mark.e2e
+
 
 @pytest.mark.parametrize("width", [1280, 390])
 def test_the_api_docs_pass_axe_at_both_widths(page, live_server, screenshot, width):

@@ -30,7 +30,6 @@ from api.docs import ReferencePage
 from console import audit
 from console.forms import BucketForm
 
-
 api = NinjaAPI(
     title="Access Keys console API",
     version="1",

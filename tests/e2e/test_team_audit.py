@@ -103,7 +103,7 @@ def test_it_lets_an_admin_answer_who_can_delete_in_a_bucket(
     # The export follows the filters: keys that can delete in backups.
     assert [r["Name"] for r in rows] == ["backup-cleaner", "old-root"]
     cleaner = rows[0]
-    assert cleaner["Permissions"] == "Read List Delete"
+    assert cleaner["Permissions"] == "Read, List, Delete"
     assert cleaner["Buckets"] == "backups"
     assert cleaner["Created by"] == "alice@example.com"
     assert cleaner["Last used"] == "Never"

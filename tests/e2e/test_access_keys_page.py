@@ -145,6 +145,11 @@ def test_it_deletes_the_selected_keys_after_one_confirmation(
     expect(page.get_by_role("button", name="Delete 1 access key", exact=True)).to_be_enabled()
     page.get_by_role("checkbox", name="Select logs-05").check()
     expect(page.get_by_text("2 selected")).to_be_visible()
+    screenshot("access-keys-bulk-delete-1280", full_page=False)
+    page.set_viewport_size({"width": 390, "height": 844})
+    expect(page.get_by_role("button", name="Delete 2 access keys", exact=True)).to_be_in_viewport()
+    screenshot("access-keys-bulk-delete-390", full_page=False)
+    page.set_viewport_size({"width": 1280, "height": 800})
     page.get_by_role("button", name="Delete 2 access keys", exact=True).click()
 
     dialog = page.get_by_role("dialog", name="Delete 2 access keys")

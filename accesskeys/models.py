@@ -31,6 +31,10 @@ AUDIT_ORDER = (Lower("name"), F("created_at").desc(), F("id"))
 AUDIT_ORDER_INDEXED = (F("project"), *AUDIT_ORDER)
 
 
+# What the pages call each status (the badges on the Access Keys and Audit pages, the CSV).
+STATUS_LABELS = {"active": "Active", "expired": "Expired", "revoked": "Revoked"}
+
+
 def key_status(revoked_at, not_after, now) -> str:
     """ "revoked" (deleted), "expired" or "active": the rule `AccessKey.status` and the
     keys CSV (which reads plain values, not keys) share."""
@@ -202,6 +206,9 @@ class AccessKey(models.Model):
     @property
     def status(self) -> str:
         return key_status(self.revoked_at, self.not_after, timezone.now())
+
+    def get_status_display(self) -> str:
+        return STATUS_LABELS[self.status]
 
     def granted(self) -> frozenset[str]:
         """The names of the permissions this key allows."""

@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.paginator import EmptyPage, Paginator
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import NinjaAPI, Query, Router, Status, Swagger
+from ninja import NinjaAPI, Query, Router, Status
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from accesskeys.access_table import (
@@ -37,16 +37,10 @@ from accesskeys.services import (
 from accesskeys.services.access_input import AccessInput, parse_create
 from api import schemas as s
 from api.auth import ProjectToken
+from api.docs import ReferencePage
 from console import audit
 from console.forms import BucketForm
 from console.paging import BoundedPaginator
-
-
-class Docs(Swagger):
-    """Swagger UI from our static files, with no inline script (see the template)."""
-
-    template = "api/swagger.html"
-
 
 api = NinjaAPI(
     title="Access Keys console API",
@@ -58,7 +52,7 @@ api = NinjaAPI(
         "user, with their role, in the project it was made for."
     ),
     urls_namespace="api-v1",
-    docs=Docs(),
+    docs=ReferencePage(),
     auth=ProjectToken(),
 )
 admins_only = ProjectToken(admin=True)

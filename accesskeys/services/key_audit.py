@@ -14,7 +14,7 @@ from django.db.models.lookups import In
 from django.utils import timezone
 
 from accesskeys import permissions
-from accesskeys.models import AccessKey, key_status, restriction_notes
+from accesskeys.models import STATUS_LABELS, AccessKey, key_status, restriction_notes
 from accesskeys.permissions import PERMISSIONS
 
 # Permission filter choices: the model field (kept in the URL) and the label.
@@ -254,13 +254,13 @@ def key_csv_rows(keys: QuerySet, member_ids: set[int], chunk_size: int, now=None
         yield [
             name,
             types.get(type_, type_),
-            status,
+            STATUS_LABELS[status],
             _creator_label(creator_id, creator_email, member_ids),
             _iso(created_at),
-            " ".join(label for i, label in basic if row[i]),
-            " ".join(label for i, label in object_lock if row[i]),
-            " ".join(label for i, label in notification if row[i]),
-            "All buckets" if all_buckets else " ".join(sorted((bucket_list or "").split())),
+            ", ".join(label for i, label in basic if row[i]),
+            ", ".join(label for i, label in object_lock if row[i]),
+            ", ".join(label for i, label in notification if row[i]),
+            "All buckets" if all_buckets else ", ".join(sorted((bucket_list or "").split())),
             "; ".join(restriction_notes(prefixes, max_object_ttl, other_restrictions)),
             _iso(not_after) or "Never",
             _iso(last_used_at) or "Never",

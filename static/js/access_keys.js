@@ -16,6 +16,11 @@
     var checked = t.querySelectorAll('input[name="ids"]:checked');
     var all = t.querySelector("[data-select-all]");
     bulk.disabled = checked.length === 0;
+    // Say how many the button deletes; without JavaScript it reads "Delete" and
+    // the confirmation lists the keys.
+    bulk.textContent = checked.length
+      ? "Delete " + checked.length + " access key" + (checked.length === 1 ? "" : "s")
+      : "Delete";
     if (count) count.textContent = checked.length ? checked.length + " selected" : "";
     if (all) {
       all.checked = boxes.length > 0 && checked.length === boxes.length;

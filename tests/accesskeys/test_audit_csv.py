@@ -53,12 +53,12 @@ def test_it_exports_keys_with_last_use(admin_client, project, admin):
     by_name = {row[0]: dict(zip(header, row, strict=True)) for row in rows}
     nightly = by_name["backup, nightly"]
     assert nightly["Created by"] == "alice@example.com"
-    assert nightly["Permissions"] == "Read Write List"
+    assert nightly["Permissions"] == "Read, Write, List"
     assert nightly["Buckets"] == "backups"
     assert nightly["Expires"] == expires.isoformat(timespec="seconds")
     assert nightly["Last used"] == used.isoformat(timespec="seconds")
     assert nightly["Description"] == 'He said "hi"\nsecond line'
-    assert nightly["Status"] == "active"
+    assert nightly["Status"] == "Active"
     root = by_name["root"]
     assert root["Last used"] == "Never" and root["Expires"] == "Never"
     assert root["Buckets"] == "All buckets"
@@ -159,7 +159,7 @@ def test_it_exports_the_buckets_of_each_key(admin_client, project, admin):
     make_key(project, admin, name="all")
     _, *rows = rows_of(download(admin_client, "audit_keys_csv", project))
     buckets = {row[0]: row[KEYS_CSV_HEADER.index("Buckets")] for row in rows}
-    assert buckets == {"two": "logs photos", "all": "All buckets"}
+    assert buckets == {"two": "logs, photos", "all": "All buckets"}
 
 
 def test_it_exports_each_key_as_the_audit_page_shows_it(admin_client, project, admin, member):
@@ -189,17 +189,18 @@ def test_it_exports_each_key_as_the_audit_page_shows_it(admin_client, project, a
     for row in shown:
         key, line = row["key"], exported[row["key"].name]
         assert line["Type"] == key.get_type_display()
-        assert line["Status"] == key.status
+        # The page's words: its status badge, its comma-separated lists.
+        assert line["Status"] == key.get_status_display()
         assert line["Created by"] == row["creator"]
-        assert line["Permissions"] == " ".join(row["permissions"])
-        assert line["Object lock permissions"] == " ".join(row["object_lock"])
-        assert line["Bucket notification permissions"] == " ".join(row["notification"])
-        assert line["Buckets"] == (" ".join(row["buckets"]) or "All buckets")
+        assert line["Permissions"] == ", ".join(row["permissions"])
+        assert line["Object lock permissions"] == ", ".join(row["object_lock"])
+        assert line["Bucket notification permissions"] == ", ".join(row["notification"])
+        assert line["Buckets"] == (", ".join(row["buckets"]) or "All buckets")
         assert line["Risks"] == "; ".join(row["risks"])
     assert [exported[name]["Status"] for name in ("active", "expired", "revoked")] == [
-        "active",
-        "expired",
-        "revoked",
+        "Active",
+        "Expired",
+        "Revoked",
     ]
     assert exported["locker"]["Created by"] == "leaver@example.com (former member)"
     assert exported["orphan"]["Created by"] == "Deleted user (former member)"

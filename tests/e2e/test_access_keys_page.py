@@ -138,22 +138,29 @@ def test_it_deletes_the_selected_keys_after_one_confirmation(
 ):
     fill_project(project, admin, member, count=6)
     sign_in(page, live_server, admin.email, PASSWORD)
-    bulk = page.get_by_role("button", name="Delete", exact=True)
-    expect(bulk).to_be_disabled()
+    expect(page.get_by_role("button", name="Delete", exact=True)).to_be_disabled()
 
+    # The button says how many it deletes.
     page.get_by_role("checkbox", name="Select backup-01").check()
+    expect(page.get_by_role("button", name="Delete 1 access key", exact=True)).to_be_enabled()
     page.get_by_role("checkbox", name="Select logs-05").check()
     expect(page.get_by_text("2 selected")).to_be_visible()
-    bulk.click()
+    screenshot("access-keys-bulk-delete-1280", full_page=False)
+    page.set_viewport_size({"width": 390, "height": 844})
+    expect(page.get_by_role("button", name="Delete 2 access keys", exact=True)).to_be_in_viewport()
+    screenshot("access-keys-bulk-delete-390", full_page=False)
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.get_by_role("button", name="Delete 2 access keys", exact=True).click()
 
     dialog = page.get_by_role("dialog", name="Delete 2 access keys")
     expect(dialog).to_be_visible()
     expect(dialog.get_by_role("listitem")).to_have_text(["backup-01", "logs-05"])
     screenshot("access-keys-delete-confirmation")
-    dialog.get_by_role("button", name="Delete").click()
+    dialog.get_by_role("button", name="Delete 2 access keys", exact=True).click()
 
     expect(dialog).to_be_hidden()
     expect(page.get_by_role("status")).to_have_text("Deleted 2 access keys.")
+    expect(page.get_by_role("button", name="Delete", exact=True)).to_be_disabled()
     expect(name_cells(page)).to_have_text(["backup-04", "logs-02", "photos-00", "photos-03"])
     assert set(AccessKey.objects.not_revoked().values_list("name", flat=True)) == {
         "backup-04",
@@ -170,12 +177,12 @@ def test_select_all_covers_the_current_page_and_cancel_deletes_nothing(
     sign_in(page, live_server, admin.email, PASSWORD)
     page.get_by_role("checkbox", name="Select all access keys on this page").check()
     expect(page.get_by_text("10 selected")).to_be_visible()
-    page.get_by_role("button", name="Delete", exact=True).click()
+    page.get_by_role("button", name="Delete 10 access keys", exact=True).click()
     dialog = page.get_by_role("dialog", name="Delete 10 access keys")
     expect(dialog.get_by_role("listitem")).to_have_count(10)
     page.keyboard.press("Escape")
     expect(dialog).to_be_hidden()
-    expect(page.get_by_role("button", name="Delete", exact=True)).to_be_focused()
+    expect(page.get_by_role("button", name="Delete 10 access keys", exact=True)).to_be_focused()
     assert AccessKey.objects.not_revoked().count() == 12
 
 
@@ -188,7 +195,7 @@ def test_a_member_cannot_delete_an_admins_key(
 
     # The row menu does not offer it (test_key_actions.py); a selection still can.
     page.get_by_role("checkbox", name="Select admins-key").check()
-    page.get_by_role("button", name="Delete", exact=True).click()
+    page.get_by_role("button", name="Delete 1 access key", exact=True).click()
     dialog = page.get_by_role("dialog", name="Delete access key")
     expect(dialog.get_by_role("listitem")).to_have_text(["admins-key"])
     dialog.get_by_role("button", name="Delete").click()

@@ -159,7 +159,7 @@ def test_a_later_delete_does_not_show_the_earlier_message(page, live_server, adm
 
     page.get_by_role("checkbox", name="Select svc-beta").check()
     page.get_by_role("checkbox", name="Select svc-gamma").check()
-    page.get_by_role("button", name="Delete", exact=True).click()
+    page.get_by_role("button", name="Delete 2 access keys", exact=True).click()
     dialog = page.get_by_role("dialog", name="Delete 2 access keys")
     expect(dialog).to_be_visible()
     # The earlier outcome is gone while the next delete is being confirmed...

@@ -45,7 +45,7 @@ def test_it_lets_an_admin_answer_who_can_delete_in_a_bucket(
     expect(page.get_by_role("menuitem", name="Delete")).to_have_count(0)
     page.keyboard.press("Escape")
     page.get_by_role("checkbox", name="Select backup-cleaner").check()
-    page.get_by_role("button", name="Delete", exact=True).click()
+    page.get_by_role("button", name="Delete 1 access key", exact=True).click()
     page.get_by_role("dialog").get_by_role("button", name="Delete").click()
     expect(page.get_by_role("alert")).to_contain_text("only the access keys they created")
     key.refresh_from_db()
@@ -103,7 +103,7 @@ def test_it_lets_an_admin_answer_who_can_delete_in_a_bucket(
     # The export follows the filters: keys that can delete in backups.
     assert [r["Name"] for r in rows] == ["backup-cleaner", "old-root"]
     cleaner = rows[0]
-    assert cleaner["Permissions"] == "Read List Delete"
+    assert cleaner["Permissions"] == "Read, List, Delete"
     assert cleaner["Buckets"] == "backups"
     assert cleaner["Created by"] == "alice@example.com"
     assert cleaner["Last used"] == "Never"

@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from accesskeys.models import AccessKey
 from console.views import DATABASE_DOWN
-from tests.helpers.browser import assert_accessible, name_step, open_dialog
+from tests.helpers.browser import assert_accessible, name_step, open_dialog, wait_for_htmx
 
 pytestmark = pytest.mark.e2e
 
@@ -22,6 +22,9 @@ def test_the_dialog_says_the_database_is_unavailable(
     dialog = open_dialog(page, live_server, project, admin)
     name_step(dialog, "ci-key", "API Key")
     dialog.get_by_label("Full Access").check()
+    dialog.get_by_role("button", name="Next").click()
+    expect(dialog.get_by_role("heading", name="Confirm", exact=True)).to_be_visible()
+    wait_for_htmx(page)
     lost = OperationalError("server closed the connection unexpectedly")
     with mock.patch("console.audit.AuditEvent.objects.create", side_effect=lost):
         dialog.get_by_role("button", name="Create Access").click()

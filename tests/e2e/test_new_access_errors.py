@@ -133,6 +133,9 @@ def test_it_shows_no_secret_after_a_reload(page, live_server, project, admin):
 
 def test_it_works_by_keyboard_alone(page, live_server, project, admin, screenshot):
     dialog = open_dialog(page, live_server, project, admin)
+    # Under load the page's own requests may still be settling, as a person's first
+    # keypress would wait for them.
+    wait_for_htmx(page)
     dialog.get_by_role("button", name="Close").click()
     new_key = page.locator(".page-header").get_by_role("button", name="New Access Key")
     expect(new_key).to_be_focused()
@@ -201,6 +204,7 @@ def test_it_works_by_keyboard_alone(page, live_server, project, admin, screensho
     expect(dialog.get_by_label("Access Grant")).to_have_attribute("type", "text")
     page.keyboard.press("Tab")
     page.keyboard.press("Enter")  # Copy
+    wait_for_htmx(page)  # the list reloads behind the dialog once the access exists
     page.keyboard.press("Escape")
     expect(dialog).to_be_hidden()
     expect(new_key).to_be_focused()

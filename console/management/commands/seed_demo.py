@@ -107,7 +107,13 @@ class Command(BaseCommand):
         """On a later run (bin/run again): where to sign in, and how to get back in."""
         email = options["email"].strip().lower()
         self.stdout.write(f"Sign in at: {options['url'].rstrip('/')}/signin/")
-        account = email if User.objects.filter(email=email).exists() else "EMAIL"
+        try:
+            # Checked first: PostgreSQL refuses a NUL byte in a query's text.
+            validate_email(email)
+            known = User.objects.filter(email=email).exists()
+        except ValidationError:
+            known = False
+        account = email if known else "EMAIL"
         if account == email:
             self.stdout.write(f"  Demo account: {email} (its password was printed on first run)")
         self.stdout.write(

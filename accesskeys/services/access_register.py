@@ -16,7 +16,12 @@ from accesskeys import macaroon_secrets, permissions
 from accesskeys.credential_types import BY_VALUE as CREDENTIAL_TYPES
 from accesskeys.models import AccessKey
 from accesskeys.services.access_create import register_s3_credentials
-from accesskeys.services.access_rules import NAME_MAX_LENGTH, USER_AGENT_MAX_LENGTH, restrictions_of
+from accesskeys.services.access_rules import (
+    NAME_MAX_LENGTH,
+    USER_AGENT_MAX_LENGTH,
+    free_name,
+    restrictions_of,
+)
 from console import audit, metrics
 from console.audit import Origin
 from console.models import AuditEvent
@@ -150,16 +155,7 @@ def _plain_prefixes(scope: grant_mod.Scope, caveats: list[caveat_mod.Caveat]) ->
 def _registered_name(parent: AccessKey) -> str:
     """A free name in the project: the parent's name, marked, numbered if taken."""
     base = parent.name[: NAME_MAX_LENGTH - len(REGISTERED_SUFFIX) - 4] + REGISTERED_SUFFIX
-    taken = set(
-        AccessKey.objects.not_revoked()
-        .filter(project_id=parent.project_id, name__startswith=base)
-        .values_list("name", flat=True)
-    )
-    name, number = base, 1
-    while name in taken:
-        number += 1
-        name = f"{base} {number}"
-    return name
+    return free_name(parent.project_id, base)
 
 
 def register_grant(

@@ -160,6 +160,21 @@ def validate_name(project, name: str, renamed: AccessKey | None = None) -> str:
     return name
 
 
+def free_name(project_id: int, base: str) -> str:
+    """`base`, or `base 2`, `base 3`...: the first no live key of the project has.
+    For names the console makes itself (registered credentials, replaced keys)."""
+    taken = set(
+        AccessKey.objects.not_revoked()
+        .filter(project_id=project_id, name__startswith=base)
+        .values_list("name", flat=True)
+    )
+    name, number = base, 1
+    while name in taken:
+        number += 1
+        name = f"{base} {number}"
+    return name
+
+
 def validate_description(description: str) -> str:
     description = (description or "").strip()
     if len(description) > DESCRIPTION_MAX_LENGTH:

@@ -124,16 +124,7 @@ def replaced_name(key: AccessKey, now: datetime) -> str:
     """'<name> (replaced 2026-12-04)', shortened to fit and numbered if already taken."""
     suffix = REPLACED_SUFFIX.format(date=now.date().isoformat())
     base = key.name[: access_rules.NAME_MAX_LENGTH - len(suffix) - 3].rstrip() + suffix
-    taken = set(
-        AccessKey.objects.not_revoked()
-        .filter(project_id=key.project_id, name__startswith=base)
-        .values_list("name", flat=True)
-    )
-    name, number = base, 1
-    while name in taken:
-        number += 1
-        name = f"{base} {number}"
-    return name
+    return access_rules.free_name(key.project_id, base)
 
 
 def rotate_access(

@@ -242,7 +242,7 @@ def update_access(request: HttpRequest, project_id: str, access_id: PathId, body
 
 def one_time_values(created, member_ids: set[int]) -> dict:
     """The new access and its one-time values, under the create_access command's keys."""
-    return {"access": access_out(created.access_key, member_ids), **created.one_time_values()}
+    return {"access": access_out(created.key, member_ids), **created.one_time_values()}
 
 
 def delete_keys(request, ids: list[int]):

@@ -19,7 +19,7 @@ class ResultItem:
     """One value of the result step and of the downloaded file."""
 
     label: str
-    # The attribute of access.CreatedAccess that holds the value.
+    # The attribute of access_create.CreatedAccess that holds the value.
     attribute: str
     # Shown masked until revealed.
     secret: bool = False

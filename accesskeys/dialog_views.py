@@ -444,7 +444,7 @@ def _render_access_error(request, project, data, seen, steps, error):
 
 def tool_files(created) -> list[download.ToolFile]:
     """The "Download for" files, with how to use each: one list per credential type."""
-    name = created.access_key.name
+    name = created.key.name
     if created.s3_access_key:
         return download.s3_tool_files(
             name, created.s3_access_key, created.s3_secret_key, created.s3_endpoint
@@ -458,7 +458,7 @@ def tool_files(created) -> list[download.ToolFile]:
 
 def result_context(project, created, now) -> dict:
     """The one-time values for the result step and the "Download all" file."""
-    key = created.access_key
+    key = created.key
     values = created.result()
     items = download.file_items(
         created.credential_type.value, [(label, value) for label, value, _ in values]

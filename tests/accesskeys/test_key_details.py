@@ -81,7 +81,7 @@ def test_it_shows_what_create_access_was_asked_for(member_client, project, membe
             passphrase="a passphrase for the test",
         ),
     )
-    body = details(member_client, project, created.access_key)
+    body = details(member_client, project, created.key)
     allowed = {label for label, ok in shown_permissions(body).items() if ok}
     assert allowed == {"Read", "List", "BypassGovernanceRetention"}
     assert "<code>photos</code>" in body and "<code>logs</code>" not in body

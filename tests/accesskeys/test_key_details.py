@@ -123,6 +123,22 @@ def test_it_shows_status_and_last_use(admin_client, project, admin):
     assert "Revoked" in details(admin_client, project, revoked)
 
 
+@pytest.mark.parametrize(
+    ("key_type", "help_text"),
+    [
+        ("s3", "When a gateway last resolved these credentials through the console's auth"),
+        ("access_grant", "grants and API keys used directly with the satellite are not seen"),
+        ("api_key", "grants and API keys used directly with the satellite are not seen"),
+    ],
+)
+def test_it_says_how_last_use_is_known_for_the_type(
+    member_client, project, admin, key_type, help_text
+):
+    # Only S3 credentials go through the auth service, which records the use.
+    body = details(member_client, project, make_key(project, admin, name="k", type=key_type))
+    assert help_text in body
+
+
 def test_it_never_shows_a_secret(admin_client, project, admin):
     key = make_key(project, admin, name="secretive")
     AccessKey.objects.filter(id=key.id).update(secret_encrypted=b"SUPERSECRETBYTES")

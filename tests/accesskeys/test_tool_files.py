@@ -306,7 +306,7 @@ def test_the_grant_rclone_file_is_a_storj_remote_rclone_reads(project, admin, to
 def test_the_api_key_file_feeds_uplink_access_create(project, admin, tool_env, downloads, settings):
     created = issue(project, admin, "api_key")
     (file,) = download.api_key_tool_files(
-        created.key.name, created.api_key, created.satellite_address
+        created.key.name, created.satellite_address, created.api_key
     )
     save(downloads, file)
     create, list_buckets = file.commands

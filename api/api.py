@@ -25,6 +25,7 @@ class ConsoleAPI(NinjaAPI):
     def get_openapi_operation_id(self, operation) -> str:
         # The ids clients were generated with, from when every operation lived in
         # api/api.py (ninja derives them from the module): "api_api_list_accesses".
+        # Operation functions are named uniquely across the routers (ninja warns if not).
         return f"api_api_{operation.view_func.__name__}"
 
 

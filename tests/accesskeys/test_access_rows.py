@@ -50,7 +50,7 @@ def test_it_shows_dates_expiry_and_last_use_as_the_page_said(admin_client, proje
     make_access_key(project, admin, "fresh-key")
     html = page(admin_client, project)
     assert f'<time datetime="{created.isoformat()}">Mar 7, 2026</time>' in html
-    assert f'title="Mar 7, 2026, 09:05 UTC">Mar 7, 2026</time>' in html
+    assert 'title="Mar 7, 2026, 09:05 UTC">Mar 7, 2026</time>' in html
     assert '<tr class="is-expired">' in html
     assert '<span class="badge badge-danger">Expired</span>' in html
     assert '<span class="muted">No expiration</span>' in html

@@ -25,9 +25,9 @@ PAGE_QUERIES = {
     # the count (bounded), the page's rows (a first page: no ids first, console/paging.py).
     "keys": 6,
     "keys fragment": 6,
-    # + memberships, the key, its buckets, the project's members, and the keys it
-    # replaced and was replaced by (rotation).
-    "key details": 8,
+    # + memberships, the key with its creator and replacement, the project's members
+    # (a key of all buckets, neither replacing nor registered from another).
+    "key details": 5,
     # + memberships.
     "new access": 3,
     # + memberships, the project's members, invitations.

@@ -341,11 +341,10 @@ def small_disk(pg):
     owner = pwd.getpwnam("postgres") if os.geteuid() == 0 else pwd.getpwuid(os.geteuid())
     disk = SmallDisk(pg.dir / "small-disk", size_mb=16, uid=owner.pw_uid, gid=owner.pw_gid)
     try:
-        disk.mount()
-    except SmallDiskUnavailable as error:
-        disk.unmount()
-        pytest.fail(f"cannot make a small disk to fill: {error}")
-    try:
+        try:
+            disk.mount()
+        except SmallDiskUnavailable as error:
+            pytest.fail(f"cannot make a small disk to fill: {error}")
         pg.create_tablespace("small_disk", disk.path)
         yield disk
     finally:

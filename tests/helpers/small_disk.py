@@ -22,7 +22,7 @@ class SmallDiskUnavailable(Exception):
 
 class SmallDisk:
     def __init__(self, path: Path, size_mb: int, uid: int, gid: int):
-        self.path = path
+        self.path = path.resolve()  # as /proc/self/mounts names it
         self.size = size_mb * 1024 * 1024
         self.uid, self.gid = uid, gid
         self.filler = path / "runaway.log"

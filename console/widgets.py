@@ -34,3 +34,51 @@ class PlainSelect(forms.Select):
             flatatt(attrs),
             format_html_join("\n", '  <option value="{}"{}>{}</option>', options),
         )
+
+
+class PlainInputMixin:
+    """An <input> (or <textarea>) written in Python, with the markup of Django's templates:
+    the same value formatting (`get_context`: a password is not shown again, a date is
+    formatted) and the same attributes (`flatatt`: True bare, False and None left out)."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        if widget["value"] is None:
+            return format_html(
+                '<input type="{}" name="{}"{}>', widget["type"], name, flatatt(widget["attrs"])
+            )
+        return format_html(
+            '<input type="{}" name="{}" value="{}"{}>',
+            widget["type"],
+            name,
+            widget["value"],
+            flatatt(widget["attrs"]),
+        )
+
+
+class PlainTextInput(PlainInputMixin, forms.TextInput):
+    pass
+
+
+class PlainPasswordInput(PlainInputMixin, forms.PasswordInput):
+    pass
+
+
+class PlainNumberInput(PlainInputMixin, forms.NumberInput):
+    pass
+
+
+class PlainDateInput(PlainInputMixin, forms.DateInput):
+    pass
+
+
+class PlainTextarea(forms.Textarea):
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        # The newline after the start tag, as Django writes it (a parser drops it).
+        return format_html(
+            '<textarea name="{}"{}>\n{}</textarea>',
+            name,
+            flatatt(widget["attrs"]),
+            widget["value"] or "",
+        )

@@ -16,6 +16,7 @@ write at all.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from uuid import UUID
@@ -78,15 +79,22 @@ def _lookup_cursor():
     """
     if connection.vendor != "postgresql" or connection.queries_logged:
         return connection.cursor()
-    import psycopg
+    with connection.cursor() as cursor:  # connects, or checks the connection's health
+        raw = cursor.cursor.connection
+    return connection.make_cursor(_prepared_cursor_class()(raw))
+
+
+@functools.cache
+def _prepared_cursor_class():
+    import psycopg  # only on PostgreSQL
 
     class PreparedCursor(psycopg.Cursor):
+        """Server-side binding, and each statement prepared on its first run."""
+
         def execute(self, query, params=None, *, prepare=True, binary=None):
             return super().execute(query, params, prepare=prepare, binary=binary)
 
-    with connection.cursor() as cursor:  # connects, or checks the connection's health
-        raw = cursor.cursor.connection
-    return connection.make_cursor(PreparedCursor(raw))
+    return PreparedCursor
 
 
 def _as_datetime(value) -> datetime:

@@ -56,10 +56,11 @@ def test_it_renders_what_djangos_select_renders(data, field_options):
 def test_the_audit_filters_render_as_before(admin_client, project):
     from accesskeys.key_audit_forms import KeyFilterForm
     from console.event_log_forms import EventFilterForm
+    from console.event_log_views import Person
 
     query = {"type": "api_key", "status": "expired", "creator": "999", "action": "sign_in"}
     for plain in (
-        KeyFilterForm(project, {1}, query),
+        KeyFilterForm([Person(1, "a@example.com", True, False)], [(1, "photos")], query),
         EventFilterForm(["a@example.com"], query),
     ):
         plain.is_valid()

@@ -13,6 +13,7 @@ from console.event_log_views import event_log_context, pager, people, query_with
 from console.exports import EXPORT_CHUNK, csv_response
 from console.membership import load_project
 from console.paging import BoundedPaginator
+from console.widgets import filter_fields
 
 KEYS_PER_PAGE = 50
 # Filtered keys are counted exactly up to this many, then "more than 1,000": most
@@ -52,6 +53,7 @@ def audit(request, public_id):
     ctx = {
         "stale": _stale_live_ids(filters, keys, now),
         "key_form": key_form,
+        "key_fields": filter_fields(key_form),
         "key_page": key_page,
         # A key's details are at keys_url + "<id>/" (accesskeys/urls.py).
         "key_rows": audit_rows.rows(

@@ -17,6 +17,7 @@ from console.exports import EXPORT_CHUNK, csv_response
 from console.membership import load_project
 from console.models import AuditEvent, Membership, User
 from console.paging import BoundedPaginator
+from console.widgets import filter_fields
 
 EVENTS_PER_PAGE = 25
 
@@ -189,6 +190,7 @@ def event_log_context(request, project, people: list[Person]) -> dict:
     event_page = BoundedPaginator(events, EVENTS_PER_PAGE).get_page(request.GET.get("page"))
     return {
         "event_form": event_form,
+        "event_fields": filter_fields(event_form),
         "event_page": event_page,
         "event_rows": event_rows.rows(event_page),
         "event_hidden": query_without(request, EVENT_FIELDS + ["page"]),

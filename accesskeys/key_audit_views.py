@@ -44,11 +44,10 @@ def audit(request, public_id):
     named, key_form, filters, keys = _people_and_keys(request, project)
     bound = FILTERED_COUNT_BOUND if filters is not None and filters.narrowed else None
     key_page = BoundedPaginator(keys, KEYS_PER_PAGE, bound=bound).get_page(request.GET.get("kpage"))
-    # Counted and paged without them, the page's keys come with their creators and
-    # their bucket names in each key's row (no second query, no queryset a key).
-    key_page.object_list = list(
-        key_audit.with_bucket_list(key_page.object_list).select_related("created_by")
-    )
+    # Counted and paged without them, the page's keys come with their bucket names in
+    # each key's row (no second query, no queryset a key), as plain values.
+    page_keys = key_audit.with_bucket_list(key_page.object_list)
+    key_page.object_list = list(key_audit.audited_keys(page_keys, key_form.member_ids, now))
     keys_url = reverse("accesskeys:index", args=[project.public_id])
     ctx = {
         "stale": _stale_live_ids(filters, keys, now),
@@ -56,9 +55,7 @@ def audit(request, public_id):
         "key_fields": filter_fields(key_form),
         "key_page": key_page,
         # A key's details are at keys_url + "<id>/" (accesskeys/urls.py).
-        "key_rows": audit_rows.rows(
-            key_page, keys_url=keys_url, member_ids=key_form.member_ids, now=now
-        ),
+        "key_rows": audit_rows.rows(key_page.object_list, keys_url),
         "key_hidden": query_without(request, KEY_FIELDS + ["kpage", "page"]),
         "key_pages": pager(request, "kpage", key_page),
         "csv_query": request.GET.urlencode(),

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from accesskeys import audit_rows
 from accesskeys.models import AccessKey
+from accesskeys.services import key_audit
 from console.models import Bucket
 from tests.helpers.factories import make_key, make_user
 
@@ -50,8 +51,8 @@ def test_it_writes_each_cell_of_a_row(project, admin):
         not_after=now.replace(year=2031, month=3, day=5, hour=7, minute=4),
         last_used_at=now.replace(year=2026, month=1, day=2, hour=23, minute=59),
     )
-    key = AccessKey.objects.select_related("created_by").get(pk=key.pk)
-    html = audit_rows.rows([key], keys_url="/k/", member_ids=frozenset({admin.id}), now=now)
+    keys = key_audit.with_bucket_list(AccessKey.objects.filter(pk=key.pk))
+    html = audit_rows.rows(key_audit.audited_keys(keys, {admin.id}, now), keys_url="/k/")
     assert f'<a href="/k/{key.id}/">locker</a>' in html
     assert '<span class="badge badge-success">Active</span>' in html
     assert '<td data-label="Permissions">Read, Write, List' in html

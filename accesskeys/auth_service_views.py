@@ -85,7 +85,7 @@ def _authorized(request) -> bool:
     them all instead, so that a console deployed without tokens hands out no
     secrets.
     """
-    presented = request.headers.get("Authorization", "").encode()
+    presented = request.META.get("HTTP_AUTHORIZATION", "").encode()
     matched = False
     for token in settings.AUTH_SERVICE_TOKENS:
         # Every token is compared, so the time taken does not tell which matched.

@@ -30,15 +30,15 @@ def path_encryption_for(project, key_type: str) -> str:
 
 def detail(request, public_id, key_id):
     project = load_project(request, public_id)
+    # The key with its creator and its replacement (a rotation's new key) in one
+    # query; the key it replaces, the key it was registered from and its buckets
+    # only when it has them (most keys have none of the three).
     key = get_object_or_404(
-        AccessKey.objects.select_related("created_by", "parent", "replaces").prefetch_related(
-            "buckets"
-        ),
-        id=key_id,
-        project=project,
+        AccessKey.objects.select_related("created_by", "replaced_by"), id=key_id, project=project
     )
     member_ids = project.member_ids()
     granted = key.granted()
+    buckets = key_audit.bucket_names(key)
     ctx = {
         "key": key,
         "creator": key_audit.creator_label(key, member_ids),
@@ -52,12 +52,10 @@ def detail(request, public_id, key_id):
             (p.label, p.name in granted) for p in permissions.in_group(permissions.NOTIFICATION)
         ],
         "full_access_grants": permissions.full_access_grants(),
-        "buckets": key_audit.bucket_names(key),
+        "buckets": buckets,
         # Buckets the key reaches whole, beside those limited to prefixes.
         "whole_buckets": [
-            name
-            for name in key_audit.bucket_names(key)
-            if name not in {bucket for bucket, _ in key.prefixes}
+            name for name in buckets if name not in {bucket for bucket, _ in key.prefixes}
         ],
         "risks": key_audit.risks(key, member_ids=member_ids),
         "path_encryption": path_encryption_label(project, key),
@@ -65,7 +63,7 @@ def detail(request, public_id, key_id):
         "may_rotate": rotation.refusal(request.membership, key, timezone.now()) is None,
         # A rotation's two keys link to each other; the old key's last use tells
         # whether the tools have switched.
-        "replaced_by": AccessKey.objects.filter(replaces=key).first(),
+        "replaced_by": rotation.replacement_of(key),
         "page": "accesskeys",
     }
     return render(request, "accesskeys/detail.html", ctx)

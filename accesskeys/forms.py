@@ -23,7 +23,7 @@ from accesskeys.services import access_rules, rotation
 from accesskeys.services.access_create import CreateAccessRequest
 from accesskeys.services.access_input import AccessInput, parse_create
 from accesskeys.services.access_rules import CURRENT, EXPIRES, GENERATE, MESSAGES, NEW, PATHS
-from console import key_lifetimes
+from console import key_lifetimes, widgets
 from console.form_focus import FocusFirstError
 
 TYPE_CHOICES = [(t.value, t.label) for t in CREDENTIAL_TYPES]
@@ -130,7 +130,7 @@ class NameForm(StepForm):
         label="Name",
         error_messages={"required": MESSAGES["name_required"]},
         # The browser stops typing at the limit; the service's rule gives the message.
-        widget=forms.TextInput(
+        widget=widgets.PlainTextInput(
             attrs={
                 "autocomplete": "off",
                 "placeholder": "e.g. my-access",
@@ -148,7 +148,7 @@ class NameForm(StepForm):
     description = forms.CharField(
         label="Description",
         required=False,
-        widget=forms.Textarea(
+        widget=widgets.PlainTextarea(
             attrs={
                 "rows": 2,
                 "placeholder": "What is it for? (optional)",
@@ -257,7 +257,7 @@ class EncryptionForm(StepForm):
         help_text="Any passphrase is accepted: it is never stored, so nothing can check it. "
         "Use the one this project's data was written with: a different one cannot read "
         "that data. First access in this project? Choose one now and keep it.",
-        widget=forms.PasswordInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+        widget=widgets.PlainPasswordInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
     new_passphrase = forms.CharField(
         label="New passphrase",
@@ -265,14 +265,18 @@ class EncryptionForm(StepForm):
         strip=False,
         help_text=f"At least {SHORT_PASSPHRASE} characters: several words are easy to remember "
         "and hard to guess.",
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password", "spellcheck": "false"}),
+        widget=widgets.PlainPasswordInput(
+            attrs={"autocomplete": "new-password", "spellcheck": "false"}
+        ),
     )
     # A typo in a new passphrase makes the data unreadable forever: it is typed twice.
     confirm_passphrase = forms.CharField(
         label="Confirm passphrase",
         required=False,
         strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password", "spellcheck": "false"}),
+        widget=widgets.PlainPasswordInput(
+            attrs={"autocomplete": "new-password", "spellcheck": "false"}
+        ),
     )
     generated_passphrase = forms.CharField(required=False, widget=forms.HiddenInput)
     saved_passphrase = forms.BooleanField(label="I saved my encryption passphrase", required=False)
@@ -347,7 +351,7 @@ class PermissionsForm(StepForm):
         required=False,
         min_value=1,
         error_messages={"invalid": "Enter a whole number.", "min_value": "Enter 1 or more."},
-        widget=forms.NumberInput(attrs={"min": 1, "inputmode": "numeric"}),
+        widget=widgets.PlainNumberInput(attrs={"min": 1, "inputmode": "numeric"}),
     )
     object_ttl_unit = forms.ChoiceField(
         label="Unit",
@@ -512,7 +516,7 @@ class ExpirationForm(StepForm):
     expiration_date = forms.DateField(
         label="Expiration date",
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=widgets.PlainDateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={"invalid": "Enter a date like 2031-12-31."},
     )
 

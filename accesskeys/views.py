@@ -13,6 +13,7 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods
 from django_htmx.http import reswap, trigger_client_event
 
+from accesskeys import access_rows
 from accesskeys.access_table import (
     COLUMNS,
     DEFAULT_SIZE,
@@ -113,6 +114,7 @@ def _table_context(request, project) -> dict:
     for key in page.object_list:
         key.creator_is_member = key.created_by_id in member_ids
     base = reverse("accesskeys:index", args=[project.public_id])
+    delete_url = base + "delete/"
     columns = [
         {
             "column": column,
@@ -127,16 +129,20 @@ def _table_context(request, project) -> dict:
         "page": "accesskeys",
         "state": state,
         "keys_page": page,
+        "rows": access_rows.rows(
+            page.object_list,
+            base_url=base,
+            delete_url=delete_url,
+            membership=request.membership,
+            show_creator=show_creator,
+        ),
         "columns": columns,
         "show_creator": show_creator,
         "page_sizes": PAGE_SIZES,
         "default_sort": DEFAULT_SORT,
         "default_size": DEFAULT_SIZE,
-        # A key's details are at base_url + "<id>/" and its form at "<id>/edit/"
-        # (accesskeys/urls.py): the rows build them from it instead of reversing
-        # three URLs a row.
         "base_url": base,
-        "delete_url": base + "delete/",
+        "delete_url": delete_url,
         "previous_url": base + state.query(page=page.number - 1) if page.has_previous() else "",
         "next_url": base + state.query(page=page.number + 1) if page.has_next() else "",
         "current_url": base + state.query(),

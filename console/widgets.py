@@ -6,7 +6,7 @@ eleven filters cost more than its fifty rows of keys. The markup is the same as
 Django's and console/field.html's (name, id, aria and required attributes, the
 first matching option selected), without option groups or help texts, which these
 filters do not use. Every text goes through `escape` (the standard library's
-html.escape, which Django's own escape calls).
+html.escape, which Django's own escape calls) or format_html.
 """
 
 from html import escape
@@ -14,6 +14,7 @@ from html import escape
 from django import forms
 from django.forms.boundfield import BoundField
 from django.forms.utils import flatatt
+from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
 
@@ -42,6 +43,54 @@ class PlainSelect(forms.Select):
         # Safe: flatatt escapes the attributes, _options every text.
         html = f'<select name="{escape(name)}"{flatatt(attrs)}>\n{options}\n</select>'
         return mark_safe(html)  # noqa: S308
+
+
+class PlainInputMixin:
+    """An <input> (or <textarea>) written in Python, with the markup of Django's templates:
+    the same value formatting (`get_context`: a password is not shown again, a date is
+    formatted) and the same attributes (`flatatt`: True bare, False and None left out)."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        if widget["value"] is None:
+            return format_html(
+                '<input type="{}" name="{}"{}>', widget["type"], name, flatatt(widget["attrs"])
+            )
+        return format_html(
+            '<input type="{}" name="{}" value="{}"{}>',
+            widget["type"],
+            name,
+            widget["value"],
+            flatatt(widget["attrs"]),
+        )
+
+
+class PlainTextInput(PlainInputMixin, forms.TextInput):
+    pass
+
+
+class PlainPasswordInput(PlainInputMixin, forms.PasswordInput):
+    pass
+
+
+class PlainNumberInput(PlainInputMixin, forms.NumberInput):
+    pass
+
+
+class PlainDateInput(PlainInputMixin, forms.DateInput):
+    pass
+
+
+class PlainTextarea(forms.Textarea):
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        # The newline after the start tag, as Django writes it (a parser drops it).
+        return format_html(
+            '<textarea name="{}"{}>\n{}</textarea>',
+            name,
+            flatatt(widget["attrs"]),
+            widget["value"] or "",
+        )
 
 
 def _select_field(field: BoundField) -> str:

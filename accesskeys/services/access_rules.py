@@ -306,6 +306,13 @@ def may_change(membership, key: AccessKey) -> bool:
     return membership.is_admin or key.created_by_id == membership.user_id
 
 
+def may_offer_rotation(membership, key: AccessKey) -> bool:
+    """Whether the row menu offers Rotate: the rule of change, for an unexpired key the
+    console issued (not registered through the API). Whether it was replaced already,
+    the dialog says (services/rotation.py; one query a key would be too many for a menu)."""
+    return may_change(membership, key) and key.parent_id is None and not key.is_expired
+
+
 def membership_of(project, actor) -> Membership:
     """The actor's membership of the project; refuses with "not_member" when none."""
     membership = Membership.objects.filter(project=project, user=actor).first()

@@ -83,6 +83,15 @@ def may_rotate(membership, key: AccessKey) -> bool:
     return access_rules.may_change(membership, key)
 
 
+def replacement_of(key: AccessKey) -> AccessKey | None:
+    """The key made to replace this one, if any (read with the key when the query
+    selected `replaced_by`, else one query)."""
+    try:
+        return key.replaced_by
+    except AccessKey.DoesNotExist:
+        return None
+
+
 def refusal(membership, key: AccessKey | None, now: datetime) -> ValidationError | None:
     """Why this member may not rotate this key now; None when they may."""
     if membership is None:
@@ -93,7 +102,7 @@ def refusal(membership, key: AccessKey | None, now: datetime) -> ValidationError
         return _refuse("not_allowed")
     if key.parent_id is not None:
         return _refuse("registered")
-    replacement = AccessKey.objects.filter(replaces=key).first()
+    replacement = replacement_of(key)
     if replacement is not None:
         return _refuse("replaced", replacement.name)
     if key.not_after is not None and key.not_after <= now:

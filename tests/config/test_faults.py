@@ -1,16 +1,18 @@
 """Faults the console survives, each on a PostgreSQL server of the test's own.
 
 Production app servers (bin/start: gunicorn, DEBUG off) run against a private
-PostgreSQL (tests/helpers/private_postgres.py) that the tests crash, restart and make
-read-only; CI's shared server is untouched. A request is held in the middle of
-a creation by locking the audit log's table: the key and its S3 record are
-written, the audit event waits, so a fault then strikes mid-transaction.
+PostgreSQL (tests/helpers/private_postgres.py) that the tests crash, restart, make
+read-only and fill (its database on a small tmpfs, tests/helpers/small_disk.py, which
+needs root to mount, as CI runs); CI's shared server is untouched. A request is
+held in the middle of a creation by locking the audit log's table: the key and its
+S3 record are written, the audit event waits, so a fault then strikes mid-transaction.
 These run on the PostgreSQL run of the suite (DATABASE_URL=postgresql://…).
 """
 
 import contextlib
 import http.client
 import os
+import pwd
 import signal
 import threading
 import time
@@ -23,6 +25,7 @@ from django.db import connection
 from benchmarks.appservers import AppServers, Browser, create_full_access, created
 from console.views import DATABASE_DOWN
 from tests.helpers.private_postgres import PrivatePostgres, unavailable_reason
+from tests.helpers.small_disk import SmallDisk, SmallDiskUnavailable
 
 EMAIL = "faults@example.com"
 PASSWORD = "faults-password-12345"
@@ -49,8 +52,15 @@ def static_root(collected_static) -> Path:
 
 
 @contextlib.contextmanager
-def servers_on(pg, static_root, database: str, count: int = 1, env: dict | None = None):
-    url = pg.create_database(database)
+def servers_on(
+    pg,
+    static_root,
+    database: str,
+    count: int = 1,
+    env: dict | None = None,
+    tablespace: str | None = None,
+):
+    url = pg.create_database(database, tablespace=tablespace)
     with AppServers(url, count=count, workers=2, static_root=static_root, env=env) as servers:
         servers.manage("seed_demo", "--email", EMAIL, "--password", PASSWORD)
         yield servers
@@ -318,3 +328,71 @@ def read_only(pg, on: bool) -> None:
             conn.execute("ALTER SYSTEM RESET default_transaction_read_only")
         conn.execute("SELECT pg_reload_conf()")
     time.sleep(0.3)  # the backends read the configuration between statements
+
+
+@pytest.fixture
+def small_disk(pg):
+    """A 16 MB tmpfs holding a tablespace: the disk of the app's database, to fill.
+
+    The database's files live there; the server's own directory (its WAL among them)
+    stays on the machine's disk, as when pg_wal has a volume of its own. (A full WAL
+    disk is a PANIC and a restart of PostgreSQL, which the database-stops test covers.)
+    """
+    owner = pwd.getpwnam("postgres") if os.geteuid() == 0 else pwd.getpwuid(os.geteuid())
+    disk = SmallDisk(pg.dir / "small-disk", size_mb=16, uid=owner.pw_uid, gid=owner.pw_gid)
+    try:
+        try:
+            disk.mount()
+        except SmallDiskUnavailable as error:
+            pytest.fail(f"cannot make a small disk to fill: {error}")
+        pg.create_tablespace("small_disk", disk.path)
+        yield disk
+    finally:
+        with contextlib.suppress(psycopg.Error):  # a server that is gone holds nothing
+            pg.drop_tablespace("small_disk")
+        disk.unmount()
+
+
+def test_a_full_disk_refuses_creation_clearly_and_writes_nothing(pg, static_root, small_disk):
+    with servers_on(pg, static_root, "diskfull", tablespace="small_disk") as servers:
+        base, path = servers.urls[0], keys_path(pg, "diskfull")
+        browser = signed_in(base)
+        assert created(create_full_access(browser, base, path, "before", "s3"))
+
+        assert small_disk.fill() > 0  # a runaway log takes all the space left
+        assert small_disk.free_bytes() == 0
+        # Rows that fit in the pages the tables already have are still written; the
+        # first creation that needs a new page is refused, whichever write needs it.
+        fitted = []
+        for number in range(100):
+            response = create_full_access(browser, base, path, f"while-full-{number}", "s3")
+            if not created(response):
+                break
+            fitted.append(f"while-full-{number}")
+        else:
+            pytest.fail("100 creations fitted on a full disk")
+        refused = f"while-full-{len(fitted)}"
+        assert response.status == 503, response.text[:300]
+        assert response.headers["Content-Type"].startswith("text/plain")
+        assert response.text == DATABASE_DOWN  # the dialog shows it (static/js/dialog.js)
+        # Trying again while the disk is still full: the same answer.
+        again = create_full_access(browser, base, path, refused, "s3")
+        assert again.status == 503 and again.text == DATABASE_DOWN
+        # Reads still work: the server stays in the pool, the list still shows.
+        assert health(base) == 200
+        assert browser.get(base + path).status == 200
+        # The operator reads the cause in the app server's log (and PostgreSQL's).
+        assert "No space left on device" in servers.logs[0].read_text()
+
+        small_disk.free()
+        assert rows_named(pg, "diskfull", refused) == {"keys": 0, "s3": 0, "events": 0}
+        # The same server processes, not restarted, create again: the person's retry
+        # of the same name too (nothing half-written holds the name).
+        pids = [process.pid for process in servers.processes]
+        assert created(create_full_access(browser, base, path, refused, "s3"))
+        assert created(create_full_access(browser, base, path, "after", "s3"))
+        assert [p.pid for p in servers.processes] == pids
+        assert all(process.poll() is None for process in servers.processes)
+
+    for name in ["before", *fitted, refused, "after"]:
+        assert rows_named(pg, "diskfull", name) == {"keys": 1, "s3": 1, "events": 1}, name

@@ -94,10 +94,29 @@ class PrivatePostgres:
     def url(self, database: str = "postgres") -> str:
         return f"postgresql://postgres@127.0.0.1:{self.port}/{database}"
 
-    def create_database(self, name: str) -> str:
+    def create_database(self, name: str, tablespace: str | None = None) -> str:
+        """A new database; with `tablespace`, all its files live there (WAL does not)."""
         with psycopg.connect(self.url(), autocommit=True) as conn:
-            conn.execute(f'CREATE DATABASE "{name}"')
+            where = f' TABLESPACE "{tablespace}"' if tablespace else ""
+            conn.execute(f'CREATE DATABASE "{name}"{where}')
         return self.url(name)
+
+    def create_tablespace(self, name: str, location: Path) -> None:
+        """A tablespace in `location`, an empty directory the server's user owns."""
+        with psycopg.connect(self.url(), autocommit=True) as conn:
+            conn.execute(f"CREATE TABLESPACE \"{name}\" LOCATION '{location}'")
+
+    def drop_tablespace(self, name: str) -> None:
+        """Drop the tablespace and every database in it."""
+        with psycopg.connect(self.url(), autocommit=True) as conn:
+            databases = conn.execute(
+                "SELECT d.datname FROM pg_database d JOIN pg_tablespace t "
+                "ON t.oid = d.dattablespace WHERE t.spcname = %s",
+                [name],
+            ).fetchall()
+            for (database,) in databases:
+                conn.execute(f'DROP DATABASE "{database}" WITH (FORCE)')
+            conn.execute(f'DROP TABLESPACE IF EXISTS "{name}"')
 
     def query(self, database: str, sql: str, params=()) -> list[tuple]:
         with psycopg.connect(self.url(database)) as conn:

@@ -9,6 +9,7 @@ from accesskeys import audit_rows
 from accesskeys.key_audit_forms import KEY_FIELDS, KeyFilterForm
 from accesskeys.models import AUDIT_ORDER
 from accesskeys.services import key_audit
+from console import audit_pager
 from console.event_log_views import event_log_context, pager, people, query_without
 from console.exports import EXPORT_CHUNK, csv_response
 from console.membership import load_project
@@ -53,6 +54,7 @@ def audit(request, public_id):
     page_keys = key_audit.with_bucket_list(key_page.object_list)
     key_page.object_list = list(key_audit.audited_keys(page_keys, key_form.member_ids, now))
     keys_url = reverse("accesskeys:index", args=[project.public_id])
+    key_pages = pager(request, "kpage", key_page)
     ctx = {
         "stale": _stale_live_ids(filters, keys, now),
         "key_form": key_form,
@@ -61,7 +63,8 @@ def audit(request, public_id):
         # A key's details are at keys_url + "<id>/" (accesskeys/urls.py).
         "key_rows": audit_rows.rows(key_page.object_list, keys_url),
         "key_hidden": query_without(request, KEY_FIELDS + ["kpage", "page"]),
-        "key_pages": pager(request, "kpage", key_page),
+        "key_pages": key_pages,
+        "key_pager": audit_pager.nav(key_pages, key_page, "Keys pages", "keys"),
         "csv_query": request.GET.urlencode(),
         "page": "audit",
         **event_log_context(request, project, named),

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from django.core.paginator import Paginator
 from django.db import connection
 
-from console import event_rows
+from console import audit_pager, event_rows
 from console.event_log_forms import EVENT_FIELDS, EventFilterForm
 from console.exports import EXPORT_CHUNK, csv_response
 from console.membership import load_project
@@ -200,13 +200,15 @@ def event_log_context(request, project, people: list[Person]) -> dict:
     """What the event log section of the Audit page shows (`people`: as people() finds them)."""
     event_form, events = _events(request, project, people)
     event_page = BoundedPaginator(events, EVENTS_PER_PAGE).get_page(request.GET.get("page"))
+    event_pages = pager(request, "page", event_page)
     return {
         "event_form": event_form,
         "event_fields": filter_fields(event_form),
         "event_page": event_page,
         "event_rows": event_rows.rows(event_page),
         "event_hidden": query_without(request, EVENT_FIELDS + ["page"]),
-        "event_pages": pager(request, "page", event_page),
+        "event_pages": event_pages,
+        "event_pager": audit_pager.nav(event_pages, event_page, "Event log pages", "events"),
     }
 
 

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from accesskeys import permissions
+from accesskeys.credential_types import BY_VALUE as CREDENTIAL_TYPES
 from accesskeys.forms import EditAccessForm
 from accesskeys.models import AccessKey
 from accesskeys.services import access_rules, access_update, key_audit, rotation
@@ -21,7 +22,7 @@ def path_encryption_label(project, key) -> str:
 
 
 def path_encryption_for(project, key_type: str) -> str:
-    if key_type == AccessKey.Type.API_KEY:
+    if not CREDENTIAL_TYPES[key_type].encrypts:
         return "Not applicable: an API key carries no encryption keys"
     if project.path_encryption:
         return "On: object keys are encrypted (AES-GCM)"
@@ -41,6 +42,7 @@ def detail(request, public_id, key_id):
     buckets = key_audit.bucket_names(key)
     ctx = {
         "key": key,
+        "credential_type": CREDENTIAL_TYPES[key.type],
         "creator": key_audit.creator_label(key, member_ids),
         "permissions": [
             (p.label, p.name in granted) for p in permissions.in_group(permissions.BASIC)

@@ -135,7 +135,11 @@ def step_context(project, step: str, data, seen: set[str], form=None) -> dict:
             settings.BRAND_NAME, PASSPHRASE_DOWNLOAD_LABEL, name, timezone.now()
         )
     if step == "name":
-        context["api_key_note"] = API_KEY_NOTES[project.is_managed]
+        context["type_notes"] = [
+            {"value": t.value, "lead": t.note_lead, "text": t.note_for(project.is_managed)}
+            for t in CREDENTIAL_TYPES.values()
+            if t.note
+        ]
     if step == "access":
         context["full_access_granted"] = permissions.full_access_granted()
     if step == "confirm":
@@ -165,20 +169,6 @@ def render_page(request, content_template: str, context: dict, status=200):
     context.setdefault("page", "accesskeys")
     return render(request, "accesskeys/new_access_page.html", context, status=status)
 
-
-# Storj's console hides API Key in Automatic projects. We keep offering it, as the
-# spec, the API and create_access do in every project, and say on the Name step
-# what it means in each passphrase mode.
-API_KEY_NOTES = {
-    False: "An API key carries no encryption key: the tool that uses it (e.g. uplink) "
-    "asks for a passphrase. Give it this project's passphrase to read the data "
-    "other access keys wrote.",
-    True: "An API key carries no encryption key, and this project's passphrase is kept "
-    "by the server and never shown. Data you write through an API key with a passphrase "
-    "of your own cannot be read with this project's other access keys, nor theirs with "
-    "it: it suits scripts that manage buckets and keys. For data, choose S3 Credentials "
-    "or Access Grant.",
-}
 
 PASSPHRASE_CHOICES = {
     access_rules.CURRENT: "The current passphrase",
@@ -443,22 +433,14 @@ def _render_access_error(request, project, data, seen, steps, error):
 
 
 def tool_files(created) -> list[download.ToolFile]:
-    """The "Download for" files, with how to use each: one list per credential type."""
-    name = created.access_key.name
-    if created.s3_access_key:
-        return download.s3_tool_files(
-            name, created.s3_access_key, created.s3_secret_key, created.s3_endpoint
-        )
-    if created.credential_type.value == "access_grant":
-        return download.access_grant_tool_files(name, created.access_grant)
-    if created.credential_type.value == "api_key":
-        return download.api_key_tool_files(name, created.api_key, created.satellite_address)
-    return []
+    """The "Download for" files, with how to use each, as the credential type has them."""
+    values = [value for _, value, _ in created.result()]
+    return download.tool_files(created.credential_type.value, created.key.name, values)
 
 
 def result_context(project, created, now) -> dict:
     """The one-time values for the result step and the "Download all" file."""
-    key = created.access_key
+    key = created.key
     values = created.result()
     items = download.file_items(
         created.credential_type.value, [(label, value) for label, value, _ in values]

@@ -129,7 +129,7 @@ def _result(request, project, rotated):
     now = timezone.now()
     old = rotated.replaced
     stops = dateformat.format(old.not_after, "M j, Y, H:i") + " UTC"
-    new = rotated.created.access_key
+    new = rotated.created.key
     context = {
         **result_context(project, rotated.created, now),
         "page": "accesskeys",
@@ -209,7 +209,7 @@ def _many_results(request, project, rotated):
         values = created.result()
         results.append(
             {
-                "name": created.access_key.name,
+                "name": created.key.name,
                 "type_label": created.credential_type.label,
                 "replaced": one.replaced,
                 "values": [
@@ -218,7 +218,7 @@ def _many_results(request, project, rotated):
                 ],
             }
         )
-        items.append(f"# {created.access_key.name} ({created.credential_type.label})")
+        items.append(f"# {created.key.name} ({created.credential_type.label})")
         items += download.file_items(
             created.credential_type.value, [(label, value) for label, value, _ in values]
         )

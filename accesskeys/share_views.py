@@ -96,7 +96,7 @@ def share(request, public_id):
         for field, errors in exc.error_dict.items():
             form.add_error(FIELD_OF.get(field, field if field in form.fields else None), errors)
         return _render(request, project, form, status=422)
-    key = created.access_key
+    key = created.key
     response = _render(
         request,
         project,

@@ -4,8 +4,9 @@ A token acts as its user in its own project, with the user's current role
 there. Another project's URL answers 404 (it does not exist for the token),
 as the browser pages answer an outsider; a project that requires two-factor
 answers 401 to the token of a member who has not turned it on (the token is
-paused until they do); an Admin-only operation answers a Member 403. All
-are decided before the request body is read.
+paused until they do); an operation its app marks Admin-only
+(console.api_common.admins_only) answers a Member 403. All are decided before
+the request body is read.
 """
 
 import uuid
@@ -16,6 +17,7 @@ from ninja.security.base import AuthBase
 
 from api import tokens
 from console import two_factor
+from console.api_common import is_admins_only
 from console.models import Membership
 
 NOT_FOUND = "No such project."
@@ -34,10 +36,6 @@ class ProjectToken(AuthBase):
     openapi_scheme = "bearer"
     openapi_description = 'A personal API token ("akc_…") from the API tokens page.'
 
-    def __init__(self, admin: bool = False):
-        self.admin = admin
-        super().__init__()
-
     def __call__(self, request: HttpRequest):
         # Not ninja's HttpBearer: it logs a malformed header, which may hold a token.
         scheme, _, value = request.headers.get("Authorization", "").partition(" ")
@@ -53,7 +51,7 @@ class ProjectToken(AuthBase):
         if two_factor.missing_for(token.project, token.user):
             # The project's pages are closed to them; so is the API.
             raise HttpError(401, two_factor.tokens_paused_message(token.project))
-        if self.admin and not membership.is_admin:
+        if is_admins_only(request) and not membership.is_admin:
             raise HttpError(403, ADMINS_ONLY)
         # What the rest of the console reads: the user, their role, the project.
         request.user = token.user

@@ -255,6 +255,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The covering indexes' extra column serves index-only scans on PostgreSQL;
     # SQLite builds the same indexes without it and needs nothing more.
     SILENCED_SYSTEM_CHECKS = ["models.W040"]
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Django turns psycopg's prepared statements off (prepare_threshold None), which
+    # leaves them off for every query it makes: it binds parameters on the client,
+    # and psycopg prepares nothing bound there. The auth lookup's cursor binds on the
+    # server and prepares its one statement (accesskeys/services/lookup.py); this
+    # allows it. Behind PgBouncer in transaction mode, set its max_prepared_statements.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("prepare_threshold", 5)
 
 # Several app servers share every piece of state through the database: sessions
 # (Django's default database backend) and the cache, whose table a migration makes.

@@ -102,7 +102,7 @@ class CreateAccessRequest:
 class CreatedAccess:
     """The one-time values: shown once, never stored in plaintext."""
 
-    access_key: AccessKey
+    key: AccessKey
     satellite_address: str
     api_key: str | None = None
     access_grant: str | None = None
@@ -113,11 +113,11 @@ class CreatedAccess:
 
     @property
     def share_url(self) -> str:
-        return self.access_key.share_url
+        return self.key.share_url
 
     @property
     def credential_type(self) -> CredentialType:
-        return CREDENTIAL_TYPES[self.access_key.type]
+        return CREDENTIAL_TYPES[self.key.type]
 
     def result(self) -> list[tuple[str, str, bool]]:
         """(label, value, secret) for what the result shows and "Download all" holds."""
@@ -295,7 +295,7 @@ def save_access(
     )
     metrics.ACCESSES_CREATED.labels(prepared.credential_type.command_name, origin.channel).inc()
     return CreatedAccess(
-        access_key=prepared.key,
+        key=prepared.key,
         satellite_address=settings.SATELLITE_ADDRESS,
         api_key=prepared.api_key,
         access_grant=prepared.access_grant,

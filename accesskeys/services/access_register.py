@@ -52,7 +52,7 @@ class RegistrationError(Exception):
 
 @dataclass(frozen=True)
 class RegisteredCredentials:
-    access_key: AccessKey  # the new row in the project's Access Keys list
+    key: AccessKey  # the new row in the project's Access Keys list
     s3_access_key: str
     s3_secret_key: str
     s3_endpoint: str
@@ -249,7 +249,7 @@ def register_grant(
         )
     metrics.ACCESSES_CREATED.labels(CREDENTIAL_TYPES[key.type].command_name, "auth_service").inc()
     return RegisteredCredentials(
-        access_key=key,
+        key=key,
         s3_access_key=s3["access_key"],
         s3_secret_key=s3["secret_key"],
         s3_endpoint=settings.S3_ENDPOINT,

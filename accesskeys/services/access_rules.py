@@ -236,7 +236,10 @@ def validate_prefixes(
         if len(raw) > MAX_PREFIX_BYTES:
             raise refusal("prefix_too_long", [f"{len(raw):,} bytes"])
     validate_buckets(project, [bucket for bucket, _ in pairs] or None)
-    if pairs and type_ == "api_key" and project.path_encryption:
+    credential_type = CREDENTIAL_TYPES.get(type_)
+    encrypts = credential_type is None or credential_type.encrypts
+    if pairs and not encrypts and project.path_encryption:
+        # No encryption key to encrypt the prefixes with (an API key).
         raise refusal("prefix_api_key")
     return pairs
 

@@ -280,7 +280,7 @@ def access_grant_tool_files(name: str, grant: str) -> list[ToolFile]:
     ]
 
 
-def api_key_tool_files(name: str, api_key: str, satellite_address: str) -> list[ToolFile]:
+def api_key_tool_files(name: str, satellite_address: str, api_key: str) -> list[ToolFile]:
     """The "Download for" file of an API key: the bare key, which ``uplink access create``
     turns into an access with a passphrase it asks for (never written to a file)."""
     safe = safe_name(name)
@@ -302,3 +302,9 @@ def api_key_tool_files(name: str, api_key: str, satellite_address: str) -> list[
             docs_label="Storj: the uplink CLI",
         )
     ]
+
+
+def tool_files(type_value: str, name: str, values: Sequence[str]) -> list[ToolFile]:
+    """A type's "Download for" files, from the access's name and its result's values
+    in order, by the function the credential types table names for the type."""
+    return globals()[BY_VALUE[type_value].tool_files](name, *values)

@@ -16,6 +16,7 @@ write at all.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from uuid import UUID
@@ -64,6 +65,38 @@ _LOOKUP_SQL = f"""
 """  # noqa: S608
 
 
+def _lookup_cursor():
+    """A cursor for the lookup's statement: on PostgreSQL, one that prepares it.
+
+    PostgreSQL plans this join (the keys' table has a score of indexes) in about
+    0.4 ms and runs it in 0.05 ms; prepared, each connection plans it once
+    (benchmarks.page_cost at a million keys). Django binds parameters on the client,
+    where nothing is prepared; this cursor binds them on the server and prepares its
+    statement, which the settings' `prepare_threshold` allows (config/settings.py).
+    It is wrapped as Django wraps its own (errors, execute wrappers). While queries
+    are logged (DEBUG, or a test counting them) the lookup takes Django's own cursor,
+    whose log shows the statement: psycopg keeps no text of a prepared one.
+    """
+    if connection.vendor != "postgresql" or connection.queries_logged:
+        return connection.cursor()
+    with connection.cursor() as cursor:  # connects, or checks the connection's health
+        raw = cursor.cursor.connection
+    return connection.make_cursor(_prepared_cursor_class()(raw))
+
+
+@functools.cache
+def _prepared_cursor_class():
+    import psycopg  # only on PostgreSQL
+
+    class PreparedCursor(psycopg.Cursor):
+        """Server-side binding, and each statement prepared on its first run."""
+
+        def execute(self, query, params=None, *, prepare=True, binary=None):
+            return super().execute(query, params, prepare=prepare, binary=binary)
+
+    return PreparedCursor
+
+
 def _as_datetime(value) -> datetime:
     # PostgreSQL answers an aware datetime; SQLite a naive one (or text) in UTC.
     if isinstance(value, str):
@@ -83,7 +116,7 @@ def find_s3_credentials(access_key_id: str, now: datetime | None = None) -> S3Ac
     except FormatError:
         return None
     adapt = connection.ops.adapt_datetimefield_value
-    with connection.cursor() as cursor:
+    with _lookup_cursor() as cursor:
         cursor.execute(
             _LOOKUP_SQL,
             [adapt(now - LAST_USED_INTERVAL), s3credentials.key_hash(k), adapt(now)],

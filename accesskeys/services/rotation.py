@@ -237,7 +237,7 @@ def _replace(project, actor, old, membership, prepared, overlap, ends, origin, n
         AuditEvent.Action.ACCESS_ROTATED,
         project=project,
         actor=actor,
-        **access_rules.restrictions_of(created.access_key),
+        **access_rules.restrictions_of(created.key),
         replaced=old.name,
         overlap=OVERLAP_BY_CODE[overlap].label,
         replaced_until=old.not_after.isoformat(),

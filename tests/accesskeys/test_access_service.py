@@ -55,7 +55,7 @@ def test_it_creates_a_full_access_grant_derived_from_the_passphrase(project, adm
     assert restriction.not_before is not None
     assert len(restriction.nonce) == 4
 
-    key = created.access_key
+    key = created.key
     assert key.full_access and key.all_buckets and key.can_delete
     assert key.object_lock_labels() == [
         "PutObjectRetention",
@@ -102,7 +102,7 @@ def test_it_writes_the_advanced_choices_into_the_caveat_and_the_record(project, 
         b"logs": path_encryption.bucket_key(root_key, "logs"),
     }
 
-    key = AccessKey.objects.get(pk=created.access_key.pk)
+    key = AccessKey.objects.get(pk=created.key.pk)
     assert key.permission_labels() == ["Read", "List"]
     assert key.object_lock_labels() == ["GetObjectRetention", "BypassGovernanceRetention"]
     assert not key.all_buckets
@@ -119,15 +119,15 @@ def test_it_creates_s3_credentials_that_the_lookup_opens(project, admin):
     found = find_s3_credentials(created.s3_access_key)
     assert found.secret_key == created.s3_secret_key
     assert found.access_grant == created.access_grant
-    assert found.access_key_id == created.access_key.pk
-    assert AccessKey.objects.get(pk=created.access_key.pk).last_used_at is not None
+    assert found.access_key_id == created.key.pk
+    assert AccessKey.objects.get(pk=created.key.pk).last_used_at is not None
 
 
 def test_it_creates_an_api_key_without_a_passphrase(project, admin):
     created = create_access(project, admin, choices(type="api_key", passphrase=None))
 
     assert created.access_grant is None
-    assert authorize(created.api_key, action(macaroon.Op.READ)) == created.access_key
+    assert authorize(created.api_key, action(macaroon.Op.READ)) == created.key
 
 
 def test_it_generates_a_passphrase_when_asked(project, admin):
@@ -219,7 +219,7 @@ def test_it_refuses_a_duplicate_name_but_allows_it_after_deletion(project, admin
         create_access(project, admin, choices(type="api_key"))
     assert error.value.message_dict["name"] == ["This name is already in use"]
 
-    delete_accesses(project, admin, [first.access_key.pk])
+    delete_accesses(project, admin, [first.key.pk])
     create_access(project, admin, choices(type="api_key"))
     assert AccessKey.objects.filter(name="my-access").count() == 2
 
@@ -296,7 +296,7 @@ def test_it_revokes_grants_and_s3_credentials_on_delete(project, admin):
         macaroon.from_api_key_string(api.api_key), caveat.encode(caveat.Caveat(nonce=b"1234"))
     )
 
-    delete_accesses(project, admin, [s3.access_key.pk, api.access_key.pk])
+    delete_accesses(project, admin, [s3.key.pk, api.key.pk])
 
     assert find_s3_credentials(s3.s3_access_key) is None
     for key in (api.api_key, macaroon.to_api_key_string(restricted)):

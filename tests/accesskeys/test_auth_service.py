@@ -165,7 +165,7 @@ def test_it_answers_401_for_an_unknown_key(db):
 def test_a_deleted_key_stops_resolving_at_once(s3, project, admin):
     assert resolve(s3.s3_access_key).status_code == 200
 
-    delete_accesses(project, admin, [s3.access_key.pk])
+    delete_accesses(project, admin, [s3.key.pk])
 
     response = resolve(s3.s3_access_key)
     assert_go_error(response, 401, f"not found: key hash: {key_hash_hex(s3.s3_access_key)}")
@@ -185,10 +185,10 @@ def test_an_expired_key_stops_resolving(project, admin):
     )
     assert resolve(created.s3_access_key).status_code == 200
 
-    AccessKey.objects.filter(pk=created.access_key.pk).update(
+    AccessKey.objects.filter(pk=created.key.pk).update(
         not_after=timezone.now() - timedelta(seconds=1)
     )
-    created.access_key.s3_credentials.update(expires_at=timezone.now() - timedelta(seconds=1))
+    created.key.s3_credentials.update(expires_at=timezone.now() - timedelta(seconds=1))
 
     assert resolve(created.s3_access_key).status_code == 401
 
@@ -259,7 +259,7 @@ def updates(queries) -> list[str]:
 def test_a_resolution_records_last_used_at_most_once_a_minute(s3):
     with CaptureQueriesContext(connection) as first:
         resolve(s3.s3_access_key)
-    used = AccessKey.objects.get(pk=s3.access_key.pk).last_used_at
+    used = AccessKey.objects.get(pk=s3.key.pk).last_used_at
     assert used is not None and timezone.now() - used < timedelta(seconds=5)
     assert len(updates(first)) == 1
 
@@ -267,28 +267,28 @@ def test_a_resolution_records_last_used_at_most_once_a_minute(s3):
         for _ in range(20):
             assert resolve(s3.s3_access_key).status_code == 200
     assert updates(again) == []
-    assert AccessKey.objects.get(pk=s3.access_key.pk).last_used_at == used
+    assert AccessKey.objects.get(pk=s3.key.pk).last_used_at == used
 
 
 def test_last_used_is_written_again_once_a_minute_has_passed(s3):
     stale = timezone.now() - LAST_USED_INTERVAL - timedelta(seconds=1)
-    AccessKey.objects.filter(pk=s3.access_key.pk).update(last_used_at=stale)
+    AccessKey.objects.filter(pk=s3.key.pk).update(last_used_at=stale)
 
     resolve(s3.s3_access_key)
 
-    assert AccessKey.objects.get(pk=s3.access_key.pk).last_used_at > stale
+    assert AccessKey.objects.get(pk=s3.key.pk).last_used_at > stale
 
 
 def test_of_processes_racing_past_the_check_only_one_writes(s3):
     """Two processes both read a stale value; the UPDATE's condition lets one through."""
     stale = timezone.now() - timedelta(minutes=5)
-    AccessKey.objects.filter(pk=s3.access_key.pk).update(last_used_at=stale)
+    AccessKey.objects.filter(pk=s3.key.pk).update(last_used_at=stale)
     now = timezone.now()
 
-    results = [mark_used(s3.access_key.pk, stale, now + timedelta(seconds=i)) for i in range(3)]
+    results = [mark_used(s3.key.pk, stale, now + timedelta(seconds=i)) for i in range(3)]
 
     assert results == [True, False, False]
-    assert AccessKey.objects.get(pk=s3.access_key.pk).last_used_at == now
+    assert AccessKey.objects.get(pk=s3.key.pk).last_used_at == now
 
 
 @pytest.mark.django_db(transaction=True)
@@ -320,7 +320,7 @@ def test_of_processes_writing_at_once_only_one_changes_the_row(project, admin):
 
 def test_a_failed_resolution_records_no_use(s3):
     resolve(s3.s3_access_key, token="wrong-token-0123456789")
-    assert AccessKey.objects.get(pk=s3.access_key.pk).last_used_at is None
+    assert AccessKey.objects.get(pk=s3.key.pk).last_used_at is None
 
 
 # --- POST /v1/access -----------------------------------------------------------
@@ -344,7 +344,7 @@ def test_it_registers_a_grant_made_from_one_of_our_keys(grant_access, project, a
     assert resolved["secret_key"] == body["secret_key"]
     assert resolved["public"] is True
 
-    row = AccessKey.objects.get(parent=grant_access.access_key)
+    row = AccessKey.objects.get(parent=grant_access.key)
     assert row.name == "app (S3 via API)"
     assert row.type == AccessKey.Type.S3_CREDENTIALS
     assert row.project == project and row.created_by == admin
@@ -371,7 +371,7 @@ def test_a_registered_grant_shows_the_restrictions_it_carries(grant_access):
 
     assert register({"access_grant": limited}).status_code == 200
 
-    row = AccessKey.objects.get(parent=grant_access.access_key)
+    row = AccessKey.objects.get(parent=grant_access.key)
     assert row.permission_labels() == ["Read", "List"]
     assert not row.full_access and not row.all_buckets
     assert list(row.buckets.values_list("name", flat=True)) == ["photos"]
@@ -383,7 +383,7 @@ def test_registering_the_same_key_twice_gives_distinct_rows(grant_access):
     second = register({"access_grant": grant_access.access_grant}).json()
 
     assert first["access_key_id"] != second["access_key_id"]
-    names = AccessKey.objects.filter(parent=grant_access.access_key).values_list("name", flat=True)
+    names = AccessKey.objects.filter(parent=grant_access.key).values_list("name", flat=True)
     assert sorted(names) == ["app (S3 via API)", "app (S3 via API) 2"]
 
 
@@ -391,7 +391,7 @@ def test_deleting_a_key_revokes_the_credentials_registered_from_it(grant_access,
     body = register({"access_grant": grant_access.access_grant}).json()
     assert resolve(body["access_key_id"]).status_code == 200
 
-    names = delete_accesses(project, admin, [grant_access.access_key.pk])
+    names = delete_accesses(project, admin, [grant_access.key.pk])
 
     assert names == ["app", "app (S3 via API)"]
     assert resolve(body["access_key_id"]).status_code == 401
@@ -421,7 +421,7 @@ def test_it_refuses_a_grant_with_a_forged_signature(grant_access):
 
 
 def test_it_refuses_a_grant_of_a_deleted_key(grant_access, project, admin):
-    delete_accesses(project, admin, [grant_access.access_key.pk])
+    delete_accesses(project, admin, [grant_access.key.pk])
     response = register({"access_grant": grant_access.access_grant})
     assert_go_error(response, 400, "access grant: the API key has been deleted")
 

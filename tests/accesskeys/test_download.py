@@ -1,13 +1,16 @@
+import inspect
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from accesskeys.credential_types import BY_VALUE
+from accesskeys.credential_types import BY_VALUE, CREDENTIAL_TYPES
+from accesskeys.services import download
 from accesskeys.services.download import (
     download_content,
     download_filename,
     file_items,
     filename_timestamp,
+    tool_files,
 )
 
 S3_CREDENTIALS, ACCESS_GRANT, API_KEY, PASSPHRASE = (
@@ -122,3 +125,21 @@ def test_it_joins_mixed_items_without_a_trailing_newline():
     assert content == "A:\n1\n\nbare\n\nB:\n2"
     assert not content.endswith("\n")
     assert download_content([]) == ""
+
+
+@pytest.mark.parametrize("credential_type", CREDENTIAL_TYPES, ids=lambda t: t.value)
+def test_each_type_names_a_tool_files_function_that_takes_its_result(credential_type):
+    function = getattr(download, credential_type.tool_files)
+    parameters = list(inspect.signature(function).parameters)
+    assert len(parameters) == 1 + len(credential_type.result)  # the name, then each value
+
+
+def test_it_gives_each_type_its_own_tools_files():
+    s3 = tool_files("s3", "ci", ["AKID", "SECRET", "https://gateway.example"])
+    assert {f.tool for f in s3} >= {"AWS CLI", "rclone"}
+    assert "SECRET" in next(f for f in s3 if f.tool == "AWS CLI").content
+    (grant, *_) = tool_files("access_grant", "ci", ["1Dv4grant"])
+    assert (grant.tool, grant.content) == ("uplink", "1Dv4grant")
+    (api_key,) = tool_files("api_key", "ci", ["12abc@us1.storj.io:7777", "13Yq"])
+    assert api_key.content == "13Yq"
+    assert "--satellite-address 12abc@us1.storj.io:7777" in api_key.commands[0]

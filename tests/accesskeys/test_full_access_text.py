@@ -18,7 +18,7 @@ def test_it_names_every_group_full_access_grants_and_what_it_withholds():
 
 def test_it_lists_exactly_what_a_full_access_key_is_granted(project, admin):
     request = access_create.CreateAccessRequest(name="full", type="api_key", full_access=True)
-    key = access_create.create_access(project, admin, request).access_key
+    key = access_create.create_access(project, admin, request).key
     listed = {label for _, labels in permissions.full_access_granted() for label in labels}
     labels = {p.name: p.label for p in permissions.PERMISSIONS}
     assert listed == {labels[name] for name in key.granted()}

@@ -81,7 +81,7 @@ def test_it_shows_what_create_access_was_asked_for(member_client, project, membe
             passphrase="a passphrase for the test",
         ),
     )
-    body = details(member_client, project, created.access_key)
+    body = details(member_client, project, created.key)
     allowed = {label for label, ok in shown_permissions(body).items() if ok}
     assert allowed == {"Read", "List", "BypassGovernanceRetention"}
     assert "<code>photos</code>" in body and "<code>logs</code>" not in body
@@ -121,6 +121,22 @@ def test_it_shows_status_and_last_use(admin_client, project, admin):
 
     revoked = make_key(project, admin, name="gone", revoked_at=timezone.now())
     assert "Revoked" in details(admin_client, project, revoked)
+
+
+@pytest.mark.parametrize(
+    ("key_type", "help_text"),
+    [
+        ("s3", "When a gateway last resolved these credentials through the console's auth"),
+        ("access_grant", "grants and API keys used directly with the satellite are not seen"),
+        ("api_key", "grants and API keys used directly with the satellite are not seen"),
+    ],
+)
+def test_it_says_how_last_use_is_known_for_the_type(
+    member_client, project, admin, key_type, help_text
+):
+    # Only S3 credentials go through the auth service, which records the use.
+    body = details(member_client, project, make_key(project, admin, name="k", type=key_type))
+    assert help_text in body
 
 
 def test_it_never_shows_a_secret(admin_client, project, admin):

@@ -74,18 +74,18 @@ def test_the_service_refuses_a_longer_or_missing_expiration(limited, admin):
         )
     assert not AccessKey.objects.exists()
     created = create_access(limited, admin, advanced(NOW + timedelta(days=28)), now=NOW)
-    assert created.access_key.not_after == NOW + timedelta(days=28)
+    assert created.key.not_after == NOW + timedelta(days=28)
 
 
 def test_full_access_lasts_the_longest_the_project_allows(limited, admin):
     request = CreateAccessRequest(name="full", type="api_key")
-    key = create_access(limited, admin, request, now=NOW).access_key
+    key = create_access(limited, admin, request, now=NOW).key
     assert key.full_access
     assert key.not_after == datetime(2026, 2, 28, 10, 0, tzinfo=UTC)
 
 
 def test_without_a_policy_nothing_changes(project, admin):
-    key = create_access(project, admin, CreateAccessRequest(name="f", type="api_key")).access_key
+    key = create_access(project, admin, CreateAccessRequest(name="f", type="api_key")).key
     assert key.not_after is None
     create_access(project, admin, advanced(None))
 

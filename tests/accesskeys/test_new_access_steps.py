@@ -37,6 +37,26 @@ def test_it_opens_the_dialog_at_the_name_step(admin_client, url):
     assert response.headers["Cache-Control"].startswith("max-age=0")
 
 
+S3_NOTE = "S3 credentials mean server-side encryption:</strong> the gateway receives"
+API_KEY_NOTE = {
+    False: "Give it this project&#x27;s passphrase to read the data other access keys wrote.",
+    True: "it suits scripts that manage buckets and keys. For data, choose S3 Credentials",
+}
+
+
+@pytest.mark.parametrize("managed", [False, True])
+def test_the_name_step_notes_what_the_chosen_type_means(admin_client, url, project, managed):
+    project.passphrase_mode = "managed" if managed else "user"
+    project.save()
+    html = html_for(admin_client, url, step="name", name="  ", type="api_key")
+    s3_note = html[html.index('data-show-when="type=s3"') :].split("</p>")[0]
+    api_key_note = html[html.index('data-show-when="type=api_key"') :].split("</p>")[0]
+    assert S3_NOTE in s3_note and " hidden>" in s3_note
+    assert API_KEY_NOTE[managed] in api_key_note and " hidden>" not in api_key_note
+    assert API_KEY_NOTE[not managed] not in html
+    assert 'data-show-when="type=access_grant"' not in html
+
+
 def test_it_is_not_found_for_outsiders(outsider_client, url):
     assert outsider_client.get(url).status_code == 404
     assert outsider_client.post(url, {"step": "name", "name": "x"}).status_code == 404

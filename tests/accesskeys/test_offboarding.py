@@ -107,7 +107,7 @@ def test_keep_leaves_them_working_as_a_former_members(admin_client, project, mem
 
 
 def test_choose_deletes_only_the_keys_ticked(admin_client, project, member, bobs):
-    s3 = bobs["bob-s3"].access_key
+    s3 = bobs["bob-s3"].key
 
     response = admin_client.post(url(project, member), {"keys": "choose", "ids": [s3.id]})
 

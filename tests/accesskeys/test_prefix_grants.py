@@ -159,7 +159,7 @@ def test_it_issues_prefix_and_ttl_grants_uplink_parses_and_shares_further(
             macaroon.to_api_key_string(key),
             macaroon.Action(macaroon.Op.READ, now, b"photos", inside),
         )
-        == created.access_key
+        == created.key
     )
     with pytest.raises(macaroon.ActionDenied):
         authorize(
@@ -187,7 +187,7 @@ def test_it_keeps_the_prefixes_in_plain_text(admin):
     created = new_access(
         project, admin, "p", perms={"read"}, prefixes=[("photos", "2026/")], type_="s3"
     )
-    key = created.access_key
+    key = created.key
     key.refresh_from_db()
     assert key.prefixes == [["photos", "2026/"]]
     assert sorted(b.name for b in key.buckets.all()) == ["photos"]

@@ -249,7 +249,7 @@ def test_an_api_key_cannot_take_a_prefix_where_object_keys_are_encrypted(project
     project.path_encryption = False
     project.save()
     created = access_create.create_access(project, admin, request)
-    assert created.access_key.prefixes == [["photos", "a/"]]
+    assert created.key.prefixes == [["photos", "a/"]]
 
 
 def test_the_keys_csv_says_the_restrictions(admin_client, project, admin):

@@ -30,7 +30,7 @@ def full_grant(project, admin):
 def registered(full_grant, grant_text: str) -> AccessKey:
     response = register({"access_grant": grant_text})
     assert response.status_code == 200, response.content
-    return AccessKey.objects.get(parent=full_grant.access_key)
+    return AccessKey.objects.get(parent=full_grant.key)
 
 
 def shows(admin_client, project, key, text: str) -> None:

@@ -77,7 +77,7 @@ def test_a_rotated_s3_credential_resolves_at_once_and_the_old_one_until_the_over
 
     with time_machine.travel(start, tick=False):
         rotated = rotate_access(
-            project, admin, old.access_key.id, overlap="1d", passphrase=PHRASE, now=start
+            project, admin, old.key.id, overlap="1d", passphrase=PHRASE, now=start
         )
         new = rotated.created
         assert resolve(new.s3_access_key).status_code == 200
@@ -93,7 +93,7 @@ def test_a_rotated_s3_credential_resolves_at_once_and_the_old_one_until_the_over
 def test_the_new_keys_caveat_decodes_equal_to_the_old_ones_field_by_field(project, admin):
     old = restricted(project, admin)
 
-    new = rotate_access(project, admin, old.access_key.id, passphrase=PHRASE).created
+    new = rotate_access(project, admin, old.key.id, passphrase=PHRASE).created
 
     assert_same_caveat(old.api_key, new.api_key)
     assert caveat_of(new.api_key).disallow_deletes  # the restrictions, not defaults
@@ -112,7 +112,7 @@ def test_prefixes_and_the_object_lifetime_are_copied_too(project, admin, type_):
         max_object_ttl=timedelta(days=30),
     )
 
-    new = rotate_access(project, admin, old.access_key.id, passphrase=PHRASE).created
+    new = rotate_access(project, admin, old.key.id, passphrase=PHRASE).created
 
     assert_same_caveat(old.api_key, new.api_key)
     assert caveat_of(new.api_key).max_object_ttl == timedelta(days=30)
@@ -121,8 +121,8 @@ def test_prefixes_and_the_object_lifetime_are_copied_too(project, admin, type_):
         for p in caveat_of(new.api_key).allowed_paths
         if p.bucket == b"photos"
     ]
-    assert new.access_key.prefixes == [["photos", "2026/"], ["photos", "shared/"]]
-    assert new.access_key.max_object_ttl == timedelta(days=30)
+    assert new.key.prefixes == [["photos", "2026/"], ["photos", "shared/"]]
+    assert new.key.max_object_ttl == timedelta(days=30)
     if new.access_grant:
 
         def entries(access_grant):
@@ -136,18 +136,18 @@ def test_prefixes_and_the_object_lifetime_are_copied_too(project, admin, type_):
 def test_every_type_keeps_its_type_and_full_access_stays_full(project, admin, type_):
     old = create_access(project, admin, CreateAccessRequest("all", type_, passphrase=PHRASE))
 
-    new = rotate_access(project, admin, old.access_key.id, passphrase=PHRASE).created
+    new = rotate_access(project, admin, old.key.id, passphrase=PHRASE).created
 
-    assert new.access_key.type == type_
-    assert new.access_key.full_access
-    assert new.access_key.not_after is None
+    assert new.key.type == type_
+    assert new.key.full_access
+    assert new.key.not_after is None
     assert_same_caveat(old.api_key, new.api_key)
 
 
 def test_the_stored_restrictions_are_copied_whole(project, admin):
-    old = restricted(project, admin).access_key
+    old = restricted(project, admin).key
 
-    new = rotate_access(project, admin, old.id, passphrase=PHRASE).created.access_key
+    new = rotate_access(project, admin, old.id, passphrase=PHRASE).created.key
 
     copied = [f.name for f in AccessKey._meta.concrete_fields if f.name.startswith("can_")]
     copied += ["type", "full_access", "all_buckets", "not_after", "not_before", "description"]
@@ -160,24 +160,24 @@ def test_the_stored_restrictions_are_copied_whole(project, admin):
 
 
 def test_the_new_key_takes_the_name_and_the_old_is_renamed_and_expires(project, admin):
-    old = restricted(project, admin).access_key
+    old = restricted(project, admin).key
     now = datetime(2026, 12, 4, 10, 0, tzinfo=UTC)
 
     rotated = rotate_access(project, admin, old.id, passphrase=PHRASE, now=now)
 
     old.refresh_from_db()
-    assert rotated.created.access_key.name == "backup"
+    assert rotated.created.key.name == "backup"
     assert old.name == "backup (replaced 2026-12-04)"
     assert old.not_after == now + timedelta(days=7)  # the default overlap
     assert old.revoked_at is None
-    assert rotated.created.access_key.replaces == old
-    assert old.replaced_by == rotated.created.access_key
+    assert rotated.created.key.replaces == old
+    assert old.replaced_by == rotated.created.key
     assert old.s3_credentials.get().expires_at == now + timedelta(days=7)
 
 
 def test_an_overlap_never_makes_the_old_key_last_longer(project, admin):
     soon = timezone.now() + timedelta(hours=2)
-    old = restricted(project, admin, expires_at=soon).access_key
+    old = restricted(project, admin, expires_at=soon).key
 
     rotate_access(project, admin, old.id, overlap="30d", passphrase=PHRASE)
 
@@ -190,12 +190,12 @@ def test_now_stops_the_old_key_at_once_for_the_satellite_too(project, admin):
     read = macaroon.Action(op=macaroon.Op.READ, time=timezone.now(), bucket=b"photos")
     authorize(old.api_key, read)
 
-    new = rotate_access(project, admin, old.access_key.id, overlap="now", passphrase=PHRASE)
+    new = rotate_access(project, admin, old.key.id, overlap="now", passphrase=PHRASE)
 
     later = dataclasses.replace(read, time=timezone.now() + timedelta(seconds=1))
     with pytest.raises(macaroon.ActionDenied):
         authorize(old.api_key, later)
-    assert authorize(new.created.api_key, later).id == new.created.access_key.id
+    assert authorize(new.created.api_key, later).id == new.created.key.id
     assert resolve(old.s3_access_key).status_code == 401
 
 
@@ -206,7 +206,7 @@ def test_credentials_registered_from_the_old_key_stop_with_it(project, admin):
     registered = register_grant(old.access_grant)
     start = timezone.now()
 
-    rotate_access(project, admin, old.access_key.id, overlap="1d", passphrase=PHRASE, now=start)
+    rotate_access(project, admin, old.key.id, overlap="1d", passphrase=PHRASE, now=start)
 
     assert resolve(registered.s3_access_key).status_code == 200
     with time_machine.travel(start + timedelta(days=1, seconds=1), tick=False):
@@ -214,12 +214,12 @@ def test_credentials_registered_from_the_old_key_stop_with_it(project, admin):
 
 
 def test_the_projects_maximum_lifetime_shortens_the_expiration(project, admin):
-    old = restricted(project, admin).access_key  # expires in 2031
+    old = restricted(project, admin).key  # expires in 2031
     project.max_key_lifetime = "1m"
     project.save()
     now = timezone.now()
 
-    new = rotate_access(project, admin, old.id, passphrase=PHRASE, now=now).created.access_key
+    new = rotate_access(project, admin, old.id, passphrase=PHRASE, now=now).created.key
 
     assert new.not_after == key_lifetimes.BY_CODE["1m"].end(now)
 
@@ -230,14 +230,14 @@ def test_full_access_gets_the_longest_allowed_under_a_policy(project, admin):
     project.save()
     now = timezone.now()
 
-    new = rotate_access(project, admin, old.access_key.id, passphrase=PHRASE, now=now).created
+    new = rotate_access(project, admin, old.key.id, passphrase=PHRASE, now=now).created
 
-    assert new.access_key.full_access
-    assert new.access_key.not_after == key_lifetimes.BY_CODE["1m"].end(now)
+    assert new.key.full_access
+    assert new.key.not_after == key_lifetimes.BY_CODE["1m"].end(now)
 
 
 def test_a_self_managed_project_asks_for_the_passphrase_again(project, admin):
-    old = restricted(project, admin).access_key
+    old = restricted(project, admin).key
 
     with pytest.raises(ValidationError) as refused:
         rotate_access(project, admin, old.id)
@@ -251,7 +251,7 @@ def test_a_self_managed_project_asks_for_the_passphrase_again(project, admin):
 def test_a_new_grant_derives_from_the_passphrase_given(project, admin):
     old = restricted(project, admin, type_="access_grant")
 
-    new = rotate_access(project, admin, old.access_key.id, passphrase=PHRASE).created
+    new = rotate_access(project, admin, old.key.id, passphrase=PHRASE).created
 
     def bucket_keys(access_grant):
         entries = grant.parse_grant(access_grant).encryption_access.store_entries
@@ -259,7 +259,7 @@ def test_a_new_grant_derives_from_the_passphrase_given(project, admin):
 
     assert bucket_keys(new.access_grant) == bucket_keys(old.access_grant)
     other = rotate_access(
-        project, admin, new.access_key.id, passphrase="another phrase", passphrase_choice="new"
+        project, admin, new.key.id, passphrase="another phrase", passphrase_choice="new"
     ).created
     assert bucket_keys(other.access_grant) != bucket_keys(old.access_grant)
 
@@ -271,14 +271,14 @@ def test_automatic_projects_use_the_managed_passphrase(admin):
     project.memberships.create(user=admin, role="admin")
     old = create_access(project, admin, CreateAccessRequest("auto", "access_grant"))
 
-    new = rotate_access(project, admin, old.access_key.id).created
+    new = rotate_access(project, admin, old.key.id).created
 
     root = passphrase.derive_root_key(keyring.managed_passphrase(project), bytes(project.salt))
     assert grant.parse_grant(new.access_grant).encryption_access.default_key == root
 
 
 def test_one_audit_event_names_both_keys(project, admin):
-    old = restricted(project, admin).access_key
+    old = restricted(project, admin).key
     events_before = AuditEvent.objects.count()
 
     rotate_access(project, admin, old.id, overlap="30d", passphrase=PHRASE)
@@ -300,8 +300,8 @@ def test_one_audit_event_names_both_keys(project, admin):
 
 
 def test_members_rotate_their_own_keys_only(project, admin, member):
-    theirs = restricted(project, admin).access_key
-    own = restricted(project, member, name="mine").access_key
+    theirs = restricted(project, admin).key
+    own = restricted(project, member, name="mine").key
 
     with pytest.raises(ValidationError) as refused:
         rotate_access(project, member, theirs.id, passphrase=PHRASE)
@@ -309,13 +309,13 @@ def test_members_rotate_their_own_keys_only(project, admin, member):
         "Only project Admins and the key's creator can rotate it."
     ]
     rotated = rotate_access(project, member, own.id, passphrase=PHRASE)
-    assert rotated.created.access_key.created_by == member
+    assert rotated.created.key.created_by == member
     # Admins rotate anyone's.
-    rotate_access(project, admin, rotated.created.access_key.id, passphrase=PHRASE)
+    rotate_access(project, admin, rotated.created.key.id, passphrase=PHRASE)
 
 
 def test_outsiders_cannot_rotate(project, admin, outsider):
-    key = restricted(project, admin).access_key
+    key = restricted(project, admin).key
 
     with pytest.raises(ValidationError) as refused:
         rotate_access(project, outsider, key.id, passphrase=PHRASE)
@@ -324,24 +324,24 @@ def test_outsiders_cannot_rotate(project, admin, outsider):
 
 
 def test_a_key_is_replaced_once_and_deleted_or_expired_keys_not_at_all(project, admin):
-    key = restricted(project, admin).access_key
+    key = restricted(project, admin).key
     rotate_access(project, admin, key.id, passphrase=PHRASE)
     with pytest.raises(ValidationError, match="already been replaced by “backup”"):
         rotate_access(project, admin, key.id, passphrase=PHRASE)
 
-    gone = restricted(project, admin, name="gone").access_key
+    gone = restricted(project, admin, name="gone").key
     delete_accesses(project, admin, [gone.id])
     with pytest.raises(ValidationError, match="deleted"):
         rotate_access(project, admin, gone.id, passphrase=PHRASE)
 
-    expired = restricted(project, admin, name="old").access_key
+    expired = restricted(project, admin, name="old").key
     AccessKey.objects.filter(id=expired.id).update(not_after=timezone.now())
     with pytest.raises(ValidationError, match="expired"):
         rotate_access(project, admin, expired.id, passphrase=PHRASE)
 
 
 def test_an_unknown_overlap_is_refused_with_the_choices(project, admin):
-    key = restricted(project, admin).access_key
+    key = restricted(project, admin).key
 
     with pytest.raises(ValidationError) as refused:
         rotate_access(project, admin, key.id, overlap="2d", passphrase=PHRASE)
@@ -352,18 +352,18 @@ def test_an_unknown_overlap_is_refused_with_the_choices(project, admin):
 
 
 def test_rotating_twice_in_a_day_numbers_the_replaced_names(project, admin):
-    key = restricted(project, admin).access_key
+    key = restricted(project, admin).key
     now = datetime(2026, 12, 4, 10, 0, tzinfo=UTC)
 
     first = rotate_access(project, admin, key.id, passphrase=PHRASE, now=now)
-    rotate_access(project, admin, first.created.access_key.id, passphrase=PHRASE, now=now)
+    rotate_access(project, admin, first.created.key.id, passphrase=PHRASE, now=now)
 
     names = set(AccessKey.objects.not_revoked().values_list("name", flat=True))
     assert names == {"backup", "backup (replaced 2026-12-04)", "backup (replaced 2026-12-04) 2"}
 
 
 def test_a_long_name_is_shortened_to_fit_the_marker(project, admin):
-    key = restricted(project, admin, name="n" * 100).access_key
+    key = restricted(project, admin, name="n" * 100).key
 
     rotate_access(project, admin, key.id, passphrase=PHRASE)
 
@@ -398,8 +398,8 @@ def test_the_command_rotates_and_prints_the_new_values(project, admin):
     assert out["replaced"].startswith("backup (replaced ")
     assert resolve(out["access_key"]).status_code == 200
     assert resolve(old.s3_access_key).status_code == 200
-    old.access_key.refresh_from_db()
-    assert old.access_key.not_after.isoformat() == out["replaced_until"]
+    old.key.refresh_from_db()
+    assert old.key.not_after.isoformat() == out["replaced_until"]
     event = AuditEvent.objects.get(action=AuditEvent.Action.ACCESS_ROTATED)
     assert event.user_agent == "manage.py rotate_access"
 
@@ -426,7 +426,7 @@ def test_the_command_says_what_was_wrong(project, admin, member):
 def test_of_two_rotations_of_one_key_at_once_one_wins(project, admin):
     from tests.accesskeys.test_parallel_creation import run_in_threads
 
-    key = restricted(project, admin).access_key
+    key = restricted(project, admin).key
     results = {}
 
     def rotate(i):
@@ -452,9 +452,9 @@ def test_a_share_links_key_stays_public_with_a_new_link(project, admin):
 
     old = create_share(project, admin, "photos", "2026/", passphrase_value=PHRASE)
 
-    new = rotate_access(project, admin, old.access_key.id, passphrase=PHRASE).created
+    new = rotate_access(project, admin, old.key.id, passphrase=PHRASE).created
 
-    assert new.access_key.share_url and new.access_key.share_url != old.access_key.share_url
-    assert new.s3_access_key in new.access_key.share_url
-    assert new.access_key.s3_credentials.get().public
+    assert new.key.share_url and new.key.share_url != old.key.share_url
+    assert new.s3_access_key in new.key.share_url
+    assert new.key.s3_credentials.get().public
     assert_same_caveat(old.api_key, new.api_key)

@@ -28,7 +28,7 @@ def key(project, admin):
         expires_at=datetime(2031, 1, 1, tzinfo=UTC),
         passphrase=PHRASE,
     )
-    return create_access(project, admin, request).access_key
+    return create_access(project, admin, request).key
 
 
 def test_it_shows_what_the_new_key_copies_and_the_overlap_choices(admin_client, project, key):
@@ -124,7 +124,7 @@ def test_both_details_pages_link_each_other_with_the_old_keys_last_use(
 ):
     used = timezone.now() - timedelta(hours=3)
     AccessKey.objects.filter(id=key.id).update(last_used_at=used)
-    new = rotate_access(project, admin, key.id, passphrase=PHRASE).created.access_key
+    new = rotate_access(project, admin, key.id, passphrase=PHRASE).created.key
 
     new_page = admin_client.get(
         f"/projects/{project.public_id}/access-keys/{new.id}/"
@@ -167,7 +167,7 @@ def test_the_summary_names_prefixes_and_the_object_lifetime(admin_client, projec
             max_object_ttl=td(days=30),
             passphrase=PHRASE,
         ),
-    ).access_key
+    ).key
 
     page = admin_client.get(url(project, key)).content.decode()
 

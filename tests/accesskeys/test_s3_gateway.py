@@ -103,7 +103,7 @@ def test_it_refuses_a_deleted_key_on_the_next_request(project, admin, s3_gateway
     s3 = client(s3_gateway, created.s3_access_key, created.s3_secret_key)
     s3.list_buckets()
 
-    delete_accesses(project, admin, [created.access_key.id])
+    delete_accesses(project, admin, [created.key.id])
 
     assert error_code(s3.list_buckets) == (403, "InvalidAccessKeyId")
     assert [s.verdict for s in s3_gateway.seen] == ["verified", "unknown key"]

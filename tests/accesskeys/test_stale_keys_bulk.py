@@ -24,7 +24,7 @@ def stale(project, admin):
     for name, type_ in [("old-s3", "s3"), ("old-api", "api_key"), ("fresh", "s3"), ("gone", "s3")]:
         keys[name] = create_access(
             project, admin, CreateAccessRequest(name, type_, passphrase=PHRASE)
-        ).access_key
+        ).key
     AccessKey.objects.update(created_at=timezone.now() - LONG_AGO)
     AccessKey.objects.filter(name="fresh").update(last_used_at=timezone.now() - timedelta(days=1))
     AccessKey.objects.filter(name="gone").update(revoked_at=timezone.now())

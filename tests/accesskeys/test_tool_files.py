@@ -55,7 +55,7 @@ def issue(project, admin, type_="s3", name=NAME):
 
 def s3_file(created, tool) -> download.ToolFile:
     files = download.s3_tool_files(
-        created.access_key.name, created.s3_access_key, created.s3_secret_key, created.s3_endpoint
+        created.key.name, created.s3_access_key, created.s3_secret_key, created.s3_endpoint
     )
     (found,) = [f for f in files if f.tool == tool]
     return found
@@ -124,7 +124,7 @@ def test_the_aws_cli_file_takes_aws_cli_to_the_gateway(
     assert ("GET", "/photos/notes/hello.txt") in paths
 
     # A deleted key is refused by the gateway on the very next request.
-    delete_accesses(project, admin, [created.access_key.id])
+    delete_accesses(project, admin, [created.key.id])
     refused = bash(list_buckets, downloads, env, check=False)
     assert refused.returncode != 0 and "InvalidAccessKeyId" in refused.stderr
     assert s3_gateway.seen[-1].verdict == "unknown key"
@@ -273,7 +273,7 @@ def test_the_mc_file_is_what_mc_alias_import_reads(project, admin, s3_gateway):
 
 
 def grant_files(created) -> dict[str, download.ToolFile]:
-    files = download.access_grant_tool_files(created.access_key.name, created.access_grant)
+    files = download.access_grant_tool_files(created.key.name, created.access_grant)
     return {f.tool: f for f in files}
 
 
@@ -306,7 +306,7 @@ def test_the_grant_rclone_file_is_a_storj_remote_rclone_reads(project, admin, to
 def test_the_api_key_file_feeds_uplink_access_create(project, admin, tool_env, downloads, settings):
     created = issue(project, admin, "api_key")
     (file,) = download.api_key_tool_files(
-        created.access_key.name, created.api_key, created.satellite_address
+        created.key.name, created.satellite_address, created.api_key
     )
     save(downloads, file)
     create, list_buckets = file.commands

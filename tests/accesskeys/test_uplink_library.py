@@ -113,7 +113,7 @@ def check_with_uplink(project, created) -> None:
     assert_same_grant(created.access_grant, parsed.serialized)
 
     # Share further: one permission the key has, under "docs/" of one bucket it allows.
-    key_row = created.access_key
+    key_row = created.key
     kept = next(
         name for name in ("read", "write", "list", "delete") if getattr(key_row, f"can_{name}")
     )
@@ -171,7 +171,7 @@ def test_it_issues_grants_uplink_reads_for_each_expiration(admin, expiration):
 
     shared = grant.parse_grant(uplink_c.parse(created.access_grant).serialized)
     restriction = caveat.decode(macaroon.parse(shared.api_key).caveats[0])
-    assert restriction.not_after == created.access_key.not_after
+    assert restriction.not_after == created.key.not_after
 
 
 @pytest.mark.parametrize("managed", [True, False], ids=["managed", "self-managed"])

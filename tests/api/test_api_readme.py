@@ -55,7 +55,7 @@ def test_the_readmes_rotate_example_rotates_with_a_week_of_overlap(live_server, 
     env = {
         "PATH": "/usr/bin:/bin",
         "PROJECT_ID": str(project.public_id),
-        "ACCESS_ID": str(old.access_key.id),
+        "ACCESS_ID": str(old.key.id),
         "CONSOLE_API_TOKEN": api_token_for(admin, project),
         "PROJECT_PASSPHRASE": phrase,
     }

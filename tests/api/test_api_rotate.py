@@ -47,12 +47,12 @@ def old(project, admin):
 
 
 def test_it_rotates_and_returns_the_new_secrets_once(project, old, admin_token):
-    response = post(project, old.access_key, admin_token, {"overlap": "1d", "passphrase": PHRASE})
+    response = post(project, old.key, admin_token, {"overlap": "1d", "passphrase": PHRASE})
 
     assert response.status_code == 201
     body = response.json()
     assert body["access"]["name"] == "backup"
-    assert body["access"]["replaces"] == old.access_key.id
+    assert body["access"]["replaces"] == old.key.id
     assert body["access"]["object_lock"] == ["GetObjectRetention"]
     assert body["access"]["expires_at"].startswith("2031-01-01")
     assert body["replaced"]["name"].startswith("backup (replaced ")
@@ -73,47 +73,47 @@ def _api_key_of(access_grant: str) -> str:
 
 
 def test_the_default_overlap_is_seven_days(project, old, admin_token):
-    body = post(project, old.access_key, admin_token, {"passphrase": PHRASE}).json()
+    body = post(project, old.key, admin_token, {"passphrase": PHRASE}).json()
 
     stops = datetime.fromisoformat(body["replaced"]["expires_at"])
     assert timedelta(days=6, hours=23) < stops - timezone.now() <= timedelta(days=7)
 
 
 def test_it_asks_for_the_passphrase_in_a_self_managed_project(project, old, admin_token):
-    response = post(project, old.access_key, admin_token, {"overlap": "7d"})
+    response = post(project, old.key, admin_token, {"overlap": "7d"})
 
     assert response.status_code == 422
     assert response.json()["errors"] == [
         {"field": "passphrase", "message": "Enter your encryption passphrase."}
     ]
-    assert not AccessKey.objects.filter(replaces=old.access_key).exists()
+    assert not AccessKey.objects.filter(replaces=old.key).exists()
 
 
 def test_an_unknown_overlap_is_a_422_naming_the_field(project, old, admin_token):
-    response = post(project, old.access_key, admin_token, {"overlap": "2d"})
+    response = post(project, old.key, admin_token, {"overlap": "2d"})
 
     assert response.status_code == 422
     assert response.json()["errors"][0]["field"] == "overlap"
 
 
 def test_members_may_rotate_only_their_own(project, old, member_token):
-    response = post(project, old.access_key, member_token, {"passphrase": PHRASE})
+    response = post(project, old.key, member_token, {"passphrase": PHRASE})
 
     assert response.status_code == 403
     assert response.json()["detail"] == "Only project Admins and the key's creator can rotate it."
 
 
 def test_a_replaced_access_is_a_409(project, old, admin_token):
-    post(project, old.access_key, admin_token, {"passphrase": PHRASE})
+    post(project, old.key, admin_token, {"passphrase": PHRASE})
 
-    response = post(project, old.access_key, admin_token, {"passphrase": PHRASE})
+    response = post(project, old.key, admin_token, {"passphrase": PHRASE})
 
     assert response.status_code == 409
     assert "already been replaced by “backup”" in response.json()["errors"][0]["message"]
 
 
 def test_other_projects_tokens_get_404(project, old, outsider_token):
-    assert post(project, old.access_key, outsider_token, {}).status_code in (401, 404)
+    assert post(project, old.key, outsider_token, {}).status_code in (401, 404)
 
 
 def test_the_openapi_document_describes_it(client):

@@ -73,13 +73,13 @@ def test_lookups_count_by_result(project, admin):
     expired = create_access(
         project, admin, CreateAccessRequest(name="old", type="s3", passphrase="a b c d")
     )
-    S3Credential.objects.filter(access_key=expired.access_key).update(
+    S3Credential.objects.filter(access_key=expired.key).update(
         expires_at=timezone.now() - timedelta(minutes=1)
     )
     deleted = create_access(
         project, admin, CreateAccessRequest(name="gone", type="s3", passphrase="a b c d")
     )
-    delete_accesses(project, admin, [deleted.access_key.id])
+    delete_accesses(project, admin, [deleted.key.id])
 
     def look(key_id, token=GATEWAY):
         return Client().get(f"/v1/access/{key_id}", **bearer(token)).status_code
@@ -105,7 +105,7 @@ def test_creations_and_deletions_count_by_type_and_way(project, admin, admin_tok
             admin,
             CreateAccessRequest(name="k1", type="api_key"),
             Origin(channel="command"),
-        ).access_key
+        ).key
     assert by_command.moved == 1
 
     with Delta("console_accesses_created_total", type="api-key", via="api") as by_api:

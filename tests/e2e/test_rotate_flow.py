@@ -36,7 +36,7 @@ def make_backup_key(project, admin, type_="s3"):
             expires_at=datetime(2031, 1, 1, tzinfo=UTC),
             passphrase=PHRASE,
         ),
-    ).access_key
+    ).key
 
 
 @pytest.mark.parametrize("width", [1280, 390])

@@ -37,7 +37,7 @@ def test_it_lets_an_admin_answer_who_can_delete_in_a_bucket(
             expires_at=timezone.now() + timedelta(days=5),
         ),
     )
-    key = created.access_key
+    key = created.key
     # A Member cannot delete it: its row menu does not offer it, and a selection is
     # refused by the delete dialog; the key stays.
     sign_in(page, live_server, member.email, PASSWORD)

@@ -1,36 +1,25 @@
-"""The API's request and response shapes; the OpenAPI document is generated from them."""
+"""The access-key operations' request and response shapes (accesskeys/api.py); the
+OpenAPI document is generated from them."""
 
 from datetime import datetime
 from typing import Annotated, Literal
 
-from ninja import Field, Path, Schema
-from pydantic import AfterValidator, WithJsonSchema
+from ninja import Field, Schema
+from pydantic import WithJsonSchema
 
 from accesskeys import credential_types, permissions
 from accesskeys.access_table import SORTS
 from accesskeys.models import AccessKey
 from accesskeys.services import rotation
-from console.models import AuditEvent
+from console.api_common import Id, Page, Text, UnstoredText
 
 # Names as the create_access command takes them, from the two tables.
 TypeName = Literal[tuple(credential_types.BY_COMMAND_NAME)]
 Permission = Literal[permissions.names(permissions.BASIC)]
 ObjectLockPermission = Literal[permissions.names(permissions.OBJECT_LOCK)]
 NotificationPermission = Literal[permissions.names(permissions.NOTIFICATION)]
-Action = Literal[tuple(AuditEvent.Action.values)]
 # The Access Keys page's sorts ("name", "-last_used", ...), from its one table.
 Sort = Literal[tuple(SORTS)]
-
-
-def _no_surrogates(value: str) -> str:
-    # Unpaired surrogates decode from JSON but cannot be stored.
-    if any("\ud800" <= char <= "\udfff" for char in value):
-        raise ValueError("Text must not contain unpaired surrogate characters.")
-    return value
-
-
-# Text without NUL characters (PostgreSQL cannot store them).
-Text = Annotated[str, Field(pattern=r"^[^\x00]*$"), AfterValidator(_no_surrogates)]
 
 
 def permission_name(group: str):
@@ -43,38 +32,6 @@ def permission_name(group: str):
 GivenPermission = permission_name(permissions.BASIC)
 GivenObjectLockPermission = permission_name(permissions.OBJECT_LOCK)
 GivenNotificationPermission = permission_name(permissions.NOTIFICATION)
-
-
-# A database id: larger numbers cannot name anything (and overflow SQLite).
-Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
-
-
-PathId = Annotated[int, Path(ge=1, le=2**63 - 1)]
-
-
-class FieldError(Schema):
-    field: str = Field(description='The field in error; "" for the request as a whole.')
-    message: str
-
-
-class Error(Schema):
-    detail: str
-    errors: list[FieldError] = []
-
-
-ERRORS = {401: Error, 403: Error, 404: Error, 422: Error}
-# Operations with a body also answer 400 when it is not JSON.
-BODY_ERRORS = {400: Error, **ERRORS}
-
-
-class Page(Schema):
-    count: int = Field(
-        description="How many items match, on every page (accesses: counted up to 10,000, "
-        "or 1,000 for a search, as the Access Keys page counts them)."
-    )
-    page: int
-    size: int
-    pages: int
 
 
 def _granted(key: AccessKey, group: str) -> list[str]:
@@ -261,7 +218,7 @@ class AccessCreate(Schema):
     expires: datetime | None = Field(
         None, description="Advanced: when the access stops working (ISO 8601; UTC if no zone)."
     )
-    passphrase: Annotated[str, AfterValidator(_no_surrogates)] | None = Field(
+    passphrase: UnstoredText | None = Field(
         None,
         description="Self-Managed projects, S3 credentials and access grants: the encryption "
         "passphrase. Used once, never stored.",
@@ -304,50 +261,6 @@ class Deleted(Schema):
     deleted: list[str] = Field(description="The names of the deleted accesses.")
 
 
-class BucketOut(Schema):
-    name: str
-    object_lock: bool
-    created_at: datetime
-
-
-class BucketCreate(Schema):
-    name: Text = Field(examples=["backups-2027"])
-    object_lock: bool = False
-
-
-class MemberOut(Schema):
-    email: str
-    role: Literal["admin", "member"]
-    joined_at: datetime
-
-    @staticmethod
-    def resolve_email(membership) -> str:
-        return membership.user.email
-
-
-class AuditEventOut(Schema):
-    id: int
-    created_at: datetime
-    action: Action
-    action_label: str
-    actor: str = Field(description="The email of who did it; empty if unknown.")
-    ip_address: str | None
-    user_agent: str
-    details: dict
-
-    @staticmethod
-    def resolve_action_label(event: AuditEvent) -> str:
-        return event.get_action_display()
-
-    @staticmethod
-    def resolve_actor(event: AuditEvent) -> str:
-        return event.actor_email
-
-
-class AuditEventPage(Page):
-    items: list[AuditEventOut]
-
-
 Overlap = Literal[tuple(o.code for o in rotation.OVERLAPS)]
 
 
@@ -363,7 +276,7 @@ class AccessRotate(Schema):
         description="How long the old access keeps working: now, 1d, 7d or 30d. Then it "
         "expires: gateways no longer resolve it.",
     )
-    passphrase: Annotated[str, AfterValidator(_no_surrogates)] | None = Field(
+    passphrase: UnstoredText | None = Field(
         None,
         description="Self-Managed projects, S3 credentials and access grants: the encryption "
         "passphrase, asked again. Used once, never stored.",

@@ -1,11 +1,10 @@
 """Key filters of the Audit page, read from the query string."""
 
 from django import forms
-from django.db.models import Exists, OuterRef, Q
 
 from accesskeys.models import AccessKey
 from accesskeys.services.key_audit import PERMISSION_CHOICES, KeyFilters
-from console.models import User
+from console.event_log_views import Person
 from console.widgets import PlainSelect
 
 KEY_FIELDS = [
@@ -56,20 +55,15 @@ class KeyFilterForm(forms.Form):
     unused = forms.BooleanField(label="Not used in 90 days", required=False)
     former = forms.BooleanField(label="Created by former members", required=False)
 
-    def __init__(self, project, member_ids: set[int], *args, **kwargs):
+    def __init__(self, people: list[Person], buckets: list[tuple[int, str]], *args, **kwargs):
+        """`people`: the project's members and the creators of its keys (as
+        event_log_views.people finds them); `buckets`: the project's (id, name)."""
         super().__init__(*args, **kwargs)
-        self.member_ids = frozenset(member_ids)
-        # Members, and anyone else with a key here: one index probe per user,
-        # not a join over every key of the project.
-        has_keys = AccessKey.objects.filter(project=project, created_by=OuterRef("pk"))
-        creators = User.objects.filter(Q(id__in=member_ids) | Exists(has_keys))
+        self.member_ids = frozenset(p.id for p in people if p.member)
         self.fields["creator"].choices = [("", "Anyone")] + [
-            (u.id, u.email if u.id in member_ids else f"{u.email} (former member)")
-            for u in creators.order_by("email")
+            (p.id, p.email if p.member else f"{p.email} (former member)") for p in people
         ]
-        self.fields["bucket"].choices = [("", "Any bucket")] + [
-            (b.id, b.name) for b in project.buckets.order_by("name")
-        ]
+        self.fields["bucket"].choices = [("", "Any bucket"), *buckets]
 
     def filters(self) -> KeyFilters | None:
         """The chosen filters, or None when one names something not in the project."""
@@ -88,7 +82,3 @@ class KeyFilterForm(forms.Form):
             former_member=data["former"],
             member_ids=self.member_ids,
         )
-
-    def filters_chosen(self) -> bool:
-        filters = self.filters()
-        return filters is not None and filters.narrowed

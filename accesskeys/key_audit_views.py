@@ -5,13 +5,16 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
+from accesskeys import audit_rows
 from accesskeys.key_audit_forms import KEY_FIELDS, KeyFilterForm
 from accesskeys.models import AUDIT_ORDER
 from accesskeys.services import key_audit
-from console.event_log_views import event_log_context, pager, query_without
+from console import audit_pager
+from console.event_log_views import event_log_context, pager, people, query_without
 from console.exports import EXPORT_CHUNK, csv_response
 from console.membership import load_project
 from console.paging import BoundedPaginator
+from console.widgets import filter_fields
 
 KEYS_PER_PAGE = 50
 # Filtered keys are counted exactly up to this many, then "more than 1,000": most
@@ -20,63 +23,62 @@ KEYS_PER_PAGE = 50
 FILTERED_COUNT_BOUND = 1_000
 
 
-def _keys(request, project, member_ids, keys=None):
-    form = KeyFilterForm(project, member_ids, request.GET)
-    if keys is None:
-        # Bucket names in each key's row: no second query, no queryset a key.
-        keys = key_audit.with_bucket_list(project.access_keys.all())
-    keys = keys.select_related("created_by")
+# Anyone with a key here: one index probe per user, not a join over every key.
+HAS_KEYS_SQL = """EXISTS (
+    SELECT 1 FROM accesskeys_accesskey k WHERE k.project_id = %(project)s AND k.created_by_id = u.id
+)"""
+
+
+def _people_and_keys(request, project):
+    """The people the page names (members and the creators of the project's keys),
+    the key filters read from the query string and the keys they choose, in the
+    page's order (not yet read)."""
+    named = people(project, also=HAS_KEYS_SQL)
+    buckets = list(project.buckets.order_by("name").values_list("id", "name"))
+    form = KeyFilterForm(named, buckets, request.GET)
     filters = form.filters()
+    keys = project.access_keys.all()
     keys = keys.none() if filters is None else key_audit.filter_keys(keys, filters)
     # The order of the access_audit_ci index: a page is a short index range.
-    return form, keys.order_by(*AUDIT_ORDER)
+    return named, form, filters, keys.order_by(*AUDIT_ORDER)
 
 
 def audit(request, public_id):
     project = load_project(request, public_id, admin=True)
-    member_ids = project.member_ids()
     now = timezone.now()
-
-    key_form, keys = _keys(request, project, member_ids)
-    bound = FILTERED_COUNT_BOUND if key_form.filters_chosen() else None
+    named, key_form, filters, keys = _people_and_keys(request, project)
+    bound = FILTERED_COUNT_BOUND if filters is not None and filters.narrowed else None
     key_page = BoundedPaginator(keys, KEYS_PER_PAGE, bound=bound).get_page(request.GET.get("kpage"))
-    key_rows = [
-        {
-            "key": key,
-            "creator": key_audit.creator_label(key, member_ids),
-            "permissions": key.permission_labels(),
-            "object_lock": key.object_lock_labels(),
-            "notification": key.notification_labels(),
-            "buckets": key_audit.bucket_names(key),
-            "risks": key_audit.risks(key, now, member_ids),
-        }
-        for key in key_page
-    ]
-
+    # Counted and paged without them, the page's keys come with their bucket names in
+    # each key's row (no second query, no queryset a key), as plain values.
+    page_keys = key_audit.with_bucket_list(key_page.object_list)
+    key_page.object_list = list(key_audit.audited_keys(page_keys, key_form.member_ids, now))
+    keys_url = reverse("accesskeys:index", args=[project.public_id])
+    key_pages = pager(request, "kpage", key_page)
     ctx = {
-        "stale": _stale_live_ids(key_form, keys, now),
+        "stale": _stale_live_ids(filters, keys, now),
         "key_form": key_form,
+        "key_fields": filter_fields(key_form),
         "key_page": key_page,
-        "key_rows": key_rows,
-        "key_hidden": query_without(request, KEY_FIELDS + ["kpage", "page"]),
-        "key_pages": pager(request, "kpage", key_page),
-        "csv_query": request.GET.urlencode(),
         # A key's details are at keys_url + "<id>/" (accesskeys/urls.py).
-        "keys_url": reverse("accesskeys:index", args=[project.public_id]),
+        "key_rows": audit_rows.rows(key_page.object_list, keys_url),
+        "key_hidden": query_without(request, KEY_FIELDS + ["kpage", "page"]),
+        "key_pages": key_pages,
+        "key_pager": audit_pager.nav(key_pages, key_page, "Keys pages", "keys"),
+        "csv_query": request.GET.urlencode(),
         "page": "audit",
-        **event_log_context(request, project, member_ids),
+        **event_log_context(request, project, named),
     }
     return render(request, "accesskeys/audit.html", ctx)
 
 
 def keys_csv(request, public_id):
     project = load_project(request, public_id, admin=True)
-    member_ids = project.member_ids()
+    _, form, _, keys = _people_and_keys(request, project)
     # Bucket names come in each key's row (no prefetch), so the whole export is one
     # query read through a cursor.
-    keys = key_audit.with_bucket_list(project.access_keys.all())
-    _, keys = _keys(request, project, member_ids, keys=keys)
-    rows = key_audit.key_csv_rows(keys, member_ids, chunk_size=EXPORT_CHUNK)
+    keys = key_audit.with_bucket_list(keys)
+    rows = key_audit.key_csv_rows(keys, form.member_ids, chunk_size=EXPORT_CHUNK)
     return csv_response(key_audit.KEYS_CSV_HEADER, rows, project, "access-keys")
 
 
@@ -84,11 +86,10 @@ def keys_csv(request, public_id):
 BULK_LIMIT = 100
 
 
-def _stale_live_ids(form, keys, now) -> dict | None:
+def _stale_live_ids(filters, keys, now) -> dict | None:
     """With "Not used in 90 days" chosen: the live keys found, for bulk Rotate and
     Delete (whose confirmations name them); those registered through the API
     are deleted with their key, not rotated."""
-    filters = form.filters()
     if filters is None or not filters.not_used_recently:
         return None
     live = keys.filter(revoked_at__isnull=True).filter(

@@ -27,3 +27,16 @@ def minute(moment: datetime) -> str:
 def iso(moment: datetime) -> str:
     """The machine-readable form for `<time datetime>` (the filter's "c")."""
     return timezone.localtime(moment).isoformat()
+
+
+def day_time(moment: datetime, *, seconds: bool = False, zone: bool = False) -> str:
+    """'Dec 4, 2026 09:05' (the filter's "M j, Y H:i", no comma: the Audit page);
+    with seconds 'Dec 4, 2026 09:05:07' ("M j, Y H:i:s"), with the zone
+    'Dec 4, 2026 09:05 UTC' ("M j, Y H:i T")."""
+    moment = timezone.localtime(moment)
+    text = f"{MONTHS[moment.month - 1]} {moment.day}, {moment.year} {moment:%H:%M}"
+    if seconds:
+        text += f":{moment:%S}"
+    if zone:
+        text += f" {moment.tzname()}"
+    return text

@@ -5,19 +5,65 @@ keys above this log.
 """
 
 import json
+from dataclasses import dataclass
 
 from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import Exists, OuterRef, Q
 
-from console import event_text
+from console import audit_pager, event_rows
 from console.event_log_forms import EVENT_FIELDS, EventFilterForm
 from console.exports import EXPORT_CHUNK, csv_response
 from console.membership import load_project
-from console.models import AuditEvent, User
+from console.models import AuditEvent
 from console.paging import BoundedPaginator
+from console.widgets import filter_fields
 
 EVENTS_PER_PAGE = 25
+
+
+@dataclass(frozen=True)
+class Person:
+    """Someone the Audit page names."""
+
+    id: int
+    email: str
+    member: bool  # a current member: in the project, with an active account
+    own_events: bool  # has sign-ins or sign-outs of their own (events of no project)
+
+
+# Each person: id, email, whether a current member (an active account in the
+# project: Project.member_ids), whether they have sign-ins or sign-outs of their own
+# (events of no project). Written out rather than through the ORM, whose three
+# subqueries cost more to build than the Audit page's fifty rows of keys.
+PEOPLE_SQL = """
+SELECT u.id, u.email,
+    u.is_active AND EXISTS (
+        SELECT 1 FROM console_membership m WHERE m.project_id = %(project)s AND m.user_id = u.id
+    ) AS member,
+    EXISTS (
+        SELECT 1 FROM console_auditevent e WHERE e.project_id IS NULL
+        AND (e.actor_id = u.id OR (e.actor_id IS NULL AND e.actor_email = u.email))
+    ) AS own_events
+FROM console_user u
+WHERE u.is_active AND EXISTS (
+    SELECT 1 FROM console_membership m WHERE m.project_id = %(project)s AND m.user_id = u.id
+){also}
+ORDER BY u.email
+"""
+
+
+def people(project, also: str = "") -> list[Person]:
+    """The project's current members, by email, in one query; `also`: a constant SQL
+    condition on a user `u` (it may use %(project)s) that names others too (the
+    Audit page: whoever made a key here)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            PEOPLE_SQL.format(also=f" OR {also}" if also else ""), {"project": project.id}
+        )
+        return [
+            Person(user_id, email, bool(member), bool(own_events))
+            for user_id, email, member, own_events in cursor.fetchall()
+        ]
 
 
 def _event_parts(project, members: dict[int, str]):
@@ -77,7 +123,8 @@ class EventLog:
             # that the planner reads that index rather than gamble on the table.
             ids = [part.order_by(*NEWEST_FIRST).values_list("pk")[:limit] for part in self.parts]
             return self._union(ids)[:limit].count()
-        return min(sum(part[:limit].count() for part in self.parts), limit)
+        # SQLite cannot limit each part of a union: the union's first `limit` rows.
+        return self._union([part.values_list("pk") for part in self.parts])[:limit].count()
 
     def values_iterator(self, fields: tuple[str, ...], chunk_size: int):
         """Every event's `fields` as a tuple, newest first, through a server-side cursor
@@ -104,26 +151,19 @@ SELECT email FROM actors WHERE email IS NOT NULL
 """
 
 
-def _actor_emails(project, member_ids) -> list[str]:
+def _actor_emails(project, people: list[Person]) -> list[str]:
     """Everyone the event log can show: actors of the project's events, and members
     with a sign-in or sign-out of their own."""
     with connection.cursor() as cursor:
         cursor.execute(PROJECT_ACTORS_SQL, [project.id, project.id])
         emails = {email for (email,) in cursor.fetchall()}
-    own_events = AuditEvent.objects.filter(project__isnull=True).filter(
-        Q(actor_id=OuterRef("pk")) | Q(actor__isnull=True, actor_email=OuterRef("email"))
-    )
-    emails.update(
-        User.objects.filter(id__in=member_ids)
-        .filter(Exists(own_events))
-        .values_list("email", flat=True)
-    )
+    emails.update(p.email for p in people if p.member and p.own_events)
     return sorted(emails)
 
 
-def _events(request, project, member_ids):
-    members = dict(User.objects.filter(id__in=member_ids).values_list("id", "email"))
-    form = EventFilterForm(_actor_emails(project, member_ids), request.GET)
+def _events(request, project, people: list[Person]):
+    members = {p.id: p.email for p in people if p.member}
+    form = EventFilterForm(_actor_emails(project, people), request.GET)
     if form.is_valid() and form.cleaned_data["actor"]:
         # Only the chosen person's own sign-ins can match: leave out the parts of the
         # others, which would each be read through to find nothing.
@@ -156,18 +196,19 @@ def pager(request, param: str, page) -> dict:
     }
 
 
-def event_log_context(request, project, member_ids: set[int]) -> dict:
-    """What the event log section of the Audit page shows."""
-    event_form, events = _events(request, project, member_ids)
+def event_log_context(request, project, people: list[Person]) -> dict:
+    """What the event log section of the Audit page shows (`people`: as people() finds them)."""
+    event_form, events = _events(request, project, people)
     event_page = BoundedPaginator(events, EVENTS_PER_PAGE).get_page(request.GET.get("page"))
-    for event in event_page:
-        event.details_text = event_text.describe(event.action, event.details)
-        event.browser = event_text.browser_on_os(event.user_agent)
+    event_pages = pager(request, "page", event_page)
     return {
         "event_form": event_form,
+        "event_fields": filter_fields(event_form),
         "event_page": event_page,
+        "event_rows": event_rows.rows(event_page),
         "event_hidden": query_without(request, EVENT_FIELDS + ["page"]),
-        "event_pages": pager(request, "page", event_page),
+        "event_pages": event_pages,
+        "event_pager": audit_pager.nav(event_pages, event_page, "Event log pages", "events"),
     }
 
 
@@ -180,7 +221,7 @@ EVENTS_CSV_FIELDS = ("created_at", "action", "actor_email", "ip_address", "user_
 
 def events_csv(request, public_id):
     project = load_project(request, public_id, admin=True)
-    _, events = _events(request, project, project.member_ids())
+    _, events = _events(request, project, people(project))
     actions = dict(AuditEvent.Action.choices)
     rows = (
         [

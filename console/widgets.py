@@ -1,17 +1,37 @@
-"""Form widgets that render in Python what Django renders through templates.
+"""Form widgets and fields that render in Python what Django renders through templates.
 
-Django's Select renders each option through a template of its own: the Audit
-page's seven filter menus cost more than its fifty rows of keys. The markup is
-the same as Django's (name, id, aria and required attributes, the first
-matching option selected), without option groups, which these menus do not use.
+Django's Select renders each option through a template of its own, and a form
+field through a template again (its label, widget and errors): the Audit page's
+eleven filters cost more than its fifty rows of keys. The markup is the same as
+Django's and console/field.html's (name, id, aria and required attributes, the
+first matching option selected), without option groups or help texts, which these
+filters do not use. Every text goes through `escape` (the standard library's
+html.escape, which Django's own escape calls) or format_html.
 """
 
-from django import forms
-from django.forms.utils import flatatt
-from django.utils.html import format_html, format_html_join
-from django.utils.safestring import mark_safe
+from html import escape
 
-SELECTED = mark_safe(" selected")  # noqa: S308 (a constant)
+from django import forms
+from django.forms.boundfield import BoundField
+from django.forms.utils import flatatt
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
+
+
+def _options(choices, values: list[str]) -> str:
+    """The `<option>`s of `choices`, the first whose value is in `values` selected."""
+    options, chosen = [], False
+    for option_value, label in choices:
+        if isinstance(label, list | tuple):
+            raise NotImplementedError("PlainSelect has no option groups")
+        option_value = "" if option_value is None else str(option_value)
+        selected = not chosen and option_value in values
+        chosen |= selected
+        options.append(
+            f'  <option value="{escape(option_value)}"{" selected" if selected else ""}>'
+            f"{escape(str(label))}</option>"
+        )
+    return "\n".join(options)
 
 
 class PlainSelect(forms.Select):
@@ -19,21 +39,10 @@ class PlainSelect(forms.Select):
         if self.allow_multiple_selected:
             raise NotImplementedError("PlainSelect selects one value")
         attrs = self.build_attrs(self.attrs, attrs)
-        values = self.format_value(value)
-        options, chosen = [], False
-        for option_value, label in self.choices:
-            if isinstance(label, list | tuple):
-                raise NotImplementedError("PlainSelect has no option groups")
-            option_value = "" if option_value is None else str(option_value)
-            selected = not chosen and option_value in values
-            chosen |= selected
-            options.append((option_value, SELECTED if selected else "", label))
-        return format_html(
-            '<select name="{}"{}>\n{}\n</select>',
-            name,
-            flatatt(attrs),
-            format_html_join("\n", '  <option value="{}"{}>{}</option>', options),
-        )
+        options = _options(self.choices, self.format_value(value))
+        # Safe: flatatt escapes the attributes, _options every text.
+        html = f'<select name="{escape(name)}"{flatatt(attrs)}>\n{options}\n</select>'
+        return mark_safe(html)  # noqa: S308
 
 
 class PlainInputMixin:
@@ -82,3 +91,50 @@ class PlainTextarea(forms.Textarea):
             flatatt(widget["attrs"]),
             widget["value"] or "",
         )
+
+
+def _select_field(field: BoundField) -> str:
+    """console/field.html with a PlainSelect: the label, the menu, the errors."""
+    field_id, errors = field.auto_id, field.errors
+    aria = f' aria-describedby="{field_id}_error" aria-invalid="true"' if errors else ""
+    options = _options(field.field.choices, field.field.widget.format_value(field.value()))
+    html = (
+        f'<div class="field{" has-error" if errors else ""}">\n'
+        f'  <label for="{field_id}">{escape(str(field.label))}</label>\n'
+        f'  <select name="{field.html_name}"{aria} id="{field_id}">\n{options}\n</select>\n'
+    )
+    if errors:
+        items = "".join(f"<li>{escape(str(error))}</li>" for error in errors)
+        html += (
+            f'  <div class="field-errors" id="{field_id}_error" role="alert">\n'
+            f"    <ul>{items}</ul>\n  </div>\n"
+        )
+    return html + "</div>\n"
+
+
+def _checkbox_field(field: BoundField) -> str:
+    """A checkbox before its label."""
+    checked = " checked" if field.field.widget.check_test(field.value()) else ""
+    return (
+        f'<div class="field checkbox-field"><input type="checkbox" name="{field.html_name}" '
+        f'id="{field.auto_id}"{checked}> <label for="{field.auto_id}">'
+        f"{escape(str(field.label))}</label></div>\n"
+    )
+
+
+def filter_fields(form: forms.Form) -> SafeString:
+    """A filter form's fields in their order, its menus (PlainSelect) as
+    console/field.html writes a field, its checkboxes before their labels."""
+    html = []
+    for name, form_field in form.fields.items():
+        field = form[name]
+        if form_field.help_text:
+            raise NotImplementedError("filter fields have no help text")
+        if isinstance(form_field.widget, PlainSelect):
+            html.append(_select_field(field))
+        elif isinstance(form_field.widget, forms.CheckboxInput):
+            html.append(_checkbox_field(field))
+        else:
+            raise NotImplementedError(f"{name}: a filter is a PlainSelect or a checkbox")
+    # Safe: every text went through escape(); names and ids are the form's own.
+    return mark_safe("".join(html))  # noqa: S308

@@ -205,9 +205,11 @@ KEYS_CSV_HEADER = [
 ]
 
 
-# What a row of the keys CSV reads: plain values of each key's row, no model
-# instances (building a million of them cost most of an export's time).
-_CSV_COLUMNS = (
+# What an audited key's row reads: plain values of each key's row, no model
+# instances (building a million of them cost most of an export's time, and most
+# of the Audit page's).
+_COLUMNS = (
+    "id",
     "name",
     "type",
     "revoked_at",
@@ -229,44 +231,93 @@ _CSV_COLUMNS = (
 _PERMISSION_COLUMNS = tuple(p.field for p in PERMISSIONS)
 
 
-def key_csv_rows(keys: QuerySet, member_ids: set[int], chunk_size: int, now=None):
-    """The CSV rows of `keys` (annotated by with_bucket_list, in the export's order),
-    read through a server-side cursor `chunk_size` rows at a time."""
+@dataclass(slots=True)
+class AuditedKey:
+    """A key as the Audit page and the keys CSV say it: words, lists and times."""
+
+    id: int
+    name: str
+    type: str  # "S3 Credentials"
+    status: str  # active, expired or revoked
+    creator: str  # "bob@example.com", "… (former member)", "Deleted user (former member)"
+    former_member: bool
+    created_at: datetime
+    full_access: bool
+    permissions: list[str]  # basic, then object lock, then bucket notification
+    object_lock: list[str]
+    notification: list[str]
+    all_buckets: bool
+    buckets: list[str]  # the buckets it is limited to (none with all_buckets)
+    restrictions: list[str]  # prefixes, object lifetime, a registered grant's others
+    not_after: datetime | None
+    last_used_at: datetime | None
+    risks: list[str]
+    description: str
+
+
+def audited_keys(keys: QuerySet, member_ids: set[int], now=None, chunk_size: int | None = None):
+    """Each of `keys` (annotated by with_bucket_list, in their order) as an
+    AuditedKey; with `chunk_size`, read through a server-side cursor that many
+    rows at a time (the exports)."""
     now = now or timezone.now()
     types = dict(AccessKey.Type.choices)
-    first_permission = len(_CSV_COLUMNS)
-    labels = {
-        group: [
-            (first_permission + i, p.label) for i, p in enumerate(PERMISSIONS) if p.group == group
-        ]
+    first_permission = len(_COLUMNS)
+    basic, object_lock, notification = (
+        [(first_permission + i, p.label) for i, p in enumerate(PERMISSIONS) if p.group == group]
         for group in (permissions.BASIC, permissions.OBJECT_LOCK, permissions.NOTIFICATION)
-    }
-    basic, object_lock, notification = labels.values()
-    values = keys.values_list(*_CSV_COLUMNS, *_PERMISSION_COLUMNS)
-    for row in values.iterator(chunk_size=chunk_size):
-        (name, type_, revoked_at, not_after, creator_id, creator_email, created_at,
+    )
+    values = keys.values_list(*_COLUMNS, *_PERMISSION_COLUMNS)
+    rows = values.iterator(chunk_size=chunk_size) if chunk_size else values
+    for row in rows:
+        (id_, name, type_, revoked_at, not_after, creator_id, creator_email, created_at,
          full_access, bypass, all_buckets, bucket_list, last_used_at, description,
          prefixes, max_object_ttl, other_restrictions) = row[
             :first_permission
         ]  # fmt: skip
         status = key_status(revoked_at, not_after, now)
         former = creator_id not in member_ids
+        yield AuditedKey(
+            id=id_,
+            name=name,
+            type=types.get(type_, type_),
+            status=status,
+            creator=_creator_label(creator_id, creator_email, member_ids),
+            former_member=former,
+            created_at=created_at,
+            full_access=full_access,
+            permissions=[label for i, label in basic if row[i]],
+            object_lock=[label for i, label in object_lock if row[i]],
+            notification=[label for i, label in notification if row[i]],
+            all_buckets=all_buckets,
+            buckets=[] if all_buckets else sorted((bucket_list or "").split()),
+            restrictions=restriction_notes(prefixes, max_object_ttl, other_restrictions),
+            not_after=not_after,
+            last_used_at=last_used_at,
+            risks=_risks(status, full_access, bypass, not_after, created_at, now, former),
+            description=description,
+        )
+
+
+def key_csv_rows(keys: QuerySet, member_ids: set[int], chunk_size: int, now=None):
+    """The CSV rows of `keys` (annotated by with_bucket_list, in the export's order):
+    what the Audit page says of each, read `chunk_size` rows at a time."""
+    for key in audited_keys(keys, member_ids, now, chunk_size=chunk_size):
         yield [
-            name,
-            types.get(type_, type_),
-            STATUS_LABELS[status],
-            _creator_label(creator_id, creator_email, member_ids),
-            _iso(created_at),
-            ", ".join(label for i, label in basic if row[i]),
-            ", ".join(label for i, label in object_lock if row[i]),
-            ", ".join(label for i, label in notification if row[i]),
-            "All buckets" if all_buckets else ", ".join(sorted((bucket_list or "").split())),
-            "; ".join(restriction_notes(prefixes, max_object_ttl, other_restrictions)),
-            _iso(not_after) or "Never",
-            _iso(last_used_at) or "Never",
-            "; ".join(_risks(status, full_access, bypass, not_after, created_at, now, former)),
-            "yes" if former else "no",
-            description,
+            key.name,
+            key.type,
+            STATUS_LABELS[key.status],
+            key.creator,
+            _iso(key.created_at),
+            ", ".join(key.permissions),
+            ", ".join(key.object_lock),
+            ", ".join(key.notification),
+            "All buckets" if key.all_buckets else ", ".join(key.buckets),
+            "; ".join(key.restrictions),
+            _iso(key.not_after) or "Never",
+            _iso(key.last_used_at) or "Never",
+            "; ".join(key.risks),
+            "yes" if key.former_member else "no",
+            key.description,
         ]
 
 

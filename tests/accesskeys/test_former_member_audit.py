@@ -34,11 +34,11 @@ def test_the_audit_page_filters_former_members_keys(admin_client, project, admin
 
     response = admin_client.get(reverse("audit", args=[project.public_id]), {"former": "on"})
 
-    names = sorted(row["key"].name for row in response.context["key_rows"])
+    names = sorted(key.name for key in response.context["key_page"])
     assert names == ["bobs", "orphan"]
     assert "Created by former members" in response.content.decode()
     risky = admin_client.get(reverse("audit", args=[project.public_id]), {"risky": "on"})
-    assert sorted(row["key"].name for row in risky.context["key_rows"]) == ["bobs", "orphan"]
+    assert sorted(key.name for key in risky.context["key_page"]) == ["bobs", "orphan"]
 
 
 def test_the_api_lists_former_members_keys(project, admin, member, admin_token):

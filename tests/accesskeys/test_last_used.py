@@ -65,7 +65,7 @@ def test_key_details_show_last_used(admin_client, project, admin):
 def test_the_audit_filter_finds_keys_not_used_in_90_days(admin_client, project, used_keys):
     response = admin_client.get(f"/projects/{project.public_id}/audit/?unused=on")
 
-    assert [row["key"].name for row in response.context["key_rows"]] == ["never", "stale"]
+    assert [key.name for key in response.context["key_page"]] == ["never", "stale"]
     assert "Not used in 90 days" in response.content.decode()
 
 

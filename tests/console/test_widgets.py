@@ -56,10 +56,11 @@ def test_it_renders_what_djangos_select_renders(data, field_options):
 def test_the_audit_filters_render_as_before(admin_client, project):
     from accesskeys.key_audit_forms import KeyFilterForm
     from console.event_log_forms import EventFilterForm
+    from console.event_log_views import Person
 
     query = {"type": "api_key", "status": "expired", "creator": "999", "action": "sign_in"}
     for plain in (
-        KeyFilterForm(project, {1}, query),
+        KeyFilterForm([Person(1, "a@example.com", True, False)], [(1, "photos")], query),
         EventFilterForm(["a@example.com"], query),
     ):
         plain.is_valid()
@@ -69,3 +70,37 @@ def test_the_audit_filters_render_as_before(admin_client, project):
             django_field = plain[name]
             expected = django_field.as_widget(widget=forms.Select(choices=field.choices))
             assert Elements(str(django_field)).elements == Elements(expected).elements, name
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {},
+        {"type": "api_key", "status": "expired", "unused": "on", "risky": "on", "creator": "2"},
+        {"creator": "999", "bucket": "x", "permission": "<b>", "action": "nope", "actor": "b@x"},
+    ],
+)
+def test_the_filter_fields_render_as_the_field_template_did(query):
+    """filter_fields writes what console/field.html wrote for each menu (label, menu,
+    errors), and each checkbox before its label, as the Audit page wrote them."""
+    from django.template.loader import render_to_string
+
+    from accesskeys.key_audit_forms import KeyFilterForm
+    from console.event_log_forms import EventFilterForm
+    from console.event_log_views import Person
+    from console.widgets import filter_fields
+
+    people = [Person(1, "a@example.com", True, True), Person(2, "<b>@example.com", False, False)]
+    for form in (
+        KeyFilterForm(people, [(1, "photos"), (2, "logs")], query),
+        EventFilterForm(["a@example.com", "b&c@example.com"], query),
+    ):
+        form.is_valid()
+        expected = "".join(
+            render_to_string("console/field.html", {"field": form[name]})
+            if isinstance(field.widget, PlainSelect)
+            else f'<div class="field checkbox-field">{form[name]} '
+            f'<label for="{form[name].id_for_label}">{field.label}</label></div>'
+            for name, field in form.fields.items()
+        )
+        assert Elements(filter_fields(form)).elements == Elements(expected).elements

@@ -25,9 +25,9 @@ PAGE_QUERIES = {
     # the count (bounded), the page's rows (a first page: no ids first, console/paging.py).
     "keys": 6,
     "keys fragment": 6,
-    # + memberships, the key with its creator and replacement, the project's members
+    # + memberships, the key with its creator, its replacement, the project's members
     # (a key of all buckets, neither replacing nor registered from another).
-    "key details": 5,
+    "key details": 6,
     # + memberships.
     "new access": 3,
     # + memberships, the project's members, invitations.

@@ -84,8 +84,7 @@ def may_rotate(membership, key: AccessKey) -> bool:
 
 
 def replacement_of(key: AccessKey) -> AccessKey | None:
-    """The key made to replace this one, if any (read with the key when the query
-    selected `replaced_by`, else one query)."""
+    """The key made to replace this one, if any: one query, then kept on the key."""
     try:
         return key.replaced_by
     except AccessKey.DoesNotExist:

@@ -34,15 +34,20 @@ class Person:
 # Each person: id, email, whether a current member (an active account in the
 # project: Project.member_ids), whether they have sign-ins or sign-outs of their own
 # (events of no project). Written out rather than through the ORM, whose three
-# subqueries cost more to build than the Audit page's fifty rows of keys.
+# subqueries cost more to build than the Audit page's fifty rows of keys. Sign-ins
+# by user and by email (a failed one) are two EXISTS, each one probe of its own
+# index (event_no_project_actor, event_no_project_email): one EXISTS with an OR read
+# every event of no project, 24 ms a person at a million events.
 PEOPLE_SQL = """
 SELECT u.id, u.email,
     u.is_active AND EXISTS (
         SELECT 1 FROM console_membership m WHERE m.project_id = %(project)s AND m.user_id = u.id
     ) AS member,
     EXISTS (
-        SELECT 1 FROM console_auditevent e WHERE e.project_id IS NULL
-        AND (e.actor_id = u.id OR (e.actor_id IS NULL AND e.actor_email = u.email))
+        SELECT 1 FROM console_auditevent e WHERE e.project_id IS NULL AND e.actor_id = u.id
+    ) OR EXISTS (
+        SELECT 1 FROM console_auditevent e WHERE e.project_id IS NULL AND e.actor_id IS NULL
+        AND e.actor_email = u.email
     ) AS own_events
 FROM console_user u
 WHERE u.is_active AND EXISTS (

@@ -14,7 +14,6 @@ from html import escape
 from django import forms
 from django.forms.boundfield import BoundField
 from django.forms.utils import flatatt
-from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
 
@@ -45,23 +44,27 @@ class PlainSelect(forms.Select):
         return mark_safe(html)  # noqa: S308
 
 
+def attributes(attrs: dict) -> str:
+    """A widget's attributes as Django's attrs.html writes them, in their order: True
+    bare, False left out, anything else as text; every value escaped."""
+    return "".join(
+        f" {name}" if value is True else f' {name}="{escape(str(value))}"'
+        for name, value in attrs.items()
+        if value is not False
+    )
+
+
 class PlainInputMixin:
-    """An <input> (or <textarea>) written in Python, with the markup of Django's templates:
-    the same value formatting (`get_context`: a password is not shown again, a date is
-    formatted) and the same attributes (`flatatt`: True bare, False and None left out)."""
+    """An <input> written in Python, with the markup of Django's template: the same
+    value formatting (`get_context`: a password is not shown again, a date is
+    formatted) and the same attributes, in the same order."""
 
     def render(self, name, value, attrs=None, renderer=None):
         widget = self.get_context(name, value, attrs)["widget"]
-        if widget["value"] is None:
-            return format_html(
-                '<input type="{}" name="{}"{}>', widget["type"], name, flatatt(widget["attrs"])
-            )
-        return format_html(
-            '<input type="{}" name="{}" value="{}"{}>',
-            widget["type"],
-            name,
-            widget["value"],
-            flatatt(widget["attrs"]),
+        shown = "" if widget["value"] is None else f' value="{escape(str(widget["value"]))}"'
+        return mark_safe(  # noqa: S308 (every value escaped)
+            f'<input type="{escape(widget["type"])}" name="{escape(name)}"{shown}'
+            f"{attributes(widget['attrs'])}>"
         )
 
 
@@ -85,11 +88,9 @@ class PlainTextarea(forms.Textarea):
     def render(self, name, value, attrs=None, renderer=None):
         widget = self.get_context(name, value, attrs)["widget"]
         # The newline after the start tag, as Django writes it (a parser drops it).
-        return format_html(
-            '<textarea name="{}"{}>\n{}</textarea>',
-            name,
-            flatatt(widget["attrs"]),
-            widget["value"] or "",
+        return mark_safe(  # noqa: S308 (every value escaped)
+            f'<textarea name="{escape(name)}"{attributes(widget["attrs"])}>\n'
+            f"{escape(str(widget['value'] or ''))}</textarea>"
         )
 
 

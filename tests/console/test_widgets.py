@@ -1,10 +1,11 @@
-"""PlainSelect renders what Django's Select renders, without a template per option."""
+"""The Plain widgets render what Django's widgets render, without templates."""
 
 from html.parser import HTMLParser
 
 import pytest
 from django import forms
 
+from console import widgets
 from console.widgets import PlainSelect
 
 
@@ -104,3 +105,23 @@ def test_the_filter_fields_render_as_the_field_template_did(query):
             for name, field in form.fields.items()
         )
         assert Elements(filter_fields(form)).elements == Elements(expected).elements
+
+
+@pytest.mark.parametrize(
+    ("plain", "django_widget"),
+    [
+        (widgets.PlainTextInput, forms.TextInput),
+        (widgets.PlainPasswordInput, forms.PasswordInput),
+        (widgets.PlainNumberInput, forms.NumberInput),
+        (widgets.PlainDateInput, forms.DateInput),
+        (widgets.PlainTextarea, forms.Textarea),
+    ],
+)
+def test_the_plain_inputs_write_what_djangos_templates_write(plain, django_widget):
+    attrs = {"placeholder": '"e.g." <b>&', "maxlength": 100, "autocomplete": "off"}
+    extra = {"id": "na-x", "required": True, "aria-invalid": "true", "disabled": False}
+    for value in (None, "", 'say "<script>" & go', 42):
+        ours = plain(attrs=attrs).render("x", value, attrs=extra)
+        theirs = django_widget(attrs=attrs).render("x", value, attrs=extra)
+        assert ours == theirs, (value, ours, theirs)
+        assert "<script>" not in ours

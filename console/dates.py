@@ -20,8 +20,7 @@ def day(moment: datetime) -> str:
 
 def minute(moment: datetime) -> str:
     """'Dec 4, 2026, 09:05' (the filter's "M j, Y, H:i")."""
-    moment = timezone.localtime(moment)
-    return f"{MONTHS[moment.month - 1]} {moment.day}, {moment.year}, {moment:%H:%M}"
+    return f"{day(moment)}, {timezone.localtime(moment):%H:%M}"
 
 
 def iso(moment: datetime) -> str:
@@ -34,7 +33,7 @@ def day_time(moment: datetime, *, seconds: bool = False, zone: bool = False) -> 
     with seconds 'Dec 4, 2026 09:05:07' ("M j, Y H:i:s"), with the zone
     'Dec 4, 2026 09:05 UTC' ("M j, Y H:i T")."""
     moment = timezone.localtime(moment)
-    text = f"{MONTHS[moment.month - 1]} {moment.day}, {moment.year} {moment:%H:%M}"
+    text = f"{day(moment)} {moment:%H:%M}"
     if seconds:
         text += f":{moment:%S}"
     if zone:

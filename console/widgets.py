@@ -6,14 +6,13 @@ eleven filters cost more than its fifty rows of keys. The markup is the same as
 Django's and console/field.html's (name, id, aria and required attributes, the
 first matching option selected), without option groups or help texts, which these
 filters do not use. Every text goes through `escape` (the standard library's
-html.escape, which Django's own escape calls) or format_html.
+html.escape, which Django's own escape calls).
 """
 
 from html import escape
 
 from django import forms
 from django.forms.boundfield import BoundField
-from django.forms.utils import flatatt
 from django.utils.safestring import SafeString, mark_safe
 
 
@@ -33,17 +32,6 @@ def _options(choices, values: list[str]) -> str:
     return "\n".join(options)
 
 
-class PlainSelect(forms.Select):
-    def render(self, name, value, attrs=None, renderer=None):
-        if self.allow_multiple_selected:
-            raise NotImplementedError("PlainSelect selects one value")
-        attrs = self.build_attrs(self.attrs, attrs)
-        options = _options(self.choices, self.format_value(value))
-        # Safe: flatatt escapes the attributes, _options every text.
-        html = f'<select name="{escape(name)}"{flatatt(attrs)}>\n{options}\n</select>'
-        return mark_safe(html)  # noqa: S308
-
-
 def attributes(attrs: dict) -> str:
     """A widget's attributes as Django's attrs.html writes them, in their order: True
     bare, False left out, anything else as text; every value escaped."""
@@ -52,6 +40,17 @@ def attributes(attrs: dict) -> str:
         for name, value in attrs.items()
         if value is not False
     )
+
+
+class PlainSelect(forms.Select):
+    def render(self, name, value, attrs=None, renderer=None):
+        if self.allow_multiple_selected:
+            raise NotImplementedError("PlainSelect selects one value")
+        attrs = self.build_attrs(self.attrs, attrs)
+        options = _options(self.choices, self.format_value(value))
+        # Safe: attributes() and _options escape every text.
+        html = f'<select name="{escape(name)}"{attributes(attrs)}>\n{options}\n</select>'
+        return mark_safe(html)  # noqa: S308
 
 
 class PlainInputMixin:

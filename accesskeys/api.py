@@ -69,8 +69,13 @@ def access_out(key: AccessKey, member_ids: set[int]) -> AccessKey:
 
 
 def keys_of(request):
-    return AccessKey.objects.filter(project=request.project).select_related(
-        "created_by", "replaced_by"
+    # The replacements in a query of their own (one for a whole page): joined to the
+    # keys, SQLite scanned every key for each row's once ANALYZE had counted
+    # replaces_id's NULLs (22 ms for a page of 10 at 10,000 keys).
+    return (
+        AccessKey.objects.filter(project=request.project)
+        .select_related("created_by")
+        .prefetch_related("replaced_by")
     )
 
 

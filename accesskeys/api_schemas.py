@@ -123,7 +123,7 @@ class AccessOut(Schema):
 
     @staticmethod
     def resolve_replaced_by(key: AccessKey) -> int | None:
-        """The key that replaced this one (selected with it), if any."""
+        """The key that replaced this one (prefetched with it), if any."""
         try:
             return key.replaced_by.id
         except AccessKey.DoesNotExist:

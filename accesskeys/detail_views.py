@@ -48,6 +48,7 @@ def detail(request, public_id, key_id):
     member_ids = project.member_ids()
     granted = key.granted()
     buckets = key_audit.bucket_names(key)
+    prefixed_buckets = {bucket for bucket, _ in key.prefixes}
     ctx = {
         "key": key,
         "credential_type": CREDENTIAL_TYPES[key.type],
@@ -64,9 +65,7 @@ def detail(request, public_id, key_id):
         "full_access_grants": permissions.full_access_grants(),
         "buckets": buckets,
         # Buckets the key reaches whole, beside those limited to prefixes.
-        "whole_buckets": [
-            name for name in buckets if name not in {bucket for bucket, _ in key.prefixes}
-        ],
+        "whole_buckets": [name for name in buckets if name not in prefixed_buckets],
         "risks": key_audit.risks(key, member_ids=member_ids),
         "path_encryption": path_encryption_label(project, key),
         "may_update": key.revoked_at is None and access_rules.may_change(request.membership, key),

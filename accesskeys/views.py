@@ -106,10 +106,14 @@ def _table_context(request, project) -> dict:
     # Only the columns shown: the sort then moves small rows, not whole users.
     keys = keys.only(*TABLE_FIELDS).order_by(*SORTS[state.sort])
 
-    # A search counts its matches only up to SEARCH_COUNT_BOUND: finding them means
-    # testing each key in the page's order, and "more than 1,000 match" says enough.
-    bound = SEARCH_COUNT_BOUND if state.q else None
-    page = BoundedPaginator(keys, state.size, bound=bound).get_page(state.page)
+    if state.q:
+        # A search counts its matches only up to SEARCH_COUNT_BOUND: finding them means
+        # testing each key in the page's order, and "more than 1,000 match" says enough.
+        paginator = BoundedPaginator(keys, state.size, bound=SEARCH_COUNT_BOUND)
+    else:
+        # The database keeps the count of the project's keys: nothing to count.
+        paginator = BoundedPaginator(keys, state.size, known_count=project.access_key_count)
+    page = paginator.get_page(state.page)
     state.page = page.number
     for key in page.object_list:
         key.creator_is_member = key.created_by_id in member_ids

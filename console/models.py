@@ -93,12 +93,28 @@ class Project(models.Model):
     # Mail each key's creator 7 days and 1 day before it expires (send_expiry_reminders).
     expiry_reminders = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # How many of the project's access keys are not deleted, so that the Access Keys
+    # page says "of 1,234" without counting them. The database keeps it: triggers on
+    # the keys' table (accesskeys migration 0015) see every insert, deletion and
+    # revocation, whichever code or SQL made it. Python never writes it.
+    access_key_count = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         ordering = ["name", "created_at"]
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs):
+        # A project loaded before a key was created must not write its stale count
+        # back: an update writes every field but the count.
+        if not self._state.adding and kwargs.get("update_fields") is None:
+            kwargs["update_fields"] = [
+                f.name
+                for f in self._meta.concrete_fields
+                if not f.primary_key and f.name != "access_key_count"
+            ]
+        super().save(*args, **kwargs)
 
     @property
     def is_managed(self) -> bool:

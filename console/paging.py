@@ -31,13 +31,24 @@ class BoundedPage(Page):
 
 
 class BoundedPaginator(Paginator):
-    def __init__(self, object_list, per_page, bound: int | None = None, **kwargs):
+    def __init__(
+        self,
+        object_list,
+        per_page,
+        bound: int | None = None,
+        known_count: int | None = None,
+        **kwargs,
+    ):
         super().__init__(object_list, per_page, **kwargs)
         self.bound = bound or COUNT_BOUND
+        # A count the database keeps (Project.access_key_count): no counting query.
+        self.known_count = known_count
 
     @cached_property
     def counted(self) -> int:
         """Rows counted, at most bound + 1 (one more than the bound means "more")."""
+        if self.known_count is not None:
+            return min(self.known_count, self.bound + 1)
         count_up_to = getattr(self.object_list, "count_up_to", None)
         if count_up_to is not None:
             return count_up_to(self.bound + 1)

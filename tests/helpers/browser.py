@@ -20,7 +20,11 @@ def sign_in(page, live_server, email: str, password: str) -> None:
     page.goto(f"{live_server.url}/signin/")
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
+    # Until the next page has loaded, its deferred scripts (menus, dialogs) may not
+    # be listening yet: a test's first keypress would beat them, which a person's
+    # never does.
+    with page.expect_navigation():
+        page.get_by_role("button", name="Sign in").click()
 
 
 def wait_for_htmx(page) -> None:

@@ -28,11 +28,12 @@ def _date(moment) -> str:
 
 
 def _creator(key: AccessKey) -> str:
-    if key.created_by is None:
+    # The creator's email kept on the key (AccessKey.creator_email): no join to users.
+    if key.created_by_id is None:
         return '<span class="muted">Deleted user</span>'
     if key.creator_is_member:
-        return escape(key.created_by.email)
-    return f'{escape(key.created_by.email)} <span class="muted">(former member)</span>'
+        return escape(key.creator_email)
+    return f'{escape(key.creator_email)} <span class="muted">(former member)</span>'
 
 
 def _expires(key: AccessKey, expired: bool) -> str:

@@ -50,7 +50,7 @@ COLUMNS = (
     Column(
         "creator",
         "Creator",
-        ("created_by__email",),
+        ("created_by", "creator_email"),
         (F("creator_email").asc(nulls_last=True), Lower("name"), "id"),
         (F("creator_email").desc(nulls_last=True), Lower("name"), "id"),
         only_with_creators=True,

@@ -100,7 +100,7 @@ def _table_context(request, project) -> dict:
     # Creator column shows and which creators have left the project.
     member_ids = project.member_ids()
     show_creator = _has_several_creators(project, member_ids, request.user)
-    keys = project.access_keys.not_revoked().select_related("created_by")
+    keys = project.access_keys.not_revoked()
     if state.q:
         keys = search(keys, state.q)
     # Only the columns shown: the sort then moves small rows, not whole users.

@@ -29,19 +29,15 @@ def path_encryption_for(project, key_type: str) -> str:
     return "Off: object keys are stored readable (null path cipher)"
 
 
-# The key's own columns, and of its creator only the email the page shows.
-DETAIL_FIELDS = (*(field.name for field in AccessKey._meta.concrete_fields), "created_by__email")
-
-
 def detail(request, public_id, key_id):
     project = load_project(request, public_id)
-    # The key with its creator in one query; its replacement (a rotation's new key)
-    # in one more, read once for the page and the Rotate rule: joined to the key,
-    # SQLite's planner scans every key for it once ANALYZE has counted the column's
-    # NULLs. The key it replaces, the key it was registered from and its buckets only
-    # when it has them (most keys have none of the three).
+    # The key in one query (its creator's email is on it); its replacement (a
+    # rotation's new key) in one more, read once for the page and the Rotate rule:
+    # joined to the key, SQLite's planner scans every key for it once ANALYZE has
+    # counted the column's NULLs. The key it replaces, the key it was registered from
+    # and its buckets only when it has them (most keys have none of the three).
     key = get_object_or_404(
-        AccessKey.objects.select_related("created_by").only(*DETAIL_FIELDS),
+        AccessKey,
         id=key_id,
         project=project,
     )

@@ -322,8 +322,8 @@ def key_csv_rows(keys: QuerySet, member_ids: set[int], chunk_size: int, now=None
 
 
 def creator_label(key: AccessKey, member_ids: set[int]) -> str:
-    email = key.created_by.email if key.created_by is not None else None
-    return _creator_label(key.created_by_id, email, member_ids)
+    # The creator's email kept on the key: no query for the user.
+    return _creator_label(key.created_by_id, key.creator_email, member_ids)
 
 
 def _creator_label(user_id: int | None, email: str | None, member_ids: set[int]) -> str:

@@ -8,9 +8,8 @@ from urllib.parse import quote
 
 from django.conf import settings
 
-from accesskeys.models import AccessKey
 from accesskeys.services.access_create import CreateAccessRequest, CreatedAccess, create_access
-from accesskeys.services.access_rules import NAME_MAX_LENGTH
+from accesskeys.services.access_rules import NAME_MAX_LENGTH, free_name
 from console.audit import Origin
 
 SHARE_PERMISSIONS = frozenset({"read", "list"})
@@ -28,16 +27,7 @@ def raw_link(share_url: str, object_key: str = "") -> str:
 
 def _share_name(project, bucket: str, prefix: str) -> str:
     base = f"{SHARE_NAME_PREFIX}{bucket}/{prefix}"[: NAME_MAX_LENGTH - 4]
-    taken = set(
-        AccessKey.objects.not_revoked()
-        .filter(project=project, name__startswith=base)
-        .values_list("name", flat=True)
-    )
-    name, number = base, 1
-    while name in taken:
-        number += 1
-        name = f"{base} {number}"
-    return name
+    return free_name(project.id, base)
 
 
 def create_share(

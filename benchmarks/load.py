@@ -125,7 +125,9 @@ class Client(threading.Thread):
     def list(self, browser, keys_path, keys_url, rng):
         page = rng.randint(1, 50)
         response = browser.get(f"{keys_url}?page={page}")
-        return response.status == 200 and "Showing " in response.text, response.status
+        ok = response.status == 200 and "Showing " in response.text
+        table = response.text.find('id="access-table"')
+        return ok, f"page {page}: {response.status} {response.text[table : table + 300]!r}"
 
     def search(self, browser, keys_path, keys_url, rng):
         term = f"seed-0000{rng.randint(0, 999):03d}"

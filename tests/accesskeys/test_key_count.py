@@ -103,3 +103,17 @@ def test_the_page_says_how_many_keys_from_the_kept_count(admin_client, project, 
     response = admin_client.get(f"/projects/{project.public_id}/access-keys/")
 
     assert "Showing 1–10 of 11" in response.content.decode()
+
+
+def test_a_count_read_before_a_deletion_still_shows_the_last_page(admin_client, project, admin):
+    # Another request deletes a key between this page reading the kept count and
+    # reading its rows: the count says 11 where 10 keys are left.
+    for n in range(10):
+        make_access_key(project, admin, f"key-{n:02d}")
+    Project.objects.filter(pk=project.pk).update(access_key_count=11)
+
+    response = admin_client.get(f"/projects/{project.public_id}/access-keys/?page=2")
+
+    html = response.content.decode()
+    assert "Showing 1–10 of 10" in html
+    assert [key.name for key in response.context["keys_page"].object_list][-1] == "key-09"

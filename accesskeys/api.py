@@ -107,7 +107,11 @@ def list_accesses(request: HttpRequest, project_id: str, query: Query[AccessList
     if query.former_member:
         keys = keys.filter(key_audit.former_member_q(member_ids))
     bound = SEARCH_COUNT_BOUND if text else None
-    paginator = BoundedPaginator(keys.order_by(*SORTS[query.sort]), query.size, bound=bound)
+    # Every key of the project: the database keeps their count, as for the page.
+    known = request.project.access_key_count if not (text or query.former_member) else None
+    paginator = BoundedPaginator(
+        keys.order_by(*SORTS[query.sort]), query.size, bound=bound, known_count=known
+    )
     try:
         items = list(paginator.page(query.page).object_list)
     except EmptyPage:

@@ -114,12 +114,6 @@ def _table_context(request, project) -> dict:
         # The database keeps the count of the project's keys: nothing to count.
         paginator = BoundedPaginator(keys, state.size, known_count=project.access_key_count)
     page = paginator.get_page(state.page)
-    if not page.object_list and paginator.known_count:
-        # The count was read a moment before the rows, and keys were deleted in
-        # between: the last page came back empty. Count the rows themselves rather
-        # than say the project has no keys.
-        paginator = BoundedPaginator(keys, state.size)
-        page = paginator.get_page(state.page)
     state.page = page.number
     for key in page.object_list:
         key.creator_is_member = key.created_by_id in member_ids

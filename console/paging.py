@@ -15,7 +15,7 @@ in one query: skipping fewer than DIRECT_OFFSET rows costs less than a second
 query.
 """
 
-from django.core.paginator import Page, Paginator
+from django.core.paginator import EmptyPage, Page, Paginator
 from django.db.models import QuerySet
 from django.utils.functional import cached_property
 
@@ -78,7 +78,25 @@ class BoundedPaginator(Paginator):
     def _get_page(self, *args, **kwargs) -> BoundedPage:
         return BoundedPage(*args, **kwargs)
 
+    def get_page(self, number) -> BoundedPage:
+        try:
+            return super().get_page(number)
+        except EmptyPage:  # the page was past the end once the rows were counted (page())
+            return super().get_page(self.num_pages)
+
     def page(self, number) -> BoundedPage:
+        page = self._rows_page(number)
+        if self.known_count and not page.object_list:
+            # The kept count was read a moment before the rows, and rows were deleted
+            # in between: the last page came back empty. Count the rows themselves
+            # rather than show an empty list (or say there are none).
+            self.known_count = None
+            for counted in ("counted", "count", "num_pages"):
+                self.__dict__.pop(counted, None)
+            page = self._rows_page(number)
+        return page
+
+    def _rows_page(self, number) -> BoundedPage:
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
         top = bottom + self.per_page

@@ -8,6 +8,8 @@ import os
 
 import pytest
 from django.db import IntegrityError, connection, transaction
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accesskeys.models import AccessKey
@@ -15,7 +17,7 @@ from accesskeys.services.access_create import CreateAccessRequest, create_access
 from accesskeys.services.access_delete import delete_accesses
 from accesskeys.services.access_register import register_grant
 from console.models import Project
-from tests.helpers.factories import make_access_key
+from tests.helpers.factories import bearer, make_access_key
 
 PHRASE = "my secret passphrase"
 
@@ -117,3 +119,20 @@ def test_a_count_read_before_a_deletion_still_shows_the_last_page(admin_client, 
     html = response.content.decode()
     assert "Showing 1–10 of 10" in html
     assert [key.name for key in response.context["keys_page"].object_list][-1] == "key-09"
+
+
+def test_the_api_list_takes_the_kept_count_and_survives_it_being_stale(project, admin, admin_token):
+    for n in range(3):
+        make_access_key(project, admin, f"key-{n:02d}")
+    url = f"/api/v1/projects/{project.public_id}/accesses"
+    client = Client()
+    client.get(url, **bearer(admin_token))  # "last used" is written once
+    with CaptureQueriesContext(connection) as queries:
+        body = client.get(url, {"size": 2, "page": 2}, **bearer(admin_token)).json()
+    assert body["count"] == 3 and [item["name"] for item in body["items"]] == ["key-02"]
+    assert not any("COUNT(" in query["sql"].upper() for query in queries)
+
+    # Keys deleted between reading the count and the rows: the answer counts the rows.
+    Project.objects.filter(pk=project.pk).update(access_key_count=5)
+    body = client.get(url, {"size": 2, "page": 3}, **bearer(admin_token)).json()
+    assert body["count"] == 3 and body["pages"] == 2 and body["items"] == []

@@ -445,6 +445,7 @@ def result_context(project, created, now) -> dict:
     items = download.file_items(
         created.credential_type.value, [(label, value) for label, value, _ in values]
     )
+    files = tool_files(created)
     return {
         "project": project,
         "name": key.name,
@@ -459,9 +460,8 @@ def result_context(project, created, now) -> dict:
             ),
             "content": download.download_content(items),
         },
-        "tool_files": tool_files(created),
+        "tool_files": files,
         "tool_files_data": [
-            {"tool": f.tool, "filename": f.filename, "content": f.content}
-            for f in tool_files(created)
+            {"tool": f.tool, "filename": f.filename, "content": f.content} for f in files
         ],
     }

@@ -14,7 +14,10 @@
   "use strict";
 
   var HOST_ID = "dialog-host";
-  var opener = null; // {element, id, opens}: what to give focus back to
+  // {element, id, opens}: what started the request for the next dialog. Each dialog
+  // takes it when shown, so a dialog whose "close" event arrives late (after the
+  // next one was asked for) cannot take the next one's.
+  var opener = null;
 
   function openDialog() {
     var host = document.getElementById(HOST_ID);
@@ -29,14 +32,13 @@
     opener = { element: element, id: element.id, opens: element.getAttribute("hx-get") };
   }
 
-  function restoreFocus() {
+  function restoreFocus(from) {
     var target = null;
-    if (opener) {
-      if (opener.element.isConnected) target = opener.element;
-      else if (opener.id) target = document.getElementById(opener.id);
-      if (!target && opener.opens) target = document.querySelector('[hx-get="' + opener.opens + '"]');
+    if (from) {
+      if (from.element.isConnected) target = from.element;
+      else if (from.id) target = document.getElementById(from.id);
+      if (!target && from.opens) target = document.querySelector('[hx-get="' + from.opens + '"]');
     }
-    opener = null;
     // An entry of a menu that closed meanwhile (the project switcher): its summary.
     var closedMenu = target && target.closest("details:not([open])");
     if (closedMenu && !target.matches("summary")) target = closedMenu.querySelector("summary");
@@ -51,6 +53,8 @@
   }
 
   function show(dialog) {
+    var from = opener;
+    opener = null;
     dialog.addEventListener("cancel", function (e) {
       // Escape goes through requestClose, so the dialog may ask first.
       e.preventDefault();
@@ -65,7 +69,7 @@
     });
     dialog.addEventListener("close", function () {
       dialog.remove();
-      restoreFocus();
+      restoreFocus(from);
     });
     dialog.showModal();
     dialog.dispatchEvent(new CustomEvent("dialog:opened", { bubbles: true }));
